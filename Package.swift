@@ -1,0 +1,69 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Sluice",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sluice", targets: ["sluice"]),
+        .executable(name: "sluice-bench", targets: ["sluice-bench"]),
+        .library(name: "SluiceMessage", targets: ["SluiceMessage"]),
+        .library(name: "SluiceRegex", targets: ["SluiceRegex"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+    ],
+    targets: [
+        // PCRE2 as a system library; the shim fixes the code unit width before pcre2.h.
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
+        ),
+        // The only importer of CPCRE2.
+        .target(name: "SluiceRegex", dependencies: ["CPCRE2"], swiftSettings: strictSettings),
+        .target(name: "SluiceDiagnostics", swiftSettings: strictSettings),
+        .target(
+            name: "SluiceMessage",
+            dependencies: [
+                "SluiceDiagnostics",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "sluice",
+            dependencies: [
+                "SluiceMessage",
+                "SluiceDiagnostics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "sluice-bench",
+            dependencies: [
+                "SluiceMessage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "SluiceRegexTests", dependencies: ["SluiceRegex"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SluiceMessageTests",
+            dependencies: ["SluiceMessage"],
+            exclude: ["Differential/python_email_dump.py"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SluiceCLITests",
+            dependencies: ["sluice"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,95 @@
+/// One problem report, shared by every stage of Sluice: the policy language (parse, check, lint),
+/// the message reader and the engine. Tests match on `code`, people read `message` and `help`.
+///
+/// Conventions: `message` is lower case, has no final period, and puts user input in backticks;
+/// advice goes in `help`, never in `message`.
+public struct Diagnostic: Sendable, Hashable, Codable {
+    public var code: DiagnosticCode
+    public var severity: Severity
+    public var message: String
+    public var location: Location?
+    public var notes: [String]
+    public var help: String?
+
+    public init(
+        _ code: DiagnosticCode,
+        _ severity: Severity,
+        _ message: String,
+        at location: Location? = nil,
+        notes: [String] = [],
+        help: String? = nil
+    ) {
+        self.code = code
+        self.severity = severity
+        self.message = message
+        self.location = location
+        self.notes = notes
+        self.help = help
+    }
+}
+
+/// A stable, documented identifier such as `mime.unterminated-multipart`. Codes never change meaning
+/// once released; new problems get new codes.
+public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible,
+    ExpressibleByStringLiteral
+{
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+public enum Severity: String, Sendable, Hashable, Codable, Comparable, CaseIterable {
+    /// Something was lost or could not be read; the result is less than the input.
+    case error
+    /// Something is odd or broken but was read leniently.
+    case warning
+    /// Worth knowing; nothing is wrong.
+    case info
+
+    private var rank: Int {
+        switch self {
+        case .info: 0
+        case .warning: 1
+        case .error: 2
+        }
+    }
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// Where a diagnostic points.
+public enum Location: Sendable, Hashable, Codable {
+    /// A place in an email message: a header, a MIME part, or a byte offset.
+    case message(MessageLocation)
+}
+
+/// A place in a message. `part` is the MIME path as in IMAP (`1.2` is the second child of the first
+/// part; the empty string is the whole message).
+public struct MessageLocation: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var part: String
+    public var header: String?
+    public var byteOffset: Int?
+
+    public init(part: String = "", header: String? = nil, byteOffset: Int? = nil) {
+        self.part = part
+        self.header = header
+        self.byteOffset = byteOffset
+    }
+
+    public var description: String {
+        var pieces: [String] = []
+        pieces.append(part.isEmpty ? "message" : "part \(part)")
+        if let header { pieces.append("header `\(header)`") }
+        if let byteOffset { pieces.append("byte \(byteOffset)") }
+        return pieces.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,198 @@
+import SluiceDiagnostics
+
+/// Parses address headers (`From`, `Sender`, `Reply-To`, `To`, `Cc`, `Bcc`, `Return-Path`) per
+/// RFC 5322 §3.4 and the obsolete forms of §4.4: display names, quoted local parts, comments,
+/// groups, routes (`<@relay:user@host>`) and CFWS around dots. Nothing malformed is dropped: a
+/// mailbox that can be salvaged is kept and the damage is reported.
+public enum AddressParser {
+    public struct Result: Sendable, Hashable {
+        public var mailboxes: [Mailbox]
+        public var problems: [Diagnostic]
+    }
+
+    public static func parseList(_ value: String, header: String = "address") -> Result {
+        let lexed = AddressTokenizer.tokenize(value)
+        var problems = lexed.unterminated.map {
+            Diagnostic("address.unterminated", .warning, "`\(header)` has an unterminated \($0)")
+        }
+        var mailboxes: [Mailbox] = []
+        var tokens = lexed.tokens[...]
+
+        while !tokens.isEmpty {
+            if tokens.first == .special(",") {
+                tokens.removeFirst()
+                continue
+            }
+            let (piece, isGroup) = takeAddress(&tokens)
+            if isGroup {
+                let colon = piece.firstIndex(of: .special(":"))!
+                let name = phrase(piece[..<colon])
+                var members = piece[piece.index(after: colon)...]
+                if members.last == .special(";") { members.removeLast() }
+                while !members.isEmpty {
+                    if members.first == .special(",") {
+                        members.removeFirst()
+                        continue
+                    }
+                    let member = takeMailboxTokens(&members)
+                    if var mailbox = mailbox(member, header: header, problems: &problems) {
+                        mailbox.group = name
+                        mailboxes.append(mailbox)
+                    }
+                }
+            } else if let mailbox = mailbox(piece, header: header, problems: &problems) {
+                mailboxes.append(mailbox)
+            }
+        }
+        return Result(mailboxes: mailboxes, problems: problems)
+    }
+
+    /// Takes tokens up to the next top-level comma; a colon outside angle brackets makes a group,
+    /// which runs to its semicolon.
+    private static func takeAddress(_ tokens: inout ArraySlice<AddressTokenizer.Token>)
+        -> (ArraySlice<AddressTokenizer.Token>, isGroup: Bool)
+    {
+        var angleDepth = 0
+        var index = tokens.startIndex
+        var isGroup = false
+        while index < tokens.endIndex {
+            switch tokens[index] {
+            case .special("<"): angleDepth += 1
+            case .special(">"): angleDepth = max(0, angleDepth - 1)
+            case .special(":") where angleDepth == 0 && !isGroup: isGroup = true
+            case .special(";") where isGroup && angleDepth == 0:
+                let piece = tokens[tokens.startIndex...index]
+                tokens = tokens[tokens.index(after: index)...]
+                return (piece, true)
+            case .special(",") where angleDepth == 0 && !isGroup:
+                let piece = tokens[tokens.startIndex..<index]
+                tokens = tokens[index...]
+                return (piece, false)
+            default: break
+            }
+            index += 1
+        }
+        let piece = tokens
+        tokens = tokens[tokens.endIndex...]
+        return (piece, isGroup)
+    }
+
+    private static func takeMailboxTokens(_ tokens: inout ArraySlice<AddressTokenizer.Token>)
+        -> ArraySlice<AddressTokenizer.Token>
+    {
+        var angleDepth = 0
+        var index = tokens.startIndex
+        while index < tokens.endIndex {
+            switch tokens[index] {
+            case .special("<"): angleDepth += 1
+            case .special(">"): angleDepth = max(0, angleDepth - 1)
+            case .special(",") where angleDepth == 0:
+                let piece = tokens[tokens.startIndex..<index]
+                tokens = tokens[index...]
+                return piece
+            default: break
+            }
+            index += 1
+        }
+        let piece = tokens
+        tokens = tokens[tokens.endIndex...]
+        return piece
+    }
+
+    private static func mailbox(
+        _ tokens: ArraySlice<AddressTokenizer.Token>, header: String, problems: inout [Diagnostic]
+    ) -> Mailbox? {
+        let meaningful = tokens.filter { if case .comment = $0 { false } else { true } }
+        if meaningful.isEmpty { return nil }
+
+        if let open = tokens.firstIndex(of: .special("<")) {
+            let name = phrase(tokens[..<open])
+            var inner = tokens[tokens.index(after: open)...]
+            if let close = inner.firstIndex(of: .special(">")) {
+                let trailing = inner[inner.index(after: close)...].filter {
+                    if case .comment = $0 { false } else { true }
+                }
+                if !trailing.isEmpty {
+                    problems.append(Diagnostic(
+                        "address.trailing-text", .warning,
+                        "`\(header)` has text after `>` that is not part of any address"))
+                }
+                inner = inner[..<close]
+            } else {
+                problems.append(Diagnostic(
+                    "address.unclosed-angle", .warning, "`\(header)` has `<` without a matching `>`"))
+            }
+            // Obsolete route (RFC 5322 §4.4): `@relay1,@relay2:` before the address.
+            if let colon = inner.firstIndex(of: .special(":")), inner.first == .special("@") {
+                inner = inner[inner.index(after: colon)...]
+            }
+            if inner.filter({ if case .comment = $0 { false } else { true } }).isEmpty {
+                problems.append(Diagnostic("address.empty", .warning, "`\(header)` has an empty address `<>`"))
+                return Mailbox(displayName: name.isEmpty ? nil : name, localPart: "", domain: "")
+            }
+            var result = addrSpec(inner, header: header, problems: &problems)
+            result.displayName = name.isEmpty ? nil : name
+            return result
+        }
+
+        var result = addrSpec(tokens, header: header, problems: &problems)
+        let comments = tokens.compactMap { if case .comment(let text) = $0 { text } else { nil } }
+        if let comment = comments.last?.trimmingWhitespace(), !comment.isEmpty {
+            result.displayName = EncodedWords.decode(comment).text
+        }
+        return result
+    }
+
+    private static func addrSpec(
+        _ tokens: ArraySlice<AddressTokenizer.Token>, header: String, problems: inout [Diagnostic]
+    ) -> Mailbox {
+        let parts = tokens.filter { if case .comment = $0 { false } else { true } }
+        guard let at = parts.lastIndex(of: .special("@")) else {
+            let local = join(parts[...])
+            problems.append(Diagnostic(
+                "address.no-domain", .warning, "`\(header)` address `\(local)` has no domain"))
+            return Mailbox(localPart: local, domain: "")
+        }
+        let local = join(parts[..<at])
+        let domain = join(parts[(at + 1)...]).lowercased()
+        if local.isEmpty {
+            problems.append(Diagnostic(
+                "address.no-local-part", .warning, "`\(header)` address `@\(domain)` has no local part"))
+        }
+        if domain.isEmpty {
+            problems.append(Diagnostic(
+                "address.no-domain", .warning, "`\(header)` address `\(local)@` has no domain"))
+        }
+        return Mailbox(localPart: local, domain: domain)
+    }
+
+    /// Joins tokens of a local part or domain exactly (dots and atoms with no spaces).
+    private static func join(_ tokens: ArraySlice<AddressTokenizer.Token>) -> String {
+        var out = ""
+        for token in tokens {
+            switch token {
+            case .atom(let text), .quoted(let text): out += text
+            case .domainLiteral(let text): out += "[\(text)]"
+            case .special(let scalar): out.unicodeScalars.append(scalar)
+            case .comment: break
+            }
+        }
+        return out
+    }
+
+    /// A display-name phrase: words joined by single spaces, encoded words decoded (RFC 2047 §5),
+    /// including the common but non-standard encoded words inside quotes.
+    private static func phrase(_ tokens: ArraySlice<AddressTokenizer.Token>) -> String {
+        var words: [String] = []
+        for token in tokens {
+            switch token {
+            case .atom(let text), .quoted(let text): words.append(text)
+            case .special(".") where !words.isEmpty: words[words.count - 1] += "."
+            case .special(let scalar): words.append(String(scalar))
+            case .domainLiteral(let text): words.append("[\(text)]")
+            case .comment: break
+            }
+        }
+        return EncodedWords.decode(words.joined(separator: " ")).text.trimmingWhitespace()
+    }
+}

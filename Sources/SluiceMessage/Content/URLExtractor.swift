@@ -1,0 +1,185 @@
+/// Finds URLs in decoded text and HTML: links a reader could follow (`http`, `https`, `ftp`,
+/// scheme-less `www.` hosts) and the `href`/`src`/`action`/`background` attributes of HTML,
+/// with HTML entities decoded so `h&#116;tp://` obfuscation does not hide a link.
+enum URLExtractor {
+    static func urls(inText text: String) -> [String] {
+        scanBareURLs(Array(text.utf8), decodeEntities: false)
+    }
+
+    static func urls(inHTML html: String) -> [String] {
+        let bytes = Array(html.utf8)
+        var found = scanAttributes(bytes)
+        found += scanBareURLs(bytes, decodeEntities: true)
+        return found
+    }
+
+    private static let schemes: [[UInt8]] = ["http://", "https://", "ftp://", "www."].map { Array($0.utf8) }
+
+    private static func isStop(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x00...0x20, 0x22, 0x27, 0x3C, 0x3E, 0x60, 0x7F: true  // controls, space, " ' < > `
+        default: false
+        }
+    }
+
+    private static func lower(_ byte: UInt8) -> UInt8 {
+        (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
+    }
+
+    private static func matches(_ bytes: [UInt8], at index: Int, _ prefix: [UInt8]) -> Bool {
+        guard index + prefix.count <= bytes.count else { return false }
+        for offset in 0..<prefix.count where lower(bytes[index + offset]) != prefix[offset] {
+            return false
+        }
+        return true
+    }
+
+    private static func scanBareURLs(_ bytes: [UInt8], decodeEntities: Bool) -> [String] {
+        var results: [String] = []
+        var index = 0
+        while index < bytes.count {
+            let byte = lower(bytes[index])
+            guard byte == UInt8(ascii: "h") || byte == UInt8(ascii: "f") || byte == UInt8(ascii: "w") else {
+                index += 1
+                continue
+            }
+            // A link starts at a word boundary, so `xhttp://` or `awww.` are not links.
+            if index > 0 {
+                let before = bytes[index - 1]
+                let isWordByte = (before >= 0x30 && before <= 0x39) || (lower(before) >= 0x61 && lower(before) <= 0x7A)
+                if isWordByte {
+                    index += 1
+                    continue
+                }
+            }
+            guard let scheme = schemes.first(where: { matches(bytes, at: index, $0) }) else {
+                index += 1
+                continue
+            }
+            var end = index + scheme.count
+            while end < bytes.count && !isStop(bytes[end]) { end += 1 }
+            let candidate = trimTrailing(bytes[index..<end])
+            index = end
+            guard candidate.count > scheme.count else { continue }
+            var text = String(decoding: candidate, as: UTF8.self)
+            if decodeEntities { text = HTMLEntities.decode(text) }
+            results.append(text)
+        }
+        return results
+    }
+
+    /// Trailing punctuation ends a sentence, not a URL; a closing bracket counts only when the URL
+    /// opened one (`(see http://x.example/a_(b))`).
+    private static func trimTrailing(_ slice: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var slice = slice
+        while let last = slice.last {
+            switch last {
+            case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"),
+                UInt8(ascii: "!"), UInt8(ascii: "?"):
+                slice.removeLast()
+            case UInt8(ascii: ")"):
+                let opens = slice.filter { $0 == UInt8(ascii: "(") }.count
+                let closes = slice.filter { $0 == UInt8(ascii: ")") }.count
+                if closes > opens { slice.removeLast() } else { return slice }
+            case UInt8(ascii: "]"):
+                let opens = slice.filter { $0 == UInt8(ascii: "[") }.count
+                let closes = slice.filter { $0 == UInt8(ascii: "]") }.count
+                if closes > opens { slice.removeLast() } else { return slice }
+            default:
+                return slice
+            }
+        }
+        return slice
+    }
+
+    private static let attributes: [[UInt8]] = ["href", "src", "action", "background"].map { Array($0.utf8) }
+
+    private static func scanAttributes(_ bytes: [UInt8]) -> [String] {
+        var results: [String] = []
+        var index = 0
+        while index < bytes.count {
+            let before = index > 0 ? bytes[index - 1] : 0x20
+            guard before == 0x20 || before == 0x09 || before == 0x0A || before == 0x0D || before == 0x2F || before == 0x22 || before == 0x27,
+                let name = attributes.first(where: { matches(bytes, at: index, $0) })
+            else {
+                index += 1
+                continue
+            }
+            var cursor = index + name.count
+            while cursor < bytes.count && (bytes[cursor] == 0x20 || bytes[cursor] == 0x09 || bytes[cursor] == 0x0A || bytes[cursor] == 0x0D) { cursor += 1 }
+            guard cursor < bytes.count && bytes[cursor] == UInt8(ascii: "=") else {
+                index = cursor
+                continue
+            }
+            cursor += 1
+            while cursor < bytes.count && (bytes[cursor] == 0x20 || bytes[cursor] == 0x09 || bytes[cursor] == 0x0A || bytes[cursor] == 0x0D) { cursor += 1 }
+            guard cursor < bytes.count else { break }
+            var valueStart = cursor
+            var valueEnd: Int
+            if bytes[cursor] == 0x22 || bytes[cursor] == 0x27 {
+                let quote = bytes[cursor]
+                valueStart = cursor + 1
+                valueEnd = valueStart
+                while valueEnd < bytes.count && bytes[valueEnd] != quote { valueEnd += 1 }
+                cursor = min(valueEnd + 1, bytes.count)
+            } else {
+                valueEnd = valueStart
+                while valueEnd < bytes.count && !isStop(bytes[valueEnd]) { valueEnd += 1 }
+                cursor = valueEnd
+            }
+            let value = HTMLEntities.decode(String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self))
+                .trimmingWhitespace()
+            let lowered = value.lowercased()
+            if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") || lowered.hasPrefix("ftp://")
+                || lowered.hasPrefix("www.") || lowered.hasPrefix("//")
+            {
+                results.append(value)
+            }
+            index = cursor
+        }
+        return results
+    }
+}
+
+/// HTML character references (`&amp;`, `&#116;`, `&#x74;`) as browsers read them in attributes.
+enum HTMLEntities {
+    private static let named: [String: String] = [
+        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{A0}",
+        "sol": "/", "colon": ":", "period": ".", "commat": "@", "quest": "?", "equals": "=",
+        "num": "#", "percnt": "%", "lowbar": "_", "hyphen": "-", "tab": "\t", "newline": "\n",
+    ]
+
+    static func decode(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let amp = rest.firstIndex(of: "&") {
+            out += rest[..<amp]
+            let after = rest[rest.index(after: amp)...]
+            let nameEnd = after.firstIndex { !($0.isLetter || $0.isNumber || $0 == "#") } ?? after.endIndex
+            let name = after[..<nameEnd]
+            var replacement: String? = nil
+            if name.hasPrefix("#x") || name.hasPrefix("#X") {
+                if let value = UInt32(name.dropFirst(2), radix: 16), let scalar = Unicode.Scalar(value) {
+                    replacement = String(scalar)
+                }
+            } else if name.hasPrefix("#") {
+                if let value = UInt32(name.dropFirst()), let scalar = Unicode.Scalar(value) {
+                    replacement = String(scalar)
+                }
+            } else {
+                replacement = named[name.lowercased()]
+            }
+            if let replacement {
+                out += replacement
+                rest = after[nameEnd...]
+                if rest.first == ";" { rest = rest.dropFirst() }
+            } else {
+                out += "&"
+                rest = after
+            }
+        }
+        out += rest
+        return out
+    }
+}

@@ -1,0 +1,560 @@
+import SluiceDiagnostics
+
+/// A MIME header value with parameters, such as `Content-Type` or `Content-Disposition`
+/// (RFC 2045 §5.1, RFC 2183, RFC 2231).
+///
+/// Parsing is lenient and reports what it forgives:
+/// - comments (RFC 5322 CFWS) are skipped between the pieces; a `(` inside an unquoted word is kept,
+///   because filenames like `report(1).pdf` are sent unquoted;
+/// - unquoted values may hold any character but `;`, whitespace and a comment (so `boundary=--=_x`
+///   works); words separated by whitespace are joined with one space (`parameter.unquoted-space`);
+/// - a missing `;` before a parameter (`parameter.missing-semicolon`), a missing `=`
+///   (`parameter.missing-equals`, value taken anyway), a missing value (`parameter.missing-value`,
+///   stored as empty), an unterminated quoted string (`parameter.unterminated-quote`, runs to the end);
+/// - a repeated parameter keeps its first value (`parameter.duplicate`);
+/// - RFC 2231 sections are joined in numeric order whatever order they come in, since RFC 2231 §3
+///   lets them be reordered (`parameter.continuation-order`, info); gaps are reported
+///   (`parameter.bad-continuation`); an RFC 2231 form (`name*`, `name*0`) wins over a plain `name`
+///   sent alongside it for old readers; a quoted extended value is accepted;
+/// - RFC 2047 encoded words in non-RFC 2231 values (`name="=?utf-8?B?...?="`, as Outlook and
+///   Thunderbird send) are decoded, except in `boundary`, which must stay byte-exact.
+///
+/// The main value is lower-cased; parameter names are lower-cased; parameter values keep their case.
+public struct ParameterizedValue: Sendable, Hashable, Codable {
+    /// One parameter after RFC 2231 sections have been joined and decoded.
+    public struct Parameter: Sendable, Hashable, Codable {
+        /// Lower-cased, without any RFC 2231 `*` suffix.
+        public var name: String
+        public var value: String
+        /// The RFC 2231 language tag, if one was given.
+        public var language: String?
+
+        public init(name: String, value: String, language: String? = nil) {
+            self.name = name
+            self.value = value
+            self.language = language
+        }
+    }
+
+    /// The lower-cased value before the first parameter: `text/plain`, `attachment`.
+    public var value: String
+    /// Parameters in the order of their first appearance.
+    public var parameters: [Parameter]
+    public var problems: [Diagnostic]
+
+    public init(value: String, parameters: [Parameter] = [], problems: [Diagnostic] = []) {
+        self.value = value
+        self.parameters = parameters
+        self.problems = problems
+    }
+
+    /// Parses a header field body (unfolded or not).
+    public init(parsing field: String) {
+        var field = field
+        self = field.withUTF8 { bytes in
+            var parser = ParameterParser(input: bytes)
+            return parser.parse()
+        }
+    }
+
+    /// The value of the parameter `name`, matched case-insensitively.
+    public subscript(parameter name: String) -> String? {
+        let name = Charset.asciiLowercased(name)
+        return parameters.first { $0.name == name }?.value
+    }
+
+    /// The main value, read as a media type (`text/plain`).
+    public var mediaType: String { value }
+
+    /// The part of ``mediaType`` before `/`.
+    public var type: String {
+        guard let slash = value.utf8.firstIndex(of: UInt8(ascii: "/")) else { return value }
+        return String(value[..<slash])
+    }
+
+    /// The part of ``mediaType`` after `/`, or empty if there is no `/`.
+    public var subtype: String {
+        guard let slash = value.utf8.firstIndex(of: UInt8(ascii: "/")) else { return "" }
+        return String(value[value.utf8.index(after: slash)...])
+    }
+
+    public var charset: String? { self[parameter: "charset"] }
+
+    /// The multipart boundary, exactly as sent: boundaries are case-sensitive.
+    public var boundary: String? { self[parameter: "boundary"] }
+
+    /// Content-Disposition's `filename`, falling back to Content-Type's `name` as mail clients do.
+    public var filename: String? { self[parameter: "filename"] ?? self[parameter: "name"] }
+
+    /// Content-Type's `name`.
+    public var name: String? { self[parameter: "name"] }
+}
+
+/// A parameter as written, before RFC 2231 sections are joined.
+private struct RawParameter {
+    var name: String
+    /// RFC 2231 section number, for `name*N` and `name*N*`.
+    var section: Int?
+    /// RFC 2231 extended (percent-encoded) form, for `name*` and `name*N*`.
+    var extended: Bool
+    var value: String
+}
+
+/// All that was written for one parameter name.
+private struct ParameterGroup {
+    var name: String
+    var plain: String?
+    var extended: String?
+    var sections: [Int: (value: String, extended: Bool)] = [:]
+    var outOfOrder = false
+}
+
+private struct ParameterParser {
+    let input: UnsafeBufferPointer<UInt8>
+    var index = 0
+    var problems: [Diagnostic] = []
+
+    init(input: UnsafeBufferPointer<UInt8>) {
+        self.input = input
+    }
+
+    private static let semicolon = UInt8(ascii: ";")
+    private static let quote = UInt8(ascii: "\"")
+    private static let openParen = UInt8(ascii: "(")
+
+    private var atEnd: Bool { index >= input.count }
+    private var current: UInt8? { index < input.count ? input[index] : nil }
+
+    mutating func parse() -> ParameterizedValue {
+        let value = parseMainValue()
+        var raw: [RawParameter] = []
+        while true {
+            skipCFWS()
+            guard let byte = current else { break }
+            if byte == Self.semicolon {
+                index += 1
+                continue
+            }
+            if let parameter = parseParameter() { raw.append(parameter) }
+        }
+        let parameters = combine(raw)
+        return ParameterizedValue(value: value, parameters: parameters, problems: problems)
+    }
+
+    // MARK: Lexing
+
+    /// Skips whitespace and comments; returns whether anything was skipped that separates words.
+    @discardableResult
+    private mutating func skipCFWS() -> Bool {
+        let start = index
+        while let byte = current {
+            if isLinearWhitespace(byte) {
+                index += 1
+            } else if byte == Self.openParen {
+                skipComment()
+            } else {
+                break
+            }
+        }
+        return index > start
+    }
+
+    /// Skips a comment, nested and with quoted pairs (RFC 5322 §3.2.2).
+    private mutating func skipComment() {
+        var depth = 0
+        while let byte = current {
+            index += 1
+            switch byte {
+            case Self.openParen: depth += 1
+            case UInt8(ascii: ")"):
+                depth -= 1
+                if depth == 0 { return }
+            case UInt8(ascii: "\\"): index += 1
+            default: break
+            }
+        }
+        index = input.count
+        problems.append(Diagnostic("parameter.unterminated-comment", .warning, "comment is not closed"))
+    }
+
+    /// A quoted string's content with quoted pairs resolved and folding removed (RFC 5322 §3.2.4).
+    private mutating func quotedString() -> [UInt8] {
+        let start = index
+        index += 1
+        var bytes: [UInt8] = []
+        while let byte = current {
+            index += 1
+            switch byte {
+            case Self.quote:
+                return bytes
+            case UInt8(ascii: "\\"):
+                if let escaped = current {
+                    bytes.append(escaped)
+                    index += 1
+                }
+            case UInt8(ascii: "\r"), UInt8(ascii: "\n"):
+                continue
+            default:
+                bytes.append(byte)
+            }
+        }
+        problems.append(
+            Diagnostic(
+                "parameter.unterminated-quote", .warning,
+                "quoted string `\(excerpt(input[start...]))` is not closed",
+                notes: ["read to the end of the field"]))
+        return bytes
+    }
+
+    /// A run of bytes up to `;` or whitespace. A word cannot start with `(` or `"`; a name also ends
+    /// at `=`, `(` or `"`.
+    private mutating func word(asName: Bool = false) -> [UInt8] {
+        let start = index
+        while let byte = current, byte != Self.semicolon, !isLinearWhitespace(byte) {
+            if asName, byte == UInt8(ascii: "=") || byte == Self.openParen || byte == Self.quote { break }
+            if index == start, byte == Self.openParen || byte == Self.quote { break }
+            index += 1
+        }
+        return Array(input[start..<index])
+    }
+
+    /// Whether `index` starts `token =`, i.e. a parameter whose `;` was forgotten.
+    private func looksLikeParameter() -> Bool {
+        var probe = index
+        while probe < input.count, isTokenByte(input[probe]) { probe += 1 }
+        guard probe > index else { return false }
+        while probe < input.count, input[probe] == 0x20 || input[probe] == 0x09 { probe += 1 }
+        return probe < input.count && input[probe] == UInt8(ascii: "=")
+    }
+
+    // MARK: Grammar
+
+    private mutating func parseMainValue() -> String {
+        var bytes: [UInt8] = []
+        skipCFWS()
+        while let byte = current, byte != Self.semicolon {
+            if !bytes.isEmpty, looksLikeParameter() {
+                reportMissingSemicolon()
+                break
+            }
+            if byte == Self.quote {
+                bytes.append(contentsOf: quotedString())
+            } else {
+                // `text / plain` and `text/plain` mean the same; the whitespace is not part of the value.
+                bytes.append(contentsOf: word())
+            }
+            skipCFWS()
+        }
+        return Charset.asciiLowercased(String(decoding: bytes, as: UTF8.self))
+    }
+
+    private mutating func parseParameter() -> RawParameter? {
+        let nameStart = index
+        let nameBytes = word(asName: true)
+        guard !nameBytes.isEmpty else {
+            // A value with no name (`; "x"` or `; =x`): skip to the next `;`.
+            let junkStart = index
+            skipValue()
+            problems.append(
+                Diagnostic(
+                    "parameter.unexpected-text", .warning,
+                    "unexpected `\(excerpt(input[junkStart..<index]))` where a parameter name belongs"))
+            return nil
+        }
+        let rawName = Charset.asciiLowercased(String(decoding: nameBytes, as: UTF8.self))
+        skipCFWS()
+
+        let value: String
+        if current == UInt8(ascii: "=") {
+            index += 1
+            skipCFWS()
+            if atEnd || current == Self.semicolon {
+                problems.append(
+                    Diagnostic("parameter.missing-value", .warning, "parameter `\(rawName)` has no value"))
+                value = ""
+            } else {
+                value = parseValue()
+            }
+        } else if atEnd || current == Self.semicolon {
+            problems.append(
+                Diagnostic(
+                    "parameter.missing-value", .warning, "parameter `\(rawName)` has no value",
+                    notes: ["no `=` follows `\(excerpt(input[nameStart..<index]))`"]))
+            value = ""
+        } else {
+            problems.append(
+                Diagnostic(
+                    "parameter.missing-equals", .warning, "parameter `\(rawName)` has no `=` before its value"))
+            value = parseValue()
+        }
+        return Self.splitName(rawName, value: value)
+    }
+
+    /// A value: a quoted string, or unquoted words, up to the next `;`.
+    private mutating func parseValue() -> String {
+        var bytes: [UInt8]
+        if current == Self.quote {
+            bytes = quotedString()
+            skipCFWS()
+            if let byte = current, byte != Self.semicolon {
+                if looksLikeParameter() {
+                    reportMissingSemicolon()
+                } else {
+                    let junkStart = index
+                    skipValue()
+                    problems.append(
+                        Diagnostic(
+                            "parameter.unexpected-text", .warning,
+                            "unexpected `\(excerpt(input[junkStart..<index]))` after a quoted value",
+                            notes: ["ignored"]))
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+
+        bytes = word()
+        var joinedWords = false
+        while true {
+            skipCFWS()
+            guard let byte = current, byte != Self.semicolon else { break }
+            if looksLikeParameter() {
+                reportMissingSemicolon()
+                break
+            }
+            bytes.append(0x20)
+            bytes.append(contentsOf: byte == Self.quote ? quotedString() : word())
+            joinedWords = true
+        }
+        if joinedWords {
+            problems.append(
+                Diagnostic(
+                    "parameter.unquoted-space", .warning,
+                    "unquoted value `\(excerpt(bytes))` contains whitespace",
+                    help: "values with spaces must be quoted"))
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private mutating func reportMissingSemicolon() {
+        var probe = index
+        while probe < input.count, isTokenByte(input[probe]) { probe += 1 }
+        problems.append(
+            Diagnostic(
+                "parameter.missing-semicolon", .warning,
+                "parameter `\(excerpt(input[index..<probe]))` is not preceded by `;`"))
+    }
+
+    /// Skips to the next `;` outside a quoted string.
+    private mutating func skipValue() {
+        while let byte = current, byte != Self.semicolon {
+            if byte == Self.quote {
+                _ = quotedString()
+            } else {
+                index += 1
+            }
+        }
+    }
+
+    /// Splits RFC 2231 `name*`, `name*N` and `name*N*`; any other `*` is part of the name.
+    private static func splitName(_ name: String, value: String) -> RawParameter {
+        let utf8 = name.utf8
+        guard let star = utf8.firstIndex(of: UInt8(ascii: "*")), star != utf8.startIndex else {
+            return RawParameter(name: name, section: nil, extended: false, value: value)
+        }
+        let base = String(name[..<star])
+        var rest = utf8[utf8.index(after: star)...]
+        if rest.isEmpty { return RawParameter(name: base, section: nil, extended: true, value: value) }
+        let extended = rest.last == UInt8(ascii: "*")
+        if extended { rest = rest.dropLast() }
+        // Bounded so a hostile section number cannot overflow.
+        guard !rest.isEmpty, rest.count <= 4,
+            rest.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        else { return RawParameter(name: name, section: nil, extended: false, value: value) }
+        let section = rest.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        return RawParameter(name: base, section: section, extended: extended, value: value)
+    }
+
+    // MARK: RFC 2231
+
+    private mutating func combine(_ raw: [RawParameter]) -> [ParameterizedValue.Parameter] {
+        var groups: [ParameterGroup] = []
+        var groupIndex: [String: Int] = [:]
+        for parameter in raw {
+            let position: Int
+            if let known = groupIndex[parameter.name] {
+                position = known
+            } else {
+                position = groups.count
+                groupIndex[parameter.name] = position
+                groups.append(ParameterGroup(name: parameter.name))
+            }
+            var duplicate = false
+            switch (parameter.section, parameter.extended) {
+            case (nil, false):
+                duplicate = groups[position].plain != nil
+                if !duplicate { groups[position].plain = parameter.value }
+            case (nil, true):
+                duplicate = groups[position].extended != nil
+                if !duplicate { groups[position].extended = parameter.value }
+            case (let section?, let extended):
+                duplicate = groups[position].sections[section] != nil
+                if !duplicate {
+                    if let highest = groups[position].sections.keys.max(), highest > section {
+                        groups[position].outOfOrder = true
+                    }
+                    groups[position].sections[section] = (parameter.value, extended)
+                }
+            }
+            if duplicate {
+                let written = parameter.name + (parameter.section.map { "*\($0)" } ?? "") + (parameter.extended ? "*" : "")
+                problems.append(
+                    Diagnostic(
+                        "parameter.duplicate", .warning, "parameter `\(written)` appears more than once",
+                        notes: ["the first value is used"]))
+            }
+        }
+        var parameters: [ParameterizedValue.Parameter] = []
+        parameters.reserveCapacity(groups.count)
+        for group in groups { parameters.append(resolve(group)) }
+        return parameters
+    }
+
+    private mutating func resolve(_ group: ParameterGroup) -> ParameterizedValue.Parameter {
+        if let extended = group.extended {
+            return decodeExtended(name: group.name, sections: [(0, extended, true)])
+        }
+        if !group.sections.isEmpty {
+            let numbers = group.sections.keys.sorted()
+            reportGaps(name: group.name, numbers: numbers)
+            if group.outOfOrder {
+                problems.append(
+                    Diagnostic(
+                        "parameter.continuation-order", .info,
+                        "sections of parameter `\(group.name)` are out of order",
+                        notes: ["joined in numeric order, as RFC 2231 allows"]))
+            }
+            let sections = numbers.map { number in
+                let section = group.sections[number]!
+                return (number: number, value: section.value, extended: section.extended)
+            }
+            if sections.contains(where: \.extended) {
+                return decodeExtended(name: group.name, sections: sections)
+            }
+            return plainParameter(name: group.name, value: sections.map(\.value).joined())
+        }
+        return plainParameter(name: group.name, value: group.plain ?? "")
+    }
+
+    private mutating func plainParameter(name: String, value: String) -> ParameterizedValue.Parameter {
+        guard name != "boundary", value.utf8.contains(UInt8(ascii: "?")) else {
+            return ParameterizedValue.Parameter(name: name, value: value)
+        }
+        let decoded = EncodedWords.decode(value)
+        problems.append(contentsOf: decoded.problems)
+        return ParameterizedValue.Parameter(name: name, value: decoded.text)
+    }
+
+    private mutating func reportGaps(name: String, numbers: [Int]) {
+        var missing: [String] = []
+        var expected = 0
+        for number in numbers {
+            if number > expected {
+                missing.append(number - 1 == expected ? "\(expected)" : "\(expected)-\(number - 1)")
+            }
+            expected = number + 1
+        }
+        guard !missing.isEmpty else { return }
+        let noun = missing.count == 1 && !missing[0].contains("-") ? "section" : "sections"
+        problems.append(
+            Diagnostic(
+                "parameter.bad-continuation", .error,
+                "parameter `\(name)` is missing continuation \(noun) \(missing.joined(separator: ", "))",
+                notes: ["the sections present are joined in order"]))
+    }
+
+    /// RFC 2231 §4: the first section may start `charset'language'`; extended sections are
+    /// percent-encoded bytes in that charset, plain sections are literal text.
+    private mutating func decodeExtended(
+        name: String, sections: [(number: Int, value: String, extended: Bool)]
+    ) -> ParameterizedValue.Parameter {
+        var charsetLabel = ""
+        var language: String?
+        var text = ""
+        var pending: [UInt8] = []
+        var badPercent = false
+        var charsetProblems: [Diagnostic] = []
+
+        // Consecutive extended sections are decoded together: a character may span two of them.
+        func flush() {
+            guard !pending.isEmpty else { return }
+            let decoded = Charset.decode(pending, label: charsetLabel)
+            text += decoded.text
+            charsetProblems += decoded.problems
+            pending.removeAll(keepingCapacity: true)
+        }
+
+        for section in sections {
+            guard section.extended else {
+                flush()
+                text += section.value
+                continue
+            }
+            var encoded = Substring(section.value)
+            if section.number == 0 {
+                let parts = encoded.split(separator: "'", maxSplits: 2, omittingEmptySubsequences: false)
+                if parts.count == 3 {
+                    charsetLabel = String(parts[0])
+                    language = parts[1].isEmpty ? nil : String(parts[1])
+                    encoded = parts[2]
+                } else {
+                    problems.append(
+                        Diagnostic(
+                            "parameter.bad-extended-value", .warning,
+                            "extended parameter `\(name)` lacks the `charset'language'` prefix",
+                            notes: ["read as percent-encoded text in an unknown charset"]))
+                }
+            }
+            badPercent = !percentDecode(encoded.utf8, into: &pending) || badPercent
+        }
+        flush()
+        problems += charsetProblems
+        if badPercent {
+            problems.append(
+                Diagnostic(
+                    "parameter.bad-percent-encoding", .warning,
+                    "parameter `\(name)` has a `%` not followed by two hex digits", notes: ["kept as written"]))
+        }
+        return ParameterizedValue.Parameter(name: name, value: text, language: language)
+    }
+
+    /// Appends the bytes of `%XX`-encoded text; a bad `%` is kept literally and makes the result false.
+    private func percentDecode(_ text: Substring.UTF8View, into bytes: inout [UInt8]) -> Bool {
+        var valid = true
+        var index = text.startIndex
+        while index < text.endIndex {
+            let byte = text[index]
+            index = text.index(after: index)
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            let second = index < text.endIndex ? text.index(after: index) : index
+            if second < text.endIndex, let high = hexValue(text[index]), let low = hexValue(text[second]) {
+                bytes.append(high << 4 | low)
+                index = text.index(after: second)
+            } else {
+                bytes.append(byte)
+                valid = false
+            }
+        }
+        return valid
+    }
+}
+
+/// RFC 2045 token characters: printable ASCII except space and tspecials.
+private func isTokenByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case 0x21...0x7E: !"()<>@,;:\\\"/[]?=".utf8.contains(byte)
+    default: false
+    }
+}

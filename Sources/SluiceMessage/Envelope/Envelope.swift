@@ -1,0 +1,151 @@
+import SluiceDiagnostics
+
+/// The SMTP envelope and connection of a message (RFC 5321): what the receiving server saw,
+/// which the header cannot be trusted to say. Each value records where it came from, so a trace
+/// can tell a given fact from a recovered guess.
+public struct Envelope: Sendable, Hashable, Codable {
+    /// MAIL FROM; the empty string is the null reverse path `<>`.
+    public var mailFrom: Sourced<String>?
+    /// RCPT TO.
+    public var recipients: Sourced<[String]>?
+    public var clientIP: Sourced<IPAddress>?
+    public var helo: Sourced<String>?
+    /// Reverse DNS name of the client IP.
+    public var ptr: Sourced<String>?
+
+    public init() {}
+}
+
+/// A value and where it came from, in words (`--client-ip option`, `Return-Path header`).
+public struct Sourced<Value: Sendable & Hashable & Codable>: Sendable, Hashable, Codable {
+    public var value: Value
+    public var source: String
+
+    public init(_ value: Value, source: String) {
+        self.value = value
+        self.source = source
+    }
+}
+
+/// The envelope as given on the command line or in a JSON sidecar; every field optional.
+public struct EnvelopeInput: Sendable, Hashable, Codable {
+    public var mailFrom: String?
+    public var rcptTo: [String]?
+    public var clientIP: String?
+    public var helo: String?
+    public var ptr: String?
+
+    public init(mailFrom: String? = nil, rcptTo: [String]? = nil, clientIP: String? = nil, helo: String? = nil, ptr: String? = nil) {
+        self.mailFrom = mailFrom
+        self.rcptTo = rcptTo
+        self.clientIP = clientIP
+        self.helo = helo
+        self.ptr = ptr
+    }
+
+    /// Fields of `self` where set, else those of `fallback` (command-line options over a sidecar).
+    public func overriding(_ fallback: EnvelopeInput) -> EnvelopeInput {
+        EnvelopeInput(
+            mailFrom: mailFrom ?? fallback.mailFrom, rcptTo: rcptTo ?? fallback.rcptTo,
+            clientIP: clientIP ?? fallback.clientIP, helo: helo ?? fallback.helo, ptr: ptr ?? fallback.ptr)
+    }
+}
+
+extension Envelope {
+    /// Builds the envelope from what was given, filling the gaps from the message's trace headers:
+    /// `Return-Path` for MAIL FROM; `Delivered-To`/`X-Original-To` or the `for` clause for RCPT TO;
+    /// the `Received` header written by the first trusted host for the client IP, HELO and PTR,
+    /// else Microsoft's `X-Forefront-Antispam-Report` (CIP, H, PTR).
+    ///
+    /// `trustedHosts` are the organization's own mail hosts (lower case). Without any, the topmost
+    /// `Received` header is used and the source says so.
+    public static func resolve(
+        given: EnvelopeInput, givenBy: String, message: Message, trustedHosts: Set<String>
+    ) -> (Envelope, [Diagnostic]) {
+        var envelope = Envelope()
+        var problems: [Diagnostic] = []
+
+        if let mailFrom = given.mailFrom {
+            let trimmed = mailFrom.trimmingWhitespace()
+            let bare = trimmed == "<>" ? "" : trimmed.trimmingCharacters(in: "<>")
+            envelope.mailFrom = Sourced(bare, source: givenBy)
+        } else if let returnPath = message.returnPath {
+            envelope.mailFrom = Sourced(returnPath.address, source: "Return-Path header")
+        }
+
+        if let recipients = given.rcptTo, !recipients.isEmpty {
+            envelope.recipients = Sourced(recipients.map { $0.lowercased() }, source: givenBy)
+        } else {
+            for name in ["Delivered-To", "X-Original-To", "Envelope-To"] {
+                let values = message.headers.all(name).map { $0.value.trimmingCharacters(in: "<> \t").lowercased() }
+                    .filter { !$0.isEmpty }
+                if !values.isEmpty {
+                    envelope.recipients = Sourced(values, source: "\(name) header")
+                    break
+                }
+            }
+        }
+
+        if let text = given.clientIP {
+            if let address = IPAddress(text) {
+                envelope.clientIP = Sourced(address, source: givenBy)
+            } else {
+                problems.append(Diagnostic(
+                    "envelope.invalid-client-ip", .error, "client IP `\(text)` is not an IPv4 or IPv6 address"))
+            }
+        }
+        if let helo = given.helo { envelope.helo = Sourced(helo, source: givenBy) }
+        if let ptr = given.ptr { envelope.ptr = Sourced(ptr.lowercased(), source: givenBy) }
+
+        if let (index, hop, how) = connectingHop(message.received, trustedHosts: trustedHosts) {
+            let source = "Received header \(index + 1) (\(how))"
+            if envelope.clientIP == nil, let address = hop.connectingIP {
+                envelope.clientIP = Sourced(address, source: source)
+            }
+            if envelope.helo == nil, let helo = hop.helo { envelope.helo = Sourced(helo, source: source) }
+            if envelope.ptr == nil, let ptr = hop.reverseDNS { envelope.ptr = Sourced(ptr.lowercased(), source: source) }
+            if envelope.recipients == nil, let recipient = hop.for?.value {
+                let address = recipient.trimmingCharacters(in: "<> \t").lowercased()
+                if !address.isEmpty { envelope.recipients = Sourced([address], source: source) }
+            }
+        }
+        if let report = message.upstream.forefront.first {
+            let source = "X-Forefront-Antispam-Report header"
+            if envelope.clientIP == nil, let address = report.cip { envelope.clientIP = Sourced(address, source: source) }
+            if envelope.helo == nil, let helo = report.helo { envelope.helo = Sourced(helo, source: source) }
+            if envelope.ptr == nil, let ptr = report.ptr { envelope.ptr = Sourced(ptr.lowercased(), source: source) }
+        }
+        return (envelope, problems)
+    }
+
+    /// The Received header that records the connection from outside: the topmost one written
+    /// by a trusted host about a host that is not trusted.
+    private static func connectingHop(_ received: [ReceivedHeader], trustedHosts: Set<String>)
+        -> (Int, ReceivedHeader, String)?
+    {
+        func isTrusted(_ name: String?) -> Bool {
+            guard var host = name?.lowercased() else { return false }
+            while host.hasSuffix(".") { host.removeLast() }
+            return trustedHosts.contains { host == $0 || host.hasSuffix("." + $0) }
+        }
+        if trustedHosts.isEmpty {
+            guard let index = received.firstIndex(where: { $0.connectingIP != nil }) else { return nil }
+            return (index, received[index], "topmost with an IP; no trusted host is configured")
+        }
+        for (index, hop) in received.enumerated() where isTrusted(hop.by?.value) {
+            if isTrusted(hop.from?.value) || isTrusted(hop.reverseDNS) { continue }
+            return (index, hop, "written by trusted host \(hop.by!.value.lowercased())")
+        }
+        return nil
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        let scalars = Set(set.unicodeScalars)
+        let view = unicodeScalars
+        guard let first = view.firstIndex(where: { !scalars.contains($0) }) else { return "" }
+        let last = view.lastIndex(where: { !scalars.contains($0) })!
+        return String(view[first...last])
+    }
+}

@@ -1,0 +1,214 @@
+import SluiceDiagnostics
+
+/// Splits a header block (RFC 5322 §2.2) into fields, working on bytes.
+///
+/// A field line is `name: body`; lines starting with a space or tab continue the previous field
+/// (folding, §2.2.3). WSP before the colon is accepted (obsolete syntax, §4.5.3). The block ends
+/// at the first empty line. A line that is neither a field nor a continuation also ends the block,
+/// as mail servers and Python's `email` do, and is reported: it is the first line of the body.
+struct HeaderBlockParser {
+    let limits: ReadLimits
+    let part: String
+
+    struct Result {
+        var headers: HeaderList
+        /// Offset of the first body byte (after the separating empty line, when there is one).
+        var bodyStart: Int
+        var problems: [Diagnostic]
+    }
+
+    func parse(_ bytes: [UInt8], in range: Range<Int>, allowMboxFromLine: Bool) -> Result {
+        var headers = HeaderList()
+        var problems: [Diagnostic] = []
+        var lineStart = range.lowerBound
+        let end = range.upperBound
+
+        var fieldStart: Int? = nil
+        var fieldNameEnd = 0
+        var fieldBodyStart = 0
+        var fieldEnd = 0
+        var droppedFields = 0
+        var reportedLongLine = false
+        var bodyStart = end
+
+        func location(_ offset: Int, header: String? = nil) -> Location {
+            .message(MessageLocation(part: part, header: header, byteOffset: offset))
+        }
+
+        func finishField() {
+            guard let start = fieldStart else { return }
+            fieldStart = nil
+            if headers.count >= limits.maxHeaderFields {
+                droppedFields += 1
+                return
+            }
+            let name = Self.text(bytes[start..<fieldNameEnd]).trimmingTrailingWhitespace()
+            var rawEnd = Self.trimLineBreak(bytes, fieldBodyStart, fieldEnd)
+            if rawEnd - fieldBodyStart > limits.maxHeaderFieldBytes {
+                problems.append(Diagnostic(
+                    "header.field-too-long", .warning,
+                    "header field `\(name)` is \(rawEnd - fieldBodyStart) bytes; only the first \(limits.maxHeaderFieldBytes) are read",
+                    at: location(start, header: name)))
+                rawEnd = fieldBodyStart + limits.maxHeaderFieldBytes
+            }
+            let rawBytes = bytes[fieldBodyStart..<rawEnd]
+            let raw = Self.text(rawBytes)
+            if !Self.isUTF8(rawBytes) {
+                problems.append(Diagnostic(
+                    "header.not-utf8", .warning,
+                    "header field `\(name)` holds 8-bit bytes that are not UTF-8; read as windows-1252",
+                    at: location(start, header: name),
+                    help: "RFC 6532 allows UTF-8 in headers; other 8-bit text should be RFC 2047 encoded"))
+            }
+            headers.append(HeaderField(name: name, raw: raw, value: Self.unfold(raw), offset: start))
+        }
+
+        var lineIndex = 0
+        while lineStart < end {
+            var lineEnd = lineStart
+            while lineEnd < end && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            let next = lineEnd < end ? lineEnd + 1 : end
+            let contentEnd = (lineEnd > lineStart && bytes[lineEnd - 1] == 0x0D) ? lineEnd - 1 : lineEnd
+            defer { lineIndex += 1 }
+
+            if contentEnd - lineStart > limits.maxLineLength && !reportedLongLine {
+                reportedLongLine = true
+                problems.append(Diagnostic(
+                    "header.line-too-long", .warning,
+                    "a header line is \(contentEnd - lineStart) bytes long, over the \(limits.maxLineLength) RFC 5322 allows",
+                    at: location(lineStart)))
+            }
+
+            if contentEnd == lineStart {
+                // The empty line that separates header and body.
+                finishField()
+                bodyStart = next
+                break
+            }
+            let first = bytes[lineStart]
+            if first == 0x20 || first == 0x09 {
+                if fieldStart != nil {
+                    fieldEnd = next
+                } else {
+                    problems.append(Diagnostic(
+                        "header.orphan-continuation", .warning,
+                        "a folded line has no header field to continue; it is ignored",
+                        at: location(lineStart)))
+                }
+                lineStart = next
+                continue
+            }
+            if lineIndex == 0 && allowMboxFromLine && Self.startsWithMboxFrom(bytes, lineStart, contentEnd) {
+                problems.append(Diagnostic(
+                    "header.mbox-from-line", .info,
+                    "the message starts with an mbox `From ` line; it is skipped",
+                    at: location(lineStart)))
+                lineStart = next
+                continue
+            }
+            guard let colon = Self.fieldColon(bytes, lineStart, contentEnd) else {
+                finishField()
+                problems.append(Diagnostic(
+                    "header.missing-separator", .warning,
+                    "line \(lineIndex + 1) of the header block is not a header field; the body is taken to start there",
+                    at: location(lineStart),
+                    help: "a header block ends with an empty line before the body"))
+                bodyStart = lineStart
+                lineStart = end
+                break
+            }
+            finishField()
+            fieldStart = lineStart
+            fieldNameEnd = colon
+            fieldBodyStart = colon + 1
+            fieldEnd = next
+            lineStart = next
+        }
+        if lineStart >= end && fieldStart != nil {
+            finishField()
+            bodyStart = end
+        }
+        if droppedFields > 0 {
+            problems.append(Diagnostic(
+                "limit.header-fields", .error,
+                "the header block has \(headers.count + droppedFields) fields; only the first \(limits.maxHeaderFields) are read",
+                at: location(range.lowerBound)))
+        }
+        return Result(headers: headers, bodyStart: bodyStart, problems: problems)
+    }
+
+    /// The colon ending a field name: printable ASCII except colon (RFC 5322 §3.6.8), optionally
+    /// followed by WSP (§4.5.3).
+    private static func fieldColon(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int? {
+        var index = start
+        while index < end {
+            let byte = bytes[index]
+            if byte == 0x3A { return index > start ? index : nil }
+            if byte == 0x20 || byte == 0x09 {
+                // Only WSP may stand between the name and the colon.
+                var after = index
+                while after < end && (bytes[after] == 0x20 || bytes[after] == 0x09) { after += 1 }
+                return (after < end && bytes[after] == 0x3A && index > start) ? after : nil
+            }
+            if byte < 0x21 || byte > 0x7E { return nil }
+            index += 1
+        }
+        return nil
+    }
+
+    private static func startsWithMboxFrom(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Bool {
+        end - start >= 5 && bytes[start..<start + 5].elementsEqual("From ".utf8)
+    }
+
+    private static func trimLineBreak(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int {
+        var index = end
+        if index > start && bytes[index - 1] == 0x0A { index -= 1 }
+        if index > start && bytes[index - 1] == 0x0D { index -= 1 }
+        return index
+    }
+
+    static func isUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return true }
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
+    }
+
+    /// Header bytes as text: UTF-8 where valid (RFC 6532), else windows-1252, which is what
+    /// 8-bit headers in the wild nearly always are.
+    static func text(_ bytes: ArraySlice<UInt8>) -> String {
+        if isUTF8(bytes) { return String(decoding: bytes, as: UTF8.self) }
+        return Charset.windows1252.decode(bytes).text
+    }
+
+    /// RFC 5322 §2.2.3: unfolding removes each CRLF that is followed by WSP. Inside one field every
+    /// line break is followed by WSP, so dropping them all is exactly that.
+    static func unfold(_ raw: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in raw.unicodeScalars where scalar != "\r" && scalar != "\n" {
+            out.append(scalar)
+        }
+        return String(out).trimmingWhitespace()
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[first...last])
+    }
+
+    func trimmingTrailingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[...last])
+    }
+}

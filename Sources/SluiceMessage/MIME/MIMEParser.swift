@@ -1,0 +1,255 @@
+import Crypto
+import SluiceDiagnostics
+
+/// Builds the MIME tree of a message (RFC 2045, RFC 2046) from its bytes, and decodes leaf
+/// content when asked. Broken structure is read as far as it goes and reported: a missing closing
+/// boundary ends the last part at the end of the body; a multipart without its boundary is read
+/// as one text leaf; nesting and part counts past the limits become opaque leaves.
+struct MIMEParser {
+    let bytes: [UInt8]
+    let limits: ReadLimits
+    let features: ReadFeatures
+    private(set) var problems: [Diagnostic] = []
+    private var partCount = 0
+    private var reportedPartLimit = false
+
+    init(bytes: [UInt8], limits: ReadLimits, features: ReadFeatures) {
+        self.bytes = bytes
+        self.limits = limits
+        self.features = features
+    }
+
+    mutating func buildPart(
+        headers: HeaderList, bodyRange: Range<Int>, path: String, depth: Int, defaultType: String
+    ) -> MIMEPart {
+        partCount += 1
+        var part = MIMEPart(
+            path: path, headers: headers, contentType: defaultType, parameters: [:], charset: nil,
+            transferEncoding: "7bit", disposition: nil, filename: nil, bodyRange: bodyRange,
+            children: [], content: nil)
+
+        if let field = headers.first("Content-Type") {
+            let parsed = ParameterizedValue(parsing: field.value)
+            report(parsed.problems, path: path, header: field.name)
+            if parsed.value.contains("/") && !parsed.value.hasPrefix("/") && !parsed.value.hasSuffix("/") {
+                part.contentType = parsed.value
+                part.parameters = Dictionary(
+                    parsed.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+            } else {
+                // RFC 2045 §5.2: an unreadable Content-Type means text/plain; us-ascii.
+                problems.append(Diagnostic(
+                    "mime.invalid-content-type", .warning,
+                    "content type `\(field.value)` is not a `type/subtype`; read as `text/plain`",
+                    at: location(path, header: field.name)))
+                part.contentType = "text/plain"
+            }
+        }
+        part.charset = part.parameters["charset"]
+        if let field = headers.first("Content-Transfer-Encoding") {
+            part.transferEncoding = field.value.trimmingWhitespace().lowercased()
+        }
+        if let field = headers.first("Content-Disposition") {
+            let parsed = ParameterizedValue(parsing: field.value)
+            report(parsed.problems, path: path, header: field.name)
+            part.disposition = parsed.value.isEmpty ? nil : parsed.value
+            part.filename = parsed[parameter: "filename"]
+        }
+        if part.filename == nil { part.filename = part.parameters["name"] }
+
+        guard features.contains(.structure) else { return part }
+        if (part.isMultipart || part.isEncapsulatedMessage) && depth >= limits.maxMIMEDepth {
+            problems.append(Diagnostic(
+                "limit.mime-depth", .error,
+                "MIME nesting goes deeper than \(limits.maxMIMEDepth) levels; part \(path) is not opened",
+                at: location(path)))
+            decodeLeaf(&part)
+            return part
+        }
+        if part.isMultipart {
+            splitMultipart(&part, depth: depth)
+        } else if part.isEncapsulatedMessage, TransferEncoding(header: part.transferEncoding)?.isIdentity ?? false {
+            let inner = HeaderBlockParser(limits: limits, part: childPath(path, 1))
+                .parse(bytes, in: bodyRange, allowMboxFromLine: false)
+            report(inner.problems)
+            let child = buildPart(
+                headers: inner.headers, bodyRange: inner.bodyStart..<bodyRange.upperBound,
+                path: childPath(path, 1), depth: depth + 1, defaultType: "text/plain")
+            part.children = [child]
+        }
+        if part.isLeaf { decodeLeaf(&part) }
+        return part
+    }
+
+    private mutating func splitMultipart(_ part: inout MIMEPart, depth: Int) {
+        let path = part.path
+        guard let boundary = part.parameters["boundary"], !boundary.isEmpty else {
+            problems.append(Diagnostic(
+                "mime.missing-boundary", .warning,
+                "multipart part has no `boundary` parameter; its body is read as text",
+                at: location(path, header: "Content-Type")))
+            return
+        }
+        let delimiter = Array("--".utf8) + Array(boundary.utf8)
+        let range = part.bodyRange
+        var pieces: [Range<Int>] = []
+        var pieceStart: Int? = nil
+        var closed = false
+        var lineStart = range.lowerBound
+
+        while lineStart < range.upperBound {
+            var lineEnd = lineStart
+            while lineEnd < range.upperBound && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            let next = min(lineEnd + 1, range.upperBound)
+            if let isClose = delimiterKind(at: lineStart, lineEnd: lineEnd, delimiter: delimiter) {
+                // RFC 2046 §5.1.1: the line break before a delimiter belongs to the delimiter.
+                let bodyEnd = precedingLineBreakStart(lineStart, floor: pieceStart ?? range.lowerBound)
+                if let start = pieceStart {
+                    pieces.append(start..<max(start, bodyEnd))
+                }
+                if isClose {
+                    closed = true
+                    break
+                }
+                pieceStart = next
+            }
+            lineStart = next
+        }
+        if let start = pieceStart, !closed {
+            pieces.append(start..<range.upperBound)
+            problems.append(Diagnostic(
+                "mime.unterminated-multipart", .warning,
+                "multipart part has no closing boundary `--\(boundary)--`; its last part runs to the end",
+                at: location(path)))
+        }
+        if pieceStart == nil {
+            problems.append(Diagnostic(
+                "mime.boundary-not-found", .warning,
+                "boundary `\(boundary)` never occurs in the body; the body is read as text",
+                at: location(path)))
+            return
+        }
+
+        let childDefault = part.contentType == "multipart/digest" ? "message/rfc822" : "text/plain"
+        var children: [MIMEPart] = []
+        for (index, piece) in pieces.enumerated() {
+            if partCount >= limits.maxParts {
+                if !reportedPartLimit {
+                    reportedPartLimit = true
+                    problems.append(Diagnostic(
+                        "limit.mime-parts", .error,
+                        "the message has more than \(limits.maxParts) MIME parts; the rest are not read",
+                        at: location(path)))
+                }
+                break
+            }
+            let childPath = childPath(path, index + 1)
+            let header = HeaderBlockParser(limits: limits, part: childPath)
+                .parse(bytes, in: piece, allowMboxFromLine: false)
+            report(header.problems)
+            children.append(buildPart(
+                headers: header.headers, bodyRange: header.bodyStart..<piece.upperBound,
+                path: childPath, depth: depth + 1, defaultType: childDefault))
+        }
+        part.children = children
+    }
+
+    /// Whether the line is a boundary delimiter (RFC 2046 §5.1.1): `--boundary`, optionally `--`
+    /// for the last one, then only transport padding. Returns true for the closing delimiter.
+    private func delimiterKind(at start: Int, lineEnd: Int, delimiter: [UInt8]) -> Bool? {
+        guard lineEnd - start >= delimiter.count else { return nil }
+        for offset in 0..<delimiter.count where bytes[start + offset] != delimiter[offset] {
+            return nil
+        }
+        var index = start + delimiter.count
+        var isClose = false
+        if index + 1 < lineEnd, bytes[index] == 0x2D, bytes[index + 1] == 0x2D {
+            isClose = true
+            index += 2
+        }
+        while index < lineEnd {
+            let byte = bytes[index]
+            guard byte == 0x20 || byte == 0x09 || byte == 0x0D else { return nil }
+            index += 1
+        }
+        return isClose
+    }
+
+    private func precedingLineBreakStart(_ lineStart: Int, floor: Int) -> Int {
+        var end = lineStart
+        if end > floor && bytes[end - 1] == 0x0A { end -= 1 }
+        if end > floor && bytes[end - 1] == 0x0D { end -= 1 }
+        return end
+    }
+
+    private mutating func decodeLeaf(_ part: inout MIMEPart) {
+        guard features.contains(.content) else { return }
+        let raw = bytes[part.bodyRange]
+        let encoding: TransferEncoding
+        if let known = TransferEncoding(header: part.transferEncoding) {
+            encoding = known
+        } else {
+            problems.append(Diagnostic(
+                "mime.unknown-transfer-encoding", .warning,
+                "transfer encoding `\(part.transferEncoding)` is unknown; the body is read as it stands",
+                at: location(part.path, header: "Content-Transfer-Encoding")))
+            encoding = .binary
+        }
+        let (decoded, damaged) = encoding.decode(raw)
+        if damaged > 0 {
+            problems.append(Diagnostic(
+                "mime.damaged-encoding", .warning,
+                "\(damaged) bytes of \(encoding.rawValue) content could not be decoded",
+                at: location(part.path)))
+        }
+        var content = PartContent(size: decoded.count)
+        content.sha256 = hexString(SHA256.hash(data: decoded))
+        content.detectedType = FileType.sniff(decoded[...])
+        if part.contentType.hasPrefix("text/") || part.isMultipart {
+            var textBytes = decoded[...]
+            if textBytes.count > limits.maxTextBytes {
+                problems.append(Diagnostic(
+                    "limit.text-size", .warning,
+                    "text part is \(textBytes.count) bytes; only the first \(limits.maxTextBytes) are read as text",
+                    at: location(part.path)))
+                textBytes = textBytes.prefix(limits.maxTextBytes)
+            }
+            let text = Charset.decode(textBytes, label: part.charset ?? "us-ascii")
+            report(text.problems, path: part.path)
+            content.text = text.text
+        }
+        part.content = content
+    }
+
+    private func childPath(_ parent: String, _ index: Int) -> String {
+        parent.isEmpty ? "\(index)" : "\(parent).\(index)"
+    }
+
+    private func location(_ path: String, header: String? = nil) -> Location {
+        .message(MessageLocation(part: path, header: header))
+    }
+
+    private mutating func report(_ found: [Diagnostic], path: String? = nil, header: String? = nil) {
+        for var diagnostic in found {
+            if diagnostic.location == nil, let path {
+                diagnostic.location = location(path, header: header)
+            }
+            problems.append(diagnostic)
+        }
+    }
+}
+
+extension TransferEncoding {
+    /// Whether the body is not transformed (an encapsulated message may only use these).
+    var isIdentity: Bool { self == .sevenBit || self == .eightBit || self == .binary }
+}
+
+/// Lower-case hex of a digest, the form tenant file entries are written in.
+func hexString(_ digest: some Sequence<UInt8>) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    for byte in digest {
+        out.append(digits[Int(byte >> 4)])
+        out.append(digits[Int(byte & 0x0F)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}

@@ -1,0 +1,61 @@
+/// One node of a message's MIME tree (RFC 2045, RFC 2046). The root is the message itself.
+///
+/// Paths number children from 1 under their parent (`1`, `1.2`, ...); the root's path is empty.
+/// A `message/rfc822` part has one child: the root of the message it carries.
+public struct MIMEPart: Sendable, Hashable, Codable {
+    public var path: String
+    public var headers: HeaderList
+    /// The media type in lower case (`text/plain`), after RFC 2045 §5.2 defaults.
+    public var contentType: String
+    /// Content-Type parameters; names in lower case, values as written (decoded per RFC 2231).
+    public var parameters: [String: String]
+    public var charset: String?
+    /// The transfer encoding as declared (lower case); `7bit` when absent.
+    public var transferEncoding: String
+    /// `attachment`, `inline`, or another disposition type, in lower case.
+    public var disposition: String?
+    /// The file name, from Content-Disposition `filename` or else Content-Type `name`.
+    public var filename: String?
+    /// Byte range of the part's body in the message, still transfer-encoded.
+    public var bodyRange: Range<Int>
+    public var children: [MIMEPart]
+    /// Decoded content of a leaf part, when the reader was asked to decode.
+    public var content: PartContent?
+
+    public var isMultipart: Bool { contentType.hasPrefix("multipart/") }
+    public var isEncapsulatedMessage: Bool { contentType == "message/rfc822" || contentType == "message/global" }
+    public var isLeaf: Bool { children.isEmpty }
+
+    /// An attachment is a leaf that is meant to be saved rather than read: a declared attachment,
+    /// a part with a file name, or a part that is neither text nor a container.
+    public var isAttachment: Bool {
+        guard isLeaf else { return false }
+        if disposition == "attachment" || filename != nil { return true }
+        return !(contentType.hasPrefix("text/") || isMultipart || contentType.hasPrefix("message/"))
+    }
+
+    /// Every part of the tree in depth-first order, this one first.
+    public var allParts: [MIMEPart] {
+        var result: [MIMEPart] = []
+        func visit(_ part: MIMEPart) {
+            result.append(part)
+            part.children.forEach(visit)
+        }
+        visit(self)
+        return result
+    }
+
+    public var leaves: [MIMEPart] { allParts.filter(\.isLeaf) }
+}
+
+/// The decoded content of a leaf part.
+public struct PartContent: Sendable, Hashable, Codable {
+    /// Size in bytes after transfer decoding.
+    public var size: Int
+    /// SHA-256 of the decoded bytes, lower-case hex (what a tenant file block keys on).
+    public var sha256: String?
+    /// What the first bytes say the file is.
+    public var detectedType: FileType?
+    /// For text parts: the text, decoded from its charset (cut at the reader's text limit).
+    public var text: String?
+}

@@ -1,0 +1,171 @@
+import Foundation
+import SluiceDiagnostics
+
+/// Reads message bytes (RFC 5322, MIME) into a `Message`. Never fails: whatever cannot be read
+/// is reported in `Message.problems`, and everything that can be read is kept.
+public struct MessageReader: Sendable {
+    public var options: ReadOptions
+
+    public init(options: ReadOptions = ReadOptions()) { self.options = options }
+
+    public func read(_ bytes: [UInt8]) -> Message {
+        let limits = options.limits
+        var problems: [Diagnostic] = []
+        let end = min(bytes.count, limits.maxMessageBytes)
+        if bytes.count > limits.maxMessageBytes {
+            problems.append(Diagnostic(
+                "limit.message-size", .error,
+                "the message is \(bytes.count) bytes; only the first \(limits.maxMessageBytes) are read",
+                at: .message(MessageLocation(byteOffset: limits.maxMessageBytes))))
+        }
+        if bytes.isEmpty {
+            problems.append(Diagnostic("message.empty", .error, "the message is empty"))
+        }
+
+        let header = HeaderBlockParser(limits: limits, part: "").parse(bytes, in: 0..<end, allowMboxFromLine: true)
+        problems += header.problems
+        let headers = header.headers
+        if headers.isEmpty && !bytes.isEmpty {
+            problems.append(Diagnostic(
+                "message.no-header-fields", .error,
+                "the message has no header fields; it may not be an email message at all"))
+        }
+
+        var mime = MIMEParser(bytes: bytes, limits: limits, features: options.features)
+        let root = mime.buildPart(
+            headers: headers, bodyRange: header.bodyStart..<end, path: "", depth: 0, defaultType: "text/plain")
+        problems += mime.problems
+
+        var fields = HeaderFields(headers: headers)
+        let from = fields.addresses("From", single: true)
+        if headers.first("From") == nil {
+            problems.append(Diagnostic(
+                "header.missing-from", .warning, "the message has no `From` field (RFC 5322 §3.6 requires one)"))
+        }
+        let sender = fields.addresses("Sender", single: true).first
+        if from.count > 1 && sender == nil {
+            problems.append(Diagnostic(
+                "header.multiple-authors-without-sender", .warning,
+                "`From` names \(from.count) mailboxes but there is no `Sender` (RFC 5322 §3.6.2)",
+                at: .message(MessageLocation(header: "From"))))
+        }
+        let returnPath = fields.returnPath()
+        let subject = fields.unstructured("Subject")
+        let dateField = fields.single("Date")
+        let date = dateField.flatMap { RFC5322Date.parse($0.value) }
+        if let dateField, date == nil {
+            fields.problems.append(Diagnostic(
+                "header.invalid-date", .warning, "`Date` value `\(dateField.value)` is not an RFC 5322 date",
+                at: .message(MessageLocation(header: "Date"))))
+        }
+        let messageID = fields.single("Message-ID")?.value
+
+        var message = Message(
+            size: bytes.count,
+            headers: headers,
+            from: from,
+            sender: sender,
+            replyTo: fields.addresses("Reply-To", single: true),
+            to: fields.addresses("To", single: true),
+            cc: fields.addresses("Cc", single: true),
+            bcc: fields.addresses("Bcc", single: true),
+            returnPath: returnPath,
+            subject: subject,
+            date: date,
+            messageID: messageID,
+            root: root,
+            attachments: root.leaves.filter(\.isAttachment).map(Attachment.init),
+            urls: [],
+            authentication: TraceReader.authentication(headers, trusted: options.trustedAuthservIDs, problems: &fields.problems),
+            received: TraceReader.received(headers, problems: &fields.problems),
+            upstream: TraceReader.upstream(headers, problems: &fields.problems),
+            problems: [])
+        message.urls = collectURLs(message, problems: &problems)
+        message.problems = problems + fields.problems
+        return message
+    }
+
+    private func collectURLs(_ message: Message, problems: inout [Diagnostic]) -> [ExtractedURL] {
+        var byText: [String: Int] = [:]
+        var urls: [ExtractedURL] = []
+        var dropped = 0
+        for (part, text) in message.bodyTexts {
+            let found = part.contentType == "text/html" ? URLExtractor.urls(inHTML: text) : URLExtractor.urls(inText: text)
+            for candidate in found {
+                if let index = byText[candidate] {
+                    if !urls[index].parts.contains(part.path) { urls[index].parts.append(part.path) }
+                    continue
+                }
+                guard urls.count < options.limits.maxURLs else {
+                    dropped += 1
+                    continue
+                }
+                guard let url = ExtractedURL(candidate, part: part.path) else { continue }
+                byText[candidate] = urls.count
+                urls.append(url)
+            }
+        }
+        if dropped > 0 {
+            problems.append(Diagnostic(
+                "limit.urls", .warning,
+                "the message links to more than \(options.limits.maxURLs) URLs; \(dropped) more are not listed"))
+        }
+        return urls
+    }
+}
+
+/// Reads the top-level fields that have a meaning of their own, reporting what is malformed.
+private struct HeaderFields {
+    let headers: HeaderList
+    var problems: [Diagnostic] = []
+
+    init(headers: HeaderList) { self.headers = headers }
+
+    /// The field that RFC 5322 §3.6 allows once; a second one is reported and the first is used.
+    mutating func single(_ name: String) -> HeaderField? {
+        let all = headers.all(name)
+        if all.count > 1 {
+            problems.append(Diagnostic(
+                "header.duplicate-field", .warning,
+                "the message has \(all.count) `\(name)` fields where RFC 5322 §3.6 allows one; the first is used",
+                at: .message(MessageLocation(header: name, byteOffset: all[1].offset))))
+        }
+        return all.first
+    }
+
+    mutating func addresses(_ name: String, single: Bool) -> [Mailbox] {
+        guard let field = single ? self.single(name) : headers.first(name) else { return [] }
+        let parsed = AddressParser.parseList(field.value, header: name)
+        for var problem in parsed.problems {
+            problem.location = .message(MessageLocation(header: name, byteOffset: field.offset))
+            problems.append(problem)
+        }
+        return parsed.mailboxes
+    }
+
+    mutating func unstructured(_ name: String) -> String? {
+        guard let field = single(name) else { return nil }
+        let decoded = EncodedWords.decode(field.value)
+        for var problem in decoded.problems {
+            problem.location = .message(MessageLocation(header: name, byteOffset: field.offset))
+            problems.append(problem)
+        }
+        return decoded.text
+    }
+
+    /// RFC 5321 §4.4: the topmost Return-Path is the one the final delivery added.
+    mutating func returnPath() -> ReturnPath? {
+        guard let field = headers.first("Return-Path") else { return nil }
+        let compact = field.value.filter { !$0.isWhitespace }
+        if compact == "<>" { return .null }
+        let parsed = AddressParser.parseList(field.value, header: "Return-Path")
+        for var problem in parsed.problems where problem.code != "address.empty" {
+            problem.location = .message(MessageLocation(header: "Return-Path", byteOffset: field.offset))
+            problems.append(problem)
+        }
+        guard let mailbox = parsed.mailboxes.first, !mailbox.localPart.isEmpty || !mailbox.domain.isEmpty else {
+            return .null
+        }
+        return .address(mailbox)
+    }
+}

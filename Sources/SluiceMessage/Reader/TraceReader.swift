@@ -1,0 +1,94 @@
+import SluiceDiagnostics
+
+/// Upstream filters' verdicts carried in the header: Microsoft's, SpamAssassin's and rspamd's.
+/// Whether to believe them is the policy's call (which hosts are trusted); the reader only reads.
+public struct UpstreamVerdicts: Sendable, Hashable, Codable {
+    /// `X-Forefront-Antispam-Report`, topmost first.
+    public var forefront: [ForefrontAntispamReport]
+    /// `X-Microsoft-Antispam`, topmost first.
+    public var microsoftAntispam: [MicrosoftAntispam]
+    /// `X-Spam-Status`, `X-Spam-Score`, `X-Spam-Flag`, `X-Spam-Level` (the topmost of each).
+    public var spamAssassin: SpamAssassinHeaders?
+    /// `X-Spamd-Result`, `X-Rspamd-Score`, `X-Rspamd-Action` (the topmost of each).
+    public var rspamd: RspamdHeaders?
+
+    /// The bulk complaint level from the topmost `X-Microsoft-Antispam` that has one.
+    public var bcl: Int? { microsoftAntispam.lazy.compactMap(\.bcl).first }
+    /// The spam confidence level from the topmost `X-Forefront-Antispam-Report` that has one.
+    public var scl: Int? { forefront.lazy.compactMap(\.scl).first }
+}
+
+/// Reads the trace and verdict headers of a message, moving each parser's diagnostics into the
+/// message's problem list with the header they came from.
+enum TraceReader {
+    static func authentication(_ headers: HeaderList, trusted: Set<String>, problems: inout [Diagnostic])
+        -> AuthenticationHeaders
+    {
+        func read(_ name: String) -> [AuthenticationResults] {
+            headers.all(name).map { field in
+                var results = AuthenticationResults(parsing: field.value)
+                results.isTrusted = results.authservID.map { trusted.contains($0.lowercased()) } ?? false
+                take(&results.diagnostics, field, into: &problems)
+                return results
+            }
+        }
+        let receivedSPF = headers.all("Received-SPF").map { field in
+            var spf = ReceivedSPF(parsing: field.value)
+            take(&spf.diagnostics, field, into: &problems)
+            return spf
+        }
+        return AuthenticationHeaders(
+            results: read("Authentication-Results"), arcResults: read("ARC-Authentication-Results"),
+            receivedSPF: receivedSPF)
+    }
+
+    static func received(_ headers: HeaderList, problems: inout [Diagnostic]) -> [ReceivedHeader] {
+        headers.all("Received").map { field in
+            var received = ReceivedHeader(parsing: field.value)
+            take(&received.diagnostics, field, into: &problems)
+            return received
+        }
+    }
+
+    static func upstream(_ headers: HeaderList, problems: inout [Diagnostic]) -> UpstreamVerdicts {
+        let forefront = headers.all("X-Forefront-Antispam-Report").map { field in
+            var report = ForefrontAntispamReport(parsing: field.value)
+            take(&report.diagnostics, field, into: &problems)
+            return report
+        }
+        let microsoft = headers.all("X-Microsoft-Antispam").map { field in
+            var report = MicrosoftAntispam(parsing: field.value)
+            take(&report.diagnostics, field, into: &problems)
+            return report
+        }
+        var spamAssassin: SpamAssassinHeaders? = nil
+        let status = headers.first("X-Spam-Status"), score = headers.first("X-Spam-Score")
+        let flag = headers.first("X-Spam-Flag"), level = headers.first("X-Spam-Level")
+        if let anchor = status ?? score ?? flag ?? level {
+            var headers = SpamAssassinHeaders(
+                status: status?.value, score: score?.value, flag: flag?.value, level: level?.value)
+            take(&headers.diagnostics, anchor, into: &problems)
+            spamAssassin = headers
+        }
+        var rspamd: RspamdHeaders? = nil
+        let result = headers.first("X-Spamd-Result"), rspamdScore = headers.first("X-Rspamd-Score")
+        let action = headers.first("X-Rspamd-Action")
+        if let anchor = result ?? rspamdScore ?? action {
+            var headers = RspamdHeaders(result: result?.value, score: rspamdScore?.value, action: action?.value)
+            take(&headers.diagnostics, anchor, into: &problems)
+            rspamd = headers
+        }
+        return UpstreamVerdicts(
+            forefront: forefront, microsoftAntispam: microsoft, spamAssassin: spamAssassin, rspamd: rspamd)
+    }
+
+    private static func take(_ diagnostics: inout [Diagnostic], _ field: HeaderField, into problems: inout [Diagnostic]) {
+        for var diagnostic in diagnostics {
+            if diagnostic.location == nil {
+                diagnostic.location = .message(MessageLocation(header: field.name, byteOffset: field.offset))
+            }
+            problems.append(diagnostic)
+        }
+        diagnostics = []
+    }
+}

@@ -1,0 +1,481 @@
+import SluiceDiagnostics
+
+/// An `Authentication-Results` header (RFC 8601) or an `ARC-Authentication-Results` header
+/// (RFC 8617 §4.1.1, the same payload after `i=N;`).
+public struct AuthenticationResults: Sendable, Hashable, Codable {
+    /// The authserv-id, lower-cased; nil when the producer left it out, as Microsoft 365 does.
+    public var authservID: String?
+    /// The optional version after the authserv-id (RFC 8601 §2.2).
+    public var version: Int?
+    /// The ARC instance `i=` of an `ARC-Authentication-Results` header.
+    public var instance: Int?
+    /// True for the `; none` form: the host checked nothing (RFC 8601 §2.2).
+    public var isNone: Bool
+    /// Every resinfo, in header order.
+    public var results: [ResultInfo]
+    /// Comments not attached to a resinfo, such as those around the authserv-id.
+    public var comments: [String]
+    /// Whether the authserv-id belongs to a host the caller trusts (RFC 8601 §5). The parser
+    /// always sets false; only the caller knows its own boundary.
+    public var isTrusted: Bool
+    /// What could not be read, or was read leniently.
+    public var diagnostics: [Diagnostic]
+
+    /// One `method=result` with its reason, comments and properties.
+    public struct ResultInfo: Sendable, Hashable, Codable {
+        /// Lower-cased method, such as `spf`, `dkim`, `dmarc`, `compauth`.
+        public var method: String
+        /// The `/1` of `dkim/1=pass`.
+        public var methodVersion: Int?
+        /// Lower-cased result, such as `pass`, `fail`, `bestguesspass`.
+        public var result: String
+        /// The `reason=` value (RFC 8601 §2.2 reasonspec; Microsoft's compauth code too).
+        public var reason: String?
+        /// Comments inside this resinfo, in order: `sender IP is 192.0.2.1`, `p=reject dis=none`.
+        public var comments: [String]
+        /// `ptype.property=value` pairs, and bare `key=value` pairs (no ptype) in header order.
+        /// A bare `reason=` appears here as well as in `reason`.
+        public var properties: [Property]
+
+        public init(
+            method: String, methodVersion: Int? = nil, result: String, reason: String? = nil,
+            comments: [String] = [], properties: [Property] = []
+        ) {
+            self.method = method
+            self.methodVersion = methodVersion
+            self.result = result
+            self.reason = reason
+            self.comments = comments
+            self.properties = properties
+        }
+
+        /// The value of the first property named `header.from`, `smtp.mailfrom`, or a bare
+        /// `action`; case-insensitive. An empty value (`header.from=`) is returned as "".
+        public func property(_ name: String) -> String? {
+            properties.first { TraceText.equals($0.name, name) }?.value
+        }
+
+        /// For a `dmarc` result, the From domain's published policy, read from `policy.dmarc=`
+        /// (or `policy.published-domain-policy=`), else Microsoft's `action=`, else a comment
+        /// `(p=reject sp=none dis=none)` as OpenDMARC and Gmail write it.
+        public var dmarcPolicy: DMARCPolicy? {
+            guard method == "dmarc" else { return nil }
+            var commentFields: [String: DMARCPolicy.Action] = [:]
+            for comment in comments {
+                for word in TraceText.words(comment) {
+                    guard let equals = word.firstIndex(of: "=") else { continue }
+                    let key = TraceText.lowercased(String(word[..<equals]))
+                    let value = word[word.index(after: equals)...].filter { $0 != "," && $0 != ";" }
+                    if commentFields[key] == nil, let action = DMARCPolicy.Action(text: value) {
+                        commentFields[key] = action
+                    }
+                }
+            }
+            let policy: DMARCPolicy.Action
+            let source: DMARCPolicy.Source
+            if let text = property("policy.dmarc") ?? property("policy.published-domain-policy"),
+                let action = DMARCPolicy.Action(text: text)
+            {
+                (policy, source) = (action, .policyProperty)
+            } else if let text = property("action"), let action = DMARCPolicy.Action(microsoftAction: text) {
+                (policy, source) = (action, .microsoftAction)
+            } else if let action = commentFields["p"] {
+                (policy, source) = (action, .comment)
+            } else {
+                return nil
+            }
+            return DMARCPolicy(
+                policy: policy,
+                source: source,
+                subdomainPolicy: property("policy.published-subdomain-policy").flatMap(DMARCPolicy.Action.init(text:))
+                    ?? commentFields["sp"],
+                disposition: property("policy.applied-disposition").flatMap(DMARCPolicy.Action.init(text:))
+                    ?? commentFields["dis"]
+            )
+        }
+    }
+
+    /// One property: `header.from=example.com` has ptype `header`, property `from`; Microsoft's
+    /// bare `action=oreject` has no ptype. Ptype and property are lower-cased, the value is as
+    /// written (quotes removed).
+    public struct Property: Sendable, Hashable, Codable {
+        /// `smtp`, `header`, `body`, `policy`, or whatever else the producer wrote; nil for bare keys.
+        public var ptype: String?
+        public var property: String
+        public var value: String
+
+        public init(ptype: String?, property: String, value: String) {
+            self.ptype = ptype
+            self.property = property
+            self.value = value
+        }
+
+        /// `ptype.property`, or just `property` when there is no ptype.
+        public var name: String {
+            guard let ptype else { return property }
+            return ptype + "." + property
+        }
+    }
+
+    /// Parses the unfolded header value. An ARC header's leading `i=N;` is read into `instance`.
+    public init(parsing value: String) {
+        authservID = nil
+        version = nil
+        instance = nil
+        isNone = false
+        results = []
+        comments = []
+        isTrusted = false
+        diagnostics = []
+        var parser = AuthenticationResultsParser(value)
+        parser.parse(into: &self)
+    }
+
+    /// The results for one method, such as `dmarc`; case-insensitive.
+    public func results(for method: String) -> [ResultInfo] {
+        results.filter { TraceText.equals($0.method, method) }
+    }
+}
+
+/// A DMARC policy as reported in an Authentication-Results header.
+public struct DMARCPolicy: Sendable, Hashable, Codable {
+    /// A DMARC policy or disposition value (RFC 7489 §6.3 `p=`).
+    public enum Action: String, Sendable, Hashable, Codable, CaseIterable {
+        case none
+        case quarantine
+        case reject
+
+        /// Reads `none`, `quarantine`, `reject` in any case.
+        init?(text: some StringProtocol) {
+            self.init(rawValue: TraceText.lowercased(String(text)))
+        }
+
+        /// Reads Microsoft's `action=` (reference §6.5): `oreject` and `pct.reject` mean the domain
+        /// publishes reject, `pct.quarantine` quarantine; `permerror`/`temperror` say nothing.
+        init?(microsoftAction text: String) {
+            switch TraceText.lowercased(text) {
+            case "none": self = .none
+            case "quarantine", "pct.quarantine": self = .quarantine
+            case "reject", "oreject", "pct.reject": self = .reject
+            default: return nil
+            }
+        }
+    }
+
+    /// Where the policy was read.
+    public enum Source: String, Sendable, Hashable, Codable {
+        /// `policy.dmarc=` or `policy.published-domain-policy=`.
+        case policyProperty
+        /// Microsoft's `action=`.
+        case microsoftAction
+        /// `p=` inside a comment.
+        case comment
+    }
+
+    /// The From domain's published policy.
+    public var policy: Action
+    public var source: Source
+    /// `sp=`, when reported.
+    public var subdomainPolicy: Action?
+    /// `dis=`: what the reporting host did with the message, when reported.
+    public var disposition: Action?
+
+    public init(policy: Action, source: Source, subdomainPolicy: Action? = nil, disposition: Action? = nil) {
+        self.policy = policy
+        self.source = source
+        self.subdomainPolicy = subdomainPolicy
+        self.disposition = disposition
+    }
+}
+
+/// RFC 8601 §2.2 grammar, read leniently.
+private struct AuthenticationResultsParser {
+    private var scanner: TraceScanner
+    private var diagnostics: [Diagnostic] = []
+
+    /// Ends a method, result, authserv-id or version.
+    private static let keywordStops = TraceByteSet(";=/")
+    /// Ends the first part of a property name, so `policy . expired` splits at the dot.
+    private static let ptypeStops = TraceByteSet(";=/.")
+    private static let propertyStops = TraceByteSet(";=")
+    private static let valueStops = TraceByteSet(";")
+
+    /// Methods from the IANA Email Authentication Methods registry, plus Microsoft's `compauth`:
+    /// a bare `dkim=` where a property should be means the producer forgot a `;`.
+    private static let knownMethods: Set<String> = [
+        "arc", "auth", "bimi", "compauth", "dkim", "dkim-adsp", "dkim-atps", "dmarc", "dnswl",
+        "domainkeys", "iprev", "rrvs", "sender-id", "smime", "spf", "vbr",
+    ]
+
+    init(_ value: String) {
+        scanner = TraceScanner(value)
+    }
+
+    mutating func parse(into header: inout AuthenticationResults) {
+        scanner.skipCFWS(into: &header.comments)
+        if scanner.isAtEnd {
+            report("auth-results.empty", .warning, "the header has no authserv-id and no results")
+            finish(into: &header)
+            return
+        }
+        header.instance = readInstance()
+        scanner.skipCFWS(into: &header.comments)
+        readAuthservID(into: &header)
+        while !scanner.isAtEnd {
+            let start = scanner.position
+            if scanner.consume(UInt8(ascii: ";")) {
+                var leading: [String] = []
+                scanner.skipCFWS(into: &leading)
+                // A trailing or doubled `;` is common and harmless.
+                if scanner.isAtEnd || scanner.peek() == UInt8(ascii: ";") {
+                    header.comments += leading
+                    continue
+                }
+                readResinfo(leadingComments: leading, into: &header)
+            } else {
+                readResinfo(leadingComments: [], into: &header)
+            }
+            if scanner.position == start { scanner.position += 1 }
+        }
+        if header.results.isEmpty, !header.isNone, !diagnostics.contains(where: { $0.code == "auth-results.empty" }) {
+            report("auth-results.no-results", .warning, "the header has no results and no `none`")
+        }
+        finish(into: &header)
+    }
+
+    private mutating func finish(into header: inout AuthenticationResults) {
+        for problem in Set(scanner.problems) {
+            switch problem {
+            case .unterminatedComment:
+                report("auth-results.unterminated-comment", .warning, "a comment is not closed; it was read to the end")
+            case .unterminatedQuotedString:
+                report(
+                    "auth-results.unterminated-quoted-string", .warning,
+                    "a quoted string is not closed; it was read to the end")
+            case .unterminatedLiteral:
+                break
+            }
+        }
+        header.diagnostics = diagnostics
+    }
+
+    /// ARC's `i=N;` prefix; leaves the cursor alone when the header does not start with it.
+    private mutating func readInstance() -> Int? {
+        let start = scanner.position
+        let key = scanner.readRun(until: Self.keywordStops)
+        scanner.skipCFWS()
+        guard TraceText.equals(key, "i"), scanner.consume(UInt8(ascii: "=")) else {
+            scanner.position = start
+            return nil
+        }
+        scanner.skipCFWS()
+        let number = scanner.readRun(until: Self.keywordStops)
+        scanner.skipCFWS()
+        if !scanner.consume(UInt8(ascii: ";")) {
+            report("auth-results.missing-semicolon", .warning, "no `;` after the ARC instance `i=\(TraceText.snippet(number))`")
+        }
+        guard let instance = TraceText.integer(number, allowSign: false), instance >= 1 else {
+            report(
+                "auth-results.invalid-arc-instance", .error,
+                "the ARC instance `\(TraceText.snippet(number))` is not a positive number")
+            return nil
+        }
+        return instance
+    }
+
+    private mutating func readAuthservID(into header: inout AuthenticationResults) {
+        let start = scanner.position
+        let id: String
+        if scanner.peek() == UInt8(ascii: "\"") {
+            id = scanner.readQuotedString()
+        } else {
+            id = scanner.readRun(until: Self.keywordStops)
+        }
+        var lookahead: [String] = []
+        scanner.skipCFWS(into: &lookahead)
+        let next = scanner.peek()
+        if id.isEmpty || next == UInt8(ascii: "=") || next == UInt8(ascii: "/") {
+            scanner.position = start
+            let first = scanner.readRunForMessage()
+            scanner.position = start
+            report(
+                "auth-results.missing-authserv-id", .warning,
+                first.isEmpty ? "the header has no authserv-id" : "the header has no authserv-id before `\(first)`",
+                help: "Microsoft 365 writes Authentication-Results without one; the host that added it cannot be told from the header")
+            return
+        }
+        header.authservID = TraceText.lowercased(id)
+        header.comments += lookahead
+        if let byte = next, byte >= 0x30, byte <= 0x39 {
+            let text = scanner.readRun(until: Self.keywordStops)
+            if let version = TraceText.integer(text, allowSign: false) {
+                header.version = version
+            } else {
+                report("auth-results.invalid-version", .warning, "the version `\(TraceText.snippet(text))` is not a number")
+            }
+            scanner.skipCFWS(into: &header.comments)
+        }
+        guard let byte = scanner.peek(), byte != UInt8(ascii: ";") else { return }
+        let probe = scanner.position
+        let word = scanner.readRun(until: Self.keywordStops)
+        scanner.skipCFWS()
+        let after = scanner.peek()
+        scanner.position = probe
+        if !word.isEmpty, after == UInt8(ascii: "=") || after == UInt8(ascii: "/") {
+            report("auth-results.missing-semicolon", .warning, "no `;` between the authserv-id and `\(TraceText.snippet(word))`")
+        } else {
+            skipUnexpected(from: probe)
+        }
+    }
+
+    /// Reads one resinfo; the cursor is past its `;`, or at its method when the `;` is missing.
+    private mutating func readResinfo(leadingComments: [String], into header: inout AuthenticationResults) {
+        var comments = leadingComments
+        scanner.skipCFWS(into: &comments)
+        let methodStart = scanner.position
+        let method = scanner.readRun(until: Self.keywordStops)
+        if method.isEmpty {
+            header.comments += comments
+            skipUnexpected(from: methodStart)
+            return
+        }
+        scanner.skipCFWS(into: &comments)
+        let lowerMethod = TraceText.lowercased(method)
+        if lowerMethod == "none", scanner.isAtEnd || scanner.peek() == UInt8(ascii: ";") {
+            if header.results.isEmpty {
+                header.isNone = true
+            } else {
+                report("auth-results.misplaced-none", .warning, "`none` follows other results")
+            }
+            header.comments += comments
+            return
+        }
+        var methodVersion: Int?
+        if scanner.consume(UInt8(ascii: "/")) {
+            scanner.skipCFWS(into: &comments)
+            let text = scanner.readRun(until: Self.keywordStops)
+            methodVersion = TraceText.integer(text, allowSign: false)
+            if methodVersion == nil {
+                report(
+                    "auth-results.invalid-method-version", .warning,
+                    "the version `\(TraceText.snippet(text))` of method `\(TraceText.snippet(method))` is not a number")
+            }
+            scanner.skipCFWS(into: &comments)
+        }
+        guard scanner.consume(UInt8(ascii: "=")) else {
+            report("auth-results.missing-result", .error, "method `\(TraceText.snippet(method))` has no `=result`; it was skipped")
+            header.comments += comments
+            scanner.skip(until: UInt8(ascii: ";"))
+            return
+        }
+        scanner.skipCFWS(into: &comments)
+        let result = scanner.readRun(until: Self.keywordStops)
+        if result.isEmpty {
+            report("auth-results.missing-result", .error, "method `\(TraceText.snippet(method))` has no result; it was skipped")
+            header.comments += comments
+            scanner.skip(until: UInt8(ascii: ";"))
+            return
+        }
+        var info = AuthenticationResults.ResultInfo(
+            method: lowerMethod, methodVersion: methodVersion, result: TraceText.lowercased(result),
+            comments: comments)
+        readProperties(into: &info)
+        header.results.append(info)
+    }
+
+    /// Reads reasonspec and propspecs up to the next `;` (not consumed), or up to a known method
+    /// when the producer forgot the `;`.
+    private mutating func readProperties(into info: inout AuthenticationResults.ResultInfo) {
+        while true {
+            scanner.skipCFWS(into: &info.comments)
+            guard let byte = scanner.peek(), byte != UInt8(ascii: ";") else { return }
+            let start = scanner.position
+            let commentCount = info.comments.count
+            if byte == UInt8(ascii: "\"") {
+                _ = scanner.readQuotedString()
+                reportUnexpected(start..<scanner.position)
+                continue
+            }
+            let first = scanner.readRun(until: Self.ptypeStops)
+            if first.isEmpty {
+                // A stray `=`, `/` or `.`.
+                scanner.position += 1
+                reportUnexpected(start..<scanner.position)
+                continue
+            }
+            scanner.skipCFWS(into: &info.comments)
+            var ptype: String?
+            var name = first
+            if scanner.consume(UInt8(ascii: ".")) {
+                scanner.skipCFWS(into: &info.comments)
+                name = scanner.readRun(until: Self.propertyStops)
+                ptype = first
+                scanner.skipCFWS(into: &info.comments)
+            }
+            guard !name.isEmpty, scanner.consume(UInt8(ascii: "=")) else {
+                reportUnexpected(start..<scanner.position)
+                continue
+            }
+            let lowerName = TraceText.lowercased(name)
+            if ptype == nil, Self.knownMethods.contains(lowerName) {
+                scanner.position = start
+                info.comments.removeSubrange(commentCount...)
+                report("auth-results.missing-semicolon", .warning, "no `;` before `\(TraceText.snippet(name))=`")
+                return
+            }
+            let value = readValue(comments: &info.comments)
+            if ptype == nil, lowerName == "reason", info.reason == nil {
+                info.reason = value
+            }
+            info.properties.append(
+                AuthenticationResults.Property(
+                    ptype: ptype.map(TraceText.lowercased), property: lowerName, value: value))
+        }
+    }
+
+    /// pvalue: a quoted string or a run up to whitespace or `;`. Values may hold `=` (base64
+    /// `header.b=`), so a run is only refused when whitespace separates it from the `=` and it
+    /// contains `=`: that is `header.from= dkim=pass`, an empty value followed by the next pair.
+    private mutating func readValue(comments: inout [String]) -> String {
+        let before = scanner.position
+        scanner.skipCFWS(into: &comments)
+        let spaced = scanner.position != before
+        guard let byte = scanner.peek(), byte != UInt8(ascii: ";") else { return "" }
+        if byte == UInt8(ascii: "\"") {
+            // `"local part"@example.com` continues after the quote.
+            return scanner.readQuotedString() + scanner.readRun(until: Self.valueStops)
+        }
+        let start = scanner.position
+        let run = scanner.readRun(until: Self.valueStops)
+        if spaced, run.utf8.contains(UInt8(ascii: "=")) {
+            scanner.position = start
+            return ""
+        }
+        return run
+    }
+
+    private mutating func skipUnexpected(from start: Int) {
+        scanner.position = start
+        scanner.skip(until: UInt8(ascii: ";"))
+        if scanner.position == start { scanner.position += 1 }
+        reportUnexpected(start..<scanner.position)
+    }
+
+    private mutating func reportUnexpected(_ range: Range<Int>) {
+        let text = TraceText.snippet(scanner.text(range))
+        report("auth-results.unexpected-text", .error, "unexpected `\(text)`; it was skipped")
+    }
+
+    private mutating func report(
+        _ code: DiagnosticCode, _ severity: Severity, _ message: String, help: String? = nil
+    ) {
+        diagnostics.append(Diagnostic(code, severity, message, help: help))
+    }
+}
+
+extension TraceScanner {
+    /// The next method-like word with what follows up to the next space or `;`, for messages.
+    fileprivate mutating func readRunForMessage() -> String {
+        TraceText.snippet(readRun(until: TraceByteSet(";")))
+    }
+}

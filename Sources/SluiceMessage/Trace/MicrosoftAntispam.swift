@@ -1,0 +1,132 @@
+import SluiceDiagnostics
+
+/// One `NAME:value` field of a Microsoft antispam header, as written (trimmed).
+public struct MicrosoftAntispamField: Sendable, Hashable, Codable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// `X-Forefront-Antispam-Report` (reference §6.1–6.3): semicolon-separated `FIELD:value` pairs.
+/// Every field is kept in order; the typed accessors read the documented ones and return nil
+/// when a field is absent, empty or invalid (invalid values are reported).
+public struct ForefrontAntispamReport: Sendable, Hashable, Codable {
+    public var fields: [MicrosoftAntispamField]
+    public var diagnostics: [Diagnostic]
+
+    /// Parses the unfolded header value.
+    public init(parsing value: String) {
+        diagnostics = []
+        fields = MicrosoftAntispamField.split(value, area: "forefront", diagnostics: &diagnostics)
+        if let text = self.value(for: "SCL"), !text.isEmpty, scl == nil {
+            diagnostics.append(
+                Diagnostic("forefront.invalid-scl", .warning, "SCL `\(TraceText.snippet(text))` is not a number from -1 to 9"))
+        }
+        if let text = self.value(for: "CIP"), !text.isEmpty, cip == nil {
+            diagnostics.append(
+                Diagnostic("forefront.invalid-cip", .warning, "CIP `\(TraceText.snippet(text))` is not an IP address"))
+        }
+    }
+
+    /// The first field named `name` (case-insensitive); "" when present but empty.
+    public func value(for name: String) -> String? {
+        fields.first { TraceText.equals($0.name, name) }?.value
+    }
+
+    private func nonEmpty(_ name: String) -> String? {
+        guard let text = value(for: name), !text.isEmpty else { return nil }
+        return text
+    }
+
+    /// Spam confidence level, -1...9 (reference §3.6).
+    public var scl: Int? {
+        guard let text = nonEmpty("SCL"), let level = TraceText.integer(text), (-1...9).contains(level) else { return nil }
+        return level
+    }
+    /// Spam filtering verdict: `NSPM`, `SPM`, `SKA`, `SFE`, ... (reference §6.3).
+    public var sfv: String? { nonEmpty("SFV") }
+    /// Category of the policy that applied: `NONE`, `SPM`, `PHSH`, `BULK`, ... (reference §6.2).
+    public var cat: String? { nonEmpty("CAT") }
+    /// Connecting IP.
+    public var cip: IPAddress? { nonEmpty("CIP").flatMap(IPAddress.init) }
+    /// Reverse DNS of the connecting IP.
+    public var ptr: String? { nonEmpty("PTR") }
+    /// The HELO/EHLO name (`H:`).
+    public var helo: String? { nonEmpty("H") }
+    /// Country or region of the connecting IP (`CTRY:`).
+    public var country: String? { nonEmpty("CTRY") }
+    /// Detected language (`LANG:`).
+    public var language: String? { nonEmpty("LANG") }
+    /// IP reputation: `NLI`, `CAL`, ...
+    public var ipv: String? { nonEmpty("IPV") }
+    /// `INB`, `OUT` or `INT` (`DIR:`).
+    public var direction: String? { nonEmpty("DIR") }
+    /// `BULK` when bulk was identified by BCL (`SRV:`).
+    public var srv: String? { nonEmpty("SRV") }
+    /// Phish sub-marker such as `9.19`, `9.20`, `9.25` (`SFTY:`).
+    public var sfty: String? { nonEmpty("SFTY") }
+}
+
+/// `X-Microsoft-Antispam` (reference §6.4): `BCL:0;` and other, internal, fields.
+public struct MicrosoftAntispam: Sendable, Hashable, Codable {
+    public var fields: [MicrosoftAntispamField]
+    public var diagnostics: [Diagnostic]
+
+    /// Parses the unfolded header value.
+    public init(parsing value: String) {
+        diagnostics = []
+        fields = MicrosoftAntispamField.split(value, area: "microsoft-antispam", diagnostics: &diagnostics)
+        for name in ["BCL", "PCL"] {
+            if let text = self.value(for: name), Self.level(text) == nil {
+                diagnostics.append(
+                    Diagnostic(
+                        DiagnosticCode("microsoft-antispam.invalid-\(TraceText.lowercased(name))"), .warning,
+                        "\(name) `\(TraceText.snippet(text))` is not a number from 0 to 9"))
+            }
+        }
+    }
+
+    /// The first field named `name` (case-insensitive); "" when present but empty.
+    public func value(for name: String) -> String? {
+        fields.first { TraceText.equals($0.name, name) }?.value
+    }
+
+    /// Bulk complaint level, 0...9.
+    public var bcl: Int? { value(for: "BCL").flatMap(Self.level) }
+    /// Phishing confidence level, 0...9, when present (documented only for on-premises Exchange).
+    public var pcl: Int? { value(for: "PCL").flatMap(Self.level) }
+
+    private static func level(_ text: String) -> Int? {
+        guard let level = TraceText.integer(text, allowSign: false), (0...9).contains(level) else { return nil }
+        return level
+    }
+}
+
+extension MicrosoftAntispamField {
+    /// Splits `A:1;B:x:y;` into fields. Only the first colon separates name from value, since
+    /// values such as an IPv6 `CIP` hold colons of their own.
+    static func split(_ value: String, area: String, diagnostics: inout [Diagnostic]) -> [MicrosoftAntispamField] {
+        var fields: [MicrosoftAntispamField] = []
+        for piece in value.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: true) {
+            let text = TraceText.trimmed(Substring(piece))
+            guard !text.isEmpty else { continue }
+            guard let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")) else {
+                diagnostics.append(
+                    Diagnostic(
+                        DiagnosticCode("\(area).malformed-field"), .warning,
+                        "field `\(TraceText.snippet(text))` has no `:`; it was kept with an empty value"))
+                fields.append(MicrosoftAntispamField(name: text, value: ""))
+                continue
+            }
+            fields.append(
+                MicrosoftAntispamField(
+                    name: TraceText.trimmed(text[..<colon]),
+                    value: TraceText.trimmed(text[text.utf8.index(after: colon)...])))
+        }
+        return fields
+    }
+}

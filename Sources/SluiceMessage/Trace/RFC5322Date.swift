@@ -1,0 +1,258 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// RFC 5322 §3.3 date-time, with the §4.3 obsolete forms real mail still carries.
+public enum RFC5322Date {
+    /// Parses `[day-of-week ","] day month year hour ":" minute [":" second] zone`, with CFWS
+    /// allowed between tokens and trailing comments such as `(PDT)` ignored. Also accepted:
+    /// two- and three-digit years (§4.3: 00–49 → 20xx, otherwise +1900), a missing day-of-week or
+    /// comma, full month and day names, named zones (`UT`, `GMT`, `EST` … `PDT` and a few common
+    /// others; per §4.3 unknown names and military letters mean `-0000`, read as UTC), `+hh:mm`
+    /// offsets, a missing zone (UTC), and the asctime order `Mon Jan  2 15:04:05 2006`.
+    /// Returns nil when a field is missing or out of range, or other text follows the zone.
+    public static func parse(_ text: String) -> Date? {
+        var scanner = TraceScanner(text)
+        guard let tokens = tokenize(&scanner) else { return nil }
+        var reader = TokenReader(tokens: tokens)
+        return reader.parse()
+    }
+
+    fileprivate enum Token: Equatable {
+        case word(String)
+        case number(Int, digits: Int)
+        case symbol(UInt8)
+    }
+
+    private static let symbols = TraceByteSet(",:+-")
+
+    /// Splits into words, digit runs and the symbols `,:+-`, dropping CFWS.
+    private static func tokenize(_ scanner: inout TraceScanner) -> [Token]? {
+        var tokens: [Token] = []
+        while true {
+            scanner.skipCFWS()
+            guard let byte = scanner.peek() else { return tokens }
+            if symbols.contains(byte) {
+                scanner.position += 1
+                tokens.append(.symbol(byte))
+                continue
+            }
+            if byte == UInt8(ascii: "\"") { return nil }
+            let start = scanner.position
+            let isDigit = byte >= 0x30 && byte <= 0x39
+            while let next = scanner.peek(), !TraceByteSet.whitespace.contains(next),
+                next != UInt8(ascii: "("), !symbols.contains(next),
+                (next >= 0x30 && next <= 0x39) == isDigit
+            {
+                scanner.position += 1
+            }
+            let piece = scanner.text(start..<scanner.position)
+            if isDigit {
+                // Nine digits cannot overflow, and no date field is longer.
+                guard piece.utf8.count <= 9, let value = Int(piece) else { return nil }
+                tokens.append(.number(value, digits: piece.utf8.count))
+            } else {
+                tokens.append(.word(piece))
+            }
+        }
+    }
+
+    private struct TokenReader {
+        let tokens: [Token]
+        var index = 0
+
+        mutating func next() -> Token? {
+            guard index < tokens.count else { return nil }
+            index += 1
+            return tokens[index - 1]
+        }
+
+        func peek() -> Token? { index < tokens.count ? tokens[index] : nil }
+
+        mutating func skip(_ symbol: Character) {
+            if peek() == .symbol(symbol.asciiValue!) { index += 1 }
+        }
+
+        mutating func number(maxDigits: Int) -> Int? {
+            guard case .number(let value, let digits)? = peek(), digits <= maxDigits else { return nil }
+            index += 1
+            return value
+        }
+
+        mutating func month() -> Int? {
+            guard case .word(let word)? = peek(), let month = RFC5322Date.month(word) else { return nil }
+            index += 1
+            return month
+        }
+
+        mutating func parse() -> Date? {
+            if case .word(let word)? = peek(), RFC5322Date.isDayName(word) {
+                index += 1
+                skip(",")
+            }
+            let day: Int
+            let month: Int
+            let year: Int
+            let time: (hour: Int, minute: Int, second: Int)
+            var offset: Int?
+            if let asctimeMonth = self.month() {
+                // asctime: month day time [zone] year
+                guard let asctimeDay = number(maxDigits: 2), let asctimeTime = self.time() else { return nil }
+                if case .word? = peek() {
+                    guard let parsed = zone() else { return nil }
+                    offset = parsed
+                }
+                guard let asctimeYear = self.year() else { return nil }
+                (day, month, year, time) = (asctimeDay, asctimeMonth, asctimeYear, asctimeTime)
+            } else {
+                // `-` between the parts covers the `26-Dec-2000` spelling.
+                guard let rfcDay = number(maxDigits: 2) else { return nil }
+                skip("-")
+                guard let rfcMonth = self.month() else { return nil }
+                skip("-")
+                guard let rfcYear = self.year(), let rfcTime = self.time() else { return nil }
+                (day, month, year, time) = (rfcDay, rfcMonth, rfcYear, rfcTime)
+            }
+            if offset == nil {
+                guard let parsed = zone() else { return nil }
+                offset = parsed
+            }
+            // Some writers repeat the zone as a bare name after the offset: `+0000 GMT`.
+            if case .word(let word)? = peek(), RFC5322Date.isZoneName(word) { index += 1 }
+            guard index == tokens.count, let offset,
+                day >= 1, day <= RFC5322Date.daysIn(month: month, year: year),
+                time.hour <= 23, time.minute <= 59, time.second <= 60
+            else { return nil }
+            let days = RFC5322Date.daysSinceEpoch(year: year, month: month, day: day)
+            let seconds = days * 86_400 + time.hour * 3_600 + time.minute * 60 + time.second - offset
+            return Date(timeIntervalSince1970: TimeInterval(seconds))
+        }
+
+        mutating func year() -> Int? {
+            guard case .number(let value, let digits)? = peek() else { return nil }
+            index += 1
+            switch digits {
+            case 2: return value < 50 ? 2000 + value : 1900 + value
+            case 3: return 1900 + value
+            case 4: return value >= 1900 ? value : nil
+            default: return nil
+            }
+        }
+
+        mutating func time() -> (hour: Int, minute: Int, second: Int)? {
+            guard let hour = number(maxDigits: 2) else { return nil }
+            guard next() == .symbol(UInt8(ascii: ":")), let minute = number(maxDigits: 2) else { return nil }
+            var second = 0
+            if peek() == .symbol(UInt8(ascii: ":")) {
+                index += 1
+                guard let parsed = number(maxDigits: 2) else { return nil }
+                second = parsed
+            }
+            return (hour, minute, second)
+        }
+
+        /// The zone as seconds east of UTC; 0 when absent. Nil when malformed.
+        mutating func zone() -> Int? {
+            switch peek() {
+            case nil:
+                return 0
+            case .symbol(let sign) where sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"):
+                index += 1
+                return numericOffset(negative: sign == UInt8(ascii: "-"))
+            case .word(let word):
+                index += 1
+                guard let hours = RFC5322Date.zoneHours(word) else { return nil }
+                // `GMT+0100`: the name only introduces the offset.
+                if hours == 0, case .symbol(let sign)? = peek(),
+                    sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-")
+                {
+                    index += 1
+                    return numericOffset(negative: sign == UInt8(ascii: "-"))
+                }
+                return hours * 3_600
+            default:
+                return nil
+            }
+        }
+
+        /// `hhmm`, `hh:mm` or `hh` after the sign.
+        mutating func numericOffset(negative: Bool) -> Int? {
+            guard case .number(let value, let digits)? = next() else { return nil }
+            var hours: Int
+            var minutes = 0
+            switch digits {
+            case 4:
+                hours = value / 100
+                minutes = value % 100
+            case 1, 2:
+                hours = value
+                if peek() == .symbol(UInt8(ascii: ":")) {
+                    index += 1
+                    guard let parsed = number(maxDigits: 2) else { return nil }
+                    minutes = parsed
+                }
+            default:
+                return nil
+            }
+            guard hours <= 23, minutes <= 59 else { return nil }
+            hours = hours * 3_600 + minutes * 60
+            return negative ? -hours : hours
+        }
+    }
+
+    private static let monthPrefixes = ["jan", "feb", "mar", "apr", "may", "jun",
+                                        "jul", "aug", "sep", "oct", "nov", "dec"]
+    private static let dayPrefixes: Set<String> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+    /// Month 1...12 from its name, matched on the first three letters.
+    fileprivate static func month(_ word: String) -> Int? {
+        guard word.utf8.count >= 3 else { return nil }
+        let prefix = TraceText.lowercased(String(word.prefix(3)))
+        return monthPrefixes.firstIndex(of: prefix).map { $0 + 1 }
+    }
+
+    fileprivate static func isDayName(_ word: String) -> Bool {
+        word.utf8.count >= 3 && dayPrefixes.contains(TraceText.lowercased(String(word.prefix(3))))
+    }
+
+    private static let namedZones: [String: Int] = [
+        "ut": 0, "utc": 0, "gmt": 0, "uct": 0, "z": 0, "wet": 0,
+        "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
+        "akst": -9, "akdt": -8, "hst": -10,
+        "bst": 1, "cet": 1, "met": 1, "west": 1, "cest": 2, "mest": 2, "eet": 2, "eest": 3, "msk": 3,
+        "jst": 9, "kst": 9, "aest": 10, "aedt": 11, "nzst": 12, "nzdt": 13,
+    ]
+
+    fileprivate static func isZoneName(_ word: String) -> Bool {
+        let utf8 = word.utf8
+        return !utf8.isEmpty && utf8.count <= 5
+            && utf8.allSatisfy { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }
+    }
+
+    /// Hours east of UTC for a zone name; unknown alphabetic names are UTC (RFC 5322 §4.3).
+    fileprivate static func zoneHours(_ word: String) -> Int? {
+        guard isZoneName(word) else { return nil }
+        return namedZones[TraceText.lowercased(word)] ?? 0
+    }
+
+    fileprivate static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days from 1970-01-01 to the civil date (H. Hinnant's `days_from_civil`), so no Calendar is
+    /// needed on the per-message path.
+    fileprivate static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}

@@ -1,0 +1,297 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import SluiceDiagnostics
+
+/// A `Received` header (RFC 5322 §3.6.7, RFC 5321 §4.4): its clauses, the date after the last
+/// `;`, and what the from-clause says about the connecting host. Real MTAs write this header in
+/// many shapes, so every part is optional and read leniently.
+public struct ReceivedHeader: Sendable, Hashable, Codable {
+    /// One clause's value and the comments that follow it, as in `by mx.example (Postfix)`.
+    public struct Clause: Sendable, Hashable, Codable {
+        /// The words after the keyword joined by single spaces; `<...>` brackets are removed,
+        /// `[...]` literals kept. Empty when only a comment follows the keyword.
+        public var value: String
+        public var comments: [String]
+
+        public init(value: String, comments: [String] = []) {
+            self.value = value
+            self.comments = comments
+        }
+    }
+
+    public var from: Clause?
+    public var by: Clause?
+    public var via: Clause?
+    public var with: Clause?
+    public var id: Clause?
+    public var `for`: Clause?
+    /// Comments outside any clause, such as qmail's `(qmail 1169 invoked by uid 0)`.
+    public var comments: [String]
+    /// The date after the last `;`; nil when missing or unreadable (then reported).
+    public var date: Date?
+    /// The date text as written, trimmed.
+    public var dateText: String?
+    /// The connecting host's address from the from-clause: its comment's `[ip]` or bare ip
+    /// (`(mail.example [192.0.2.1])`, `(192.0.2.1)`), else the from-value's own literal.
+    public var connectingIP: IPAddress?
+    /// The name the client gave in HELO/EHLO: `helo=` or `HELO x` in the from comment, else
+    /// the from-value (RFC 5321 §4.4 puts the EHLO name there).
+    public var helo: String?
+    /// The reverse DNS name the receiving MTA found: the name before `[ip]` in the from comment,
+    /// or the from-value when the comment carries the HELO name (Exim, qmail). Nil for `unknown`.
+    public var reverseDNS: String?
+    public var diagnostics: [Diagnostic]
+
+    /// Parses the unfolded header value.
+    public init(parsing value: String) {
+        comments = []
+        diagnostics = []
+        var parser = ReceivedParser(value)
+        parser.parse(into: &self)
+    }
+}
+
+private struct ReceivedParser {
+    enum Keyword: String, CaseIterable {
+        case from, by, via, with, id, `for`
+    }
+
+    enum Piece {
+        case word(String)
+        case literal(String)
+        case angle(String)
+        case quoted(String)
+
+        var text: String {
+            switch self {
+            case .word(let text), .literal(let text), .angle(let text), .quoted(let text): text
+            }
+        }
+    }
+
+    struct WorkingClause {
+        let keyword: Keyword
+        var pieces: [Piece] = []
+        var comments: [String] = []
+
+        var value: String { pieces.map(\.text).joined(separator: " ") }
+    }
+
+    let value: String
+    var diagnostics: [Diagnostic] = []
+
+    /// Ends a word: `;` and a stray `)` are handled on their own.
+    static let wordStops = TraceByteSet(";)")
+
+    init(_ value: String) {
+        self.value = value
+    }
+
+    mutating func parse(into header: inout ReceivedHeader) {
+        var scanner = TraceScanner(value)
+        scanner.skipCFWS()
+        if scanner.isAtEnd {
+            report("received.empty", .warning, "the header is empty")
+            header.diagnostics = diagnostics
+            return
+        }
+        let clauseEnd = dateSeparator(in: scanner)
+        if let clauseEnd {
+            readDate(TraceText.trimmed(scanner.text((clauseEnd + 1)..<scanner.bytes.count)), into: &header)
+        } else {
+            report("received.missing-date", .warning, "no `;` and date after the clauses")
+        }
+        var clauses = TraceScanner(scanner.text(0..<(clauseEnd ?? scanner.bytes.count)))
+        readClauses(&clauses, into: &header)
+        for problem in Set(scanner.problems).union(clauses.problems) {
+            switch problem {
+            case .unterminatedComment:
+                report("received.unterminated-comment", .warning, "a comment is not closed; it was read to the end")
+            case .unterminatedQuotedString:
+                report("received.unterminated-quoted-string", .warning, "a quoted string is not closed; it was read to the end")
+            case .unterminatedLiteral:
+                report("received.unterminated-literal", .warning, "a `[` or `<` is not closed; it was read to the end")
+            }
+        }
+        header.diagnostics = diagnostics
+    }
+
+    /// The last `;` outside comments and quoted strings. When a comment never closes, it would
+    /// swallow the date, so the last `;` anywhere is used instead.
+    private func dateSeparator(in original: TraceScanner) -> Int? {
+        var scanner = original
+        var last: Int?
+        while let byte = scanner.peek() {
+            switch byte {
+            case UInt8(ascii: "("): _ = scanner.readComment()
+            case UInt8(ascii: "\""): _ = scanner.readQuotedString()
+            case UInt8(ascii: ";"):
+                last = scanner.position
+                scanner.position += 1
+            default: scanner.position += 1
+            }
+        }
+        if scanner.problems.isEmpty { return last }
+        return scanner.bytes.lastIndex(of: UInt8(ascii: ";"))
+    }
+
+    private mutating func readDate(_ text: String, into header: inout ReceivedHeader) {
+        guard !text.isEmpty else {
+            report("received.missing-date", .warning, "nothing follows the last `;`")
+            return
+        }
+        header.dateText = text
+        header.date = RFC5322Date.parse(text)
+        if header.date == nil {
+            report("received.unparsed-date", .error, "the date `\(TraceText.snippet(text))` could not be read")
+        }
+    }
+
+    private mutating func readClauses(_ scanner: inout TraceScanner, into header: inout ReceivedHeader) {
+        var seen: [WorkingClause] = []
+        var current: WorkingClause?
+        var stray: [String] = []
+        while true {
+            scanner.skipWhitespace()
+            guard let byte = scanner.peek() else { break }
+            let piece: Piece
+            switch byte {
+            case UInt8(ascii: "("):
+                let comment = scanner.readComment()
+                if current != nil { current!.comments.append(comment) } else { header.comments.append(comment) }
+                continue
+            case UInt8(ascii: ")"):
+                scanner.position += 1
+                report("received.unbalanced-parenthesis", .warning, "a `)` closes no comment; it was skipped")
+                continue
+            case UInt8(ascii: ";"):
+                // An early `;` (`id X;\tfor <a@b>; date`) separates nothing that matters.
+                scanner.position += 1
+                continue
+            case UInt8(ascii: "\""):
+                piece = .quoted(scanner.readQuotedString())
+            case UInt8(ascii: "<"):
+                piece = .angle(scanner.readEnclosed(closing: UInt8(ascii: ">")))
+            case UInt8(ascii: "["):
+                let literal = scanner.readEnclosed(closing: UInt8(ascii: "]"))
+                // Keeps a port glued to the literal: `[192.0.2.1]:2525`.
+                piece = .literal("[" + literal + "]" + scanner.readRun(until: Self.wordStops))
+            default:
+                let word = scanner.readRun(until: Self.wordStops)
+                if let keyword = Keyword(rawValue: TraceText.lowercased(word)) {
+                    if let finished = current { seen.append(finished) }
+                    current = WorkingClause(keyword: keyword)
+                    continue
+                }
+                piece = .word(word)
+            }
+            if current != nil { current!.pieces.append(piece) } else { stray.append(piece.text) }
+        }
+        if let finished = current { seen.append(finished) }
+        if !stray.isEmpty {
+            report(
+                "received.unexpected-text", .error,
+                "`\(TraceText.snippet(stray.joined(separator: " ")))` comes before any clause; it was skipped")
+        }
+        var from: WorkingClause?
+        for clause in seen {
+            let result = ReceivedHeader.Clause(value: clause.value, comments: clause.comments)
+            if result.value.isEmpty, result.comments.isEmpty {
+                report("received.empty-clause", .warning, "`\(clause.keyword.rawValue)` has no value")
+            }
+            let slot: WritableKeyPath<ReceivedHeader, ReceivedHeader.Clause?> =
+                switch clause.keyword {
+                case .from: \.from
+                case .by: \.by
+                case .via: \.via
+                case .with: \.with
+                case .id: \.id
+                case .for: \.for
+                }
+            guard header[keyPath: slot] == nil else {
+                report(
+                    "received.duplicate-clause", .warning,
+                    "a second `\(clause.keyword.rawValue)` clause `\(TraceText.snippet(result.value))` was ignored")
+                continue
+            }
+            header[keyPath: slot] = result
+            if clause.keyword == .from { from = clause }
+        }
+        if let from { describeConnection(from, into: &header) }
+    }
+
+    /// Fills connectingIP, helo and reverseDNS from the from-clause.
+    private func describeConnection(_ clause: WorkingClause, into header: inout ReceivedHeader) {
+        var bracketIP: IPAddress?
+        var bareIP: IPAddress?
+        var commentHelo: String?
+        var nameBeforeBracket: String?
+        for comment in clause.comments {
+            let words = TraceText.words(comment)
+            for (index, raw) in words.enumerated() {
+                let word = raw.trimmingSuffix { $0 == "," || $0 == ";" || $0 == ")" }
+                if word.first == "[" {
+                    let inside = word.dropFirst().prefix { $0 != "]" }
+                    if bracketIP == nil, let address = IPAddress(String(inside)) {
+                        bracketIP = address
+                        if index > 0 { nameBeforeBracket = String(words[index - 1]) }
+                    }
+                } else if word.utf8.count > 5, TraceText.equals(word.prefix(5), "helo=") {
+                    if commentHelo == nil { commentHelo = String(word.dropFirst(5)) }
+                } else if TraceText.equals(word, "helo") || TraceText.equals(word, "ehlo") {
+                    if commentHelo == nil, index + 1 < words.count { commentHelo = String(words[index + 1]) }
+                } else if bareIP == nil {
+                    // qmail writes `(ident@192.0.2.1)`.
+                    let candidate = word.split(separator: "@").last.map(String.init) ?? String(word)
+                    bareIP = IPAddress(candidate)
+                }
+            }
+        }
+        var valueIP: IPAddress?
+        var valueName: String?
+        for piece in clause.pieces {
+            switch piece {
+            case .literal(let text):
+                if valueIP == nil { valueIP = IPAddress(String(text.prefix { $0 != "]" }) + "]") }
+            case .word(let text):
+                if valueIP == nil, let address = IPAddress(text) { valueIP = address }
+            case .angle, .quoted:
+                break
+            }
+        }
+        switch clause.pieces.first {
+        case .word(let text)? where !text.utf8.contains(UInt8(ascii: "@")): valueName = text
+        case .literal(let text)?: valueName = text
+        default: break
+        }
+        header.connectingIP = bracketIP ?? bareIP ?? valueIP
+        header.helo = commentHelo ?? valueName
+        if let name = nameBeforeBracket, Self.isHostName(name) {
+            header.reverseDNS = name
+        } else if commentHelo != nil, let name = valueName, Self.isHostName(name) {
+            header.reverseDNS = name
+        }
+    }
+
+    /// A plausible DNS name: dotted or `localhost`, and not an address literal.
+    private static func isHostName(_ text: String) -> Bool {
+        guard text.first != "[", IPAddress(text) == nil else { return false }
+        return text.utf8.contains(UInt8(ascii: ".")) || TraceText.equals(text, "localhost")
+    }
+
+    private mutating func report(_ code: DiagnosticCode, _ severity: Severity, _ message: String) {
+        diagnostics.append(Diagnostic(code, severity, message))
+    }
+}
+
+extension Substring {
+    /// Drops trailing characters matching `predicate`.
+    fileprivate func trimmingSuffix(while predicate: (Character) -> Bool) -> Substring {
+        var end = endIndex
+        while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }
+        return self[startIndex..<end]
+    }
+}

@@ -1,0 +1,1 @@
+// Replaced by the benchmark harness below once the reader lands.
