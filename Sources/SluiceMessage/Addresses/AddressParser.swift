@@ -128,7 +128,7 @@ public enum AddressParser {
             }
             if inner.filter({ if case .comment = $0 { false } else { true } }).isEmpty {
                 problems.append(Diagnostic("address.empty", .warning, "`\(header)` has an empty address `<>`"))
-                return Mailbox(displayName: name.isEmpty ? nil : name, localPart: "", domain: "")
+                return nil
             }
             var result = addrSpec(inner, header: header, problems: &problems)
             result.displayName = name.isEmpty ? nil : name

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SluiceDiagnostics
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Text decoded from bytes, with the problems met on the way. Problems carry no location; the caller,
 /// which knows the header or part, sets it.
@@ -44,7 +45,18 @@ public struct Charset: Sendable, Hashable, Codable, CustomStringConvertible {
         case guess
         /// ISO-2022-JP, rewritten to EUC-JP so that iconv's EUC-JP-MS can take the extensions.
         case iso2022jp
-        case iconv(String)
+        /// `asciiSuperset`: ASCII bytes mean ASCII (not so for UTF-7, UTF-16 or EBCDIC), so pure
+        /// ASCII input can skip iconv.
+        case iconv(String, asciiSuperset: Bool)
+
+        /// Whether plain ASCII input may skip iconv. The direct decoders have fast paths of their own.
+        var passesPlainASCII: Bool {
+            switch self {
+            case .iso2022jp: true
+            case .iconv(_, let asciiSuperset): asciiSuperset
+            case .utf8, .ascii, .windows1252, .guess: false
+            }
+        }
     }
 
     init(name: String, engine: Engine) {
@@ -67,8 +79,8 @@ public struct Charset: Sendable, Hashable, Codable, CustomStringConvertible {
             self = known
             return
         }
-        guard Charset.isPlausibleIconvName(label), Charset.iconvKnows(label) else { return nil }
-        self.init(name: Charset.asciiLowercased(label), engine: .iconv(label))
+        guard Charset.isPlausibleIconvName(label), Iconv.isAvailable(label) else { return nil }
+        self.init(name: Charset.asciiLowercased(label), engine: .iconv(label, asciiSuperset: false))
     }
 
     public var description: String { name }
@@ -91,13 +103,16 @@ public struct Charset: Sendable, Hashable, Codable, CustomStringConvertible {
         var result = Charset.unknown8Bit.decode(bytes)
         result.problems.insert(
             Diagnostic(
-                "charset.unknown", .warning, "unknown charset `\(label)`",
+                "charset.unknown", .warning, "unknown charset `\(MIMEBytes.excerpt(label.utf8))`",
                 notes: ["decoded as utf-8 where valid, otherwise as windows-1252"]),
             at: 0)
         return result
     }
 
     func decode(buffer: UnsafeBufferPointer<UInt8>) -> DecodedText {
+        if engine.passesPlainASCII, UTF8Decoding.isPlainASCII(buffer) {
+            return DecodedText(text: String(decoding: buffer, as: UTF8.self))
+        }
         switch engine {
         case .utf8:
             return reportingInvalid(UTF8Decoding.decode(buffer))
@@ -121,19 +136,25 @@ public struct Charset: Sendable, Hashable, Codable, CustomStringConvertible {
                 ])
         case .iso2022jp:
             let euc = ISO2022JP.toEUCJP(buffer)
-            return euc.withUnsafeBufferPointer { reportingInvalid(Iconv.decode($0, from: "EUC-JP-MS")) }
-        case .iconv(let iconvName):
-            return reportingInvalid(Iconv.decode(buffer, from: iconvName))
+            let decoded = euc.withUnsafeBufferPointer { Iconv.decode($0, from: "EUC-JP-MS") }
+            return decoded.map(reportingInvalid) ?? unavailable(buffer)
+        case .iconv(let iconvName, _):
+            return Iconv.decode(buffer, from: iconvName).map(reportingInvalid) ?? unavailable(buffer)
         }
     }
 
-    private func reportingInvalid(_ decoded: (text: String, invalid: Int)?) -> DecodedText {
-        guard let decoded else {
-            // Only reachable for a Charset decoded from stored data naming a converter this system lacks.
-            return DecodedText(
-                text: "",
-                problems: [Diagnostic("charset.unavailable", .error, "no converter for charset `\(name)`")])
-        }
+    /// A system without glibc's gconv modules (some slim containers) has no converters at all.
+    private func unavailable(_ buffer: UnsafeBufferPointer<UInt8>) -> DecodedText {
+        var result = Charset.unknown8Bit.decode(buffer: buffer)
+        result.problems.append(
+            Diagnostic(
+                "charset.unavailable", .error, "no converter for charset `\(name)` on this system",
+                notes: ["decoded as utf-8 where valid, otherwise as windows-1252"],
+                help: "install glibc's gconv modules"))
+        return result
+    }
+
+    private func reportingInvalid(_ decoded: (text: String, invalid: Int)) -> DecodedText {
         guard decoded.invalid > 0 else { return DecodedText(text: decoded.text) }
         let sequences = decoded.invalid == 1 ? "sequence" : "sequences"
         return DecodedText(
@@ -148,27 +169,31 @@ public struct Charset: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Lower-case ASCII letters and digits only, so `ISO_8859-2`, `iso-8859-2` and `ISO8859-2` meet;
     /// RFC 1345's year suffix (`ISO_8859-2:1987`) is dropped.
     static func key(_ label: String) -> String {
-        var key = ""
-        key.reserveCapacity(label.utf8.count)
-        for byte in label.utf8 {
-            switch byte {
-            case UInt8(ascii: ":"):
-                return key
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                key.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                key.unicodeScalars.append(Unicode.Scalar(byte | 0x20))
-            default:
-                continue
+        String(unsafeUninitializedCapacity: label.utf8.count) { out in
+            var count = 0
+            for byte in label.utf8 {
+                switch byte {
+                case UInt8(ascii: ":"):
+                    return count
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    out[count] = byte
+                    count += 1
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                    out[count] = byte | 0x20
+                    count += 1
+                default:
+                    continue
+                }
             }
+            return count
         }
-        return key
     }
 
     static func asciiLowercased(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return text }
-        return String(decoding: text.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 },
-                      as: UTF8.self)
+        return String(
+            decoding: text.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 },
+            as: UTF8.self)
     }
 
     /// Keeps attacker-chosen labels away from iconv's suffix syntax (`//TRANSLIT`) and from the names
@@ -187,12 +212,6 @@ public struct Charset: Sendable, Hashable, Codable, CustomStringConvertible {
         }
         return allowed && !["char", "wchart", "internal"].contains(key(label))
     }
-
-    private static func iconvKnows(_ name: String) -> Bool {
-        guard let cd = Iconv.open(from: name) else { return false }
-        iconv_close(cd)
-        return true
-    }
 }
 
 /// Label keys (see `Charset.key`) to decoders. Built once; immutable, so shared freely across threads.
@@ -202,18 +221,23 @@ private let charsetTable: [String: Charset] = {
         for key in keys { table[key] = charset }
     }
     func iconv(_ name: String, _ iconvName: String) -> Charset {
-        Charset(name: name, engine: .iconv(iconvName))
+        let asciiSuperset = !["UTF-7", "UTF-16", "UTF-32"].contains { iconvName.hasPrefix($0) }
+        return Charset(name: name, engine: .iconv(iconvName, asciiSuperset: asciiSuperset))
     }
 
     add(.utf8, "utf8", "unicode11utf8", "unicode20utf8", "xunicode20utf8")
-    add(.usASCII, "usascii", "ascii", "us", "ansix341968", "ansix341986", "iso646us", "isoir6", "cp367",
+    add(
+        .usASCII, "usascii", "ascii", "us", "ansix341968", "ansix341986", "iso646us", "isoir6", "cp367",
         "ibm367", "csascii", "646")
-    add(.windows1252, "iso88591", "latin1", "l1", "isoir100", "cp819", "ibm819",
+    add(
+        .windows1252, "iso88591", "latin1", "l1", "isoir100", "cp819", "ibm819",
         "csisolatin1", "windows1252", "cp1252", "xcp1252", "win1252")
     add(.unknown8Bit, "", "unknown8bit", "xunknown", "unknown")
 
-    let latinNames = [2: "latin2", 3: "latin3", 4: "latin4", 10: "latin6", 13: "latin7", 14: "latin8",
-                      15: "latin9", 16: "latin10"]
+    let latinNames = [
+        2: "latin2", 3: "latin3", 4: "latin4", 10: "latin6", 13: "latin7", 14: "latin8",
+        15: "latin9", 16: "latin10",
+    ]
     for part in [2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16] {
         let charset = iconv("iso-8859-\(part)", "ISO-8859-\(part)")
         add(charset, "iso8859\(part)", "isoir8859\(part)", "8859\(part)")
@@ -222,12 +246,14 @@ private let charsetTable: [String: Charset] = {
     add(iconv("iso-8859-5", "ISO-8859-5"), "cyrillic")
     add(iconv("iso-8859-6", "ISO-8859-6"), "arabic", "iso88596e", "iso88596i")
     add(iconv("iso-8859-7", "ISO-8859-7"), "greek", "greek8")
-    add(iconv("iso-8859-8", "ISO-8859-8"), "hebrew", "iso88598e", "iso88598i", "visual",
+    add(
+        iconv("iso-8859-8", "ISO-8859-8"), "hebrew", "iso88598e", "iso88598i", "visual",
         "logical")
     add(iconv("windows-874", "CP874"), "windows874", "cp874", "dos874", "tis620", "iso885911", "iso885911e")
 
     for codepage in 1250...1258 where codepage != 1252 {
-        add(iconv("windows-\(codepage)", "CP\(codepage)"), "windows\(codepage)", "cp\(codepage)",
+        add(
+            iconv("windows-\(codepage)", "CP\(codepage)"), "windows\(codepage)", "cp\(codepage)",
             "xcp\(codepage)", "win\(codepage)")
     }
     add(iconv("windows-1254", "CP1254"), "iso88599", "latin5", "l5", "isoir148")
@@ -237,16 +263,20 @@ private let charsetTable: [String: Charset] = {
     add(iconv("ibm866", "IBM866"), "ibm866", "cp866", "866", "csibm866")
     add(iconv("macintosh", "MACINTOSH"), "macintosh", "mac", "macroman", "xmacroman", "csmacintosh")
 
-    add(iconv("gbk", "GB18030"), "gbk", "gb2312", "gb231280", "cp936", "ms936", "windows936", "xgbk",
+    add(
+        iconv("gbk", "GB18030"), "gbk", "gb2312", "gb231280", "cp936", "ms936", "windows936", "xgbk",
         "csgb2312", "chinese", "euccn", "xeuccn", "isoir58")
     add(iconv("gb18030", "GB18030"), "gb18030")
-    add(iconv("big5", "BIG5-HKSCS"), "big5", "big5hkscs", "cnbig5", "xxbig5", "csbig5", "cp950",
+    add(
+        iconv("big5", "BIG5-HKSCS"), "big5", "big5hkscs", "cnbig5", "xxbig5", "csbig5", "cp950",
         "windows950")
-    add(iconv("shift_jis", "CP932"), "shiftjis", "sjis", "xsjis", "mskanji", "csshiftjis", "cp932",
+    add(
+        iconv("shift_jis", "CP932"), "shiftjis", "sjis", "xsjis", "mskanji", "csshiftjis", "cp932",
         "ms932", "windows31j", "cswindows31j", "ibm943")
     add(iconv("euc-jp", "EUC-JP-MS"), "eucjp", "xeucjp", "cseucpkdfmtjapanese", "eucjpms")
     add(Charset(name: "iso-2022-jp", engine: .iso2022jp), "iso2022jp", "csiso2022jp")
-    add(iconv("euc-kr", "CP949"), "euckr", "cseuckr", "ksc5601", "ksc56011987", "ksc56011989", "korean",
+    add(
+        iconv("euc-kr", "CP949"), "euckr", "cseuckr", "ksc5601", "ksc56011987", "ksc56011989", "korean",
         "isoir149", "cp949", "uhc", "windows949")
     add(iconv("iso-2022-kr", "ISO-2022-KR"), "iso2022kr", "csiso2022kr")
 
@@ -265,6 +295,11 @@ enum UTF8Decoding {
         var high: UInt8 = 0
         for byte in bytes { high |= byte }
         return high < 0x80
+    }
+
+    /// ASCII without the shift bytes (SO, SI, ESC) that switch ISO-2022 charsets out of ASCII.
+    static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 < 0x80 && $0 != 0x0E && $0 != 0x0F && $0 != 0x1B }
     }
 
     /// Replaces each maximal invalid subpart with U+FFFD (Unicode §3.9, as WHATWG does).
@@ -299,18 +334,23 @@ enum Windows1252 {
     ]
 
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        var length = 0
-        for byte in bytes {
-            switch byte {
-            case 0..<0x80: length += 1
-            case 0x80..<0xA0: length += c1[Int(byte - 0x80)] < 0x800 ? 2 : 3
-            default: length += 2
-            }
+        c1.withUnsafeBufferPointer { c1 in decode(bytes, c1: c1) }
+    }
+
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, c1: UnsafeBufferPointer<UInt16>) -> String {
+        var length = bytes.count
+        for byte in bytes where byte >= 0x80 {
+            length += byte < 0xA0 && c1[Int(byte &- 0x80)] >= 0x800 ? 2 : 1
         }
         return String(unsafeUninitializedCapacity: length) { out in
             var index = 0
             for byte in bytes {
-                let scalar = byte >= 0x80 && byte < 0xA0 ? c1[Int(byte - 0x80)] : UInt16(byte)
+                if byte < 0x80 {
+                    out[index] = byte
+                    index += 1
+                    continue
+                }
+                let scalar = byte < 0xA0 ? c1[Int(byte &- 0x80)] : UInt16(byte)
                 if scalar < 0x80 {
                     out[index] = UInt8(scalar)
                     index += 1
@@ -352,11 +392,21 @@ enum ISO2022JP {
             let byte = bytes[index]
             if byte == esc {
                 switch (at(1), at(2), at(3)) {
-                case (0x28, 0x42, _), (0x28, 0x4A, _): mode = .ascii; index += 3
-                case (0x28, 0x49, _): mode = .katakana; index += 3
-                case (0x24, 0x40, _), (0x24, 0x42, _): mode = .jis0208; index += 3
-                case (0x24, 0x28, 0x44): mode = .jis0212; index += 4
-                default: out.append(invalid); index += 1
+                case (0x28, 0x42, _), (0x28, 0x4A, _):
+                    mode = .ascii
+                    index += 3
+                case (0x28, 0x49, _):
+                    mode = .katakana
+                    index += 3
+                case (0x24, 0x40, _), (0x24, 0x42, _):
+                    mode = .jis0208
+                    index += 3
+                case (0x24, 0x28, 0x44):
+                    mode = .jis0212
+                    index += 4
+                default:
+                    out.append(invalid)
+                    index += 1
                 }
                 continue
             }
@@ -390,6 +440,12 @@ enum Iconv {
         return Int(bitPattern: cd) == -1 ? nil : cd
     }
 
+    static func isAvailable(_ name: String) -> Bool {
+        guard let cd = open(from: name) else { return false }
+        iconv_close(cd)
+        return true
+    }
+
     /// Decodes with U+FFFD for each invalid byte or code unit (skipping it and resuming) and for a truncated
     /// sequence at the end. Nil if iconv has no converter for `name`.
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, from name: String) -> (text: String, invalid: Int)? {
@@ -421,7 +477,9 @@ enum Iconv {
 
         // Skipping less than a code unit would misalign every later UTF-16 or UTF-32 unit.
         let upper = name.uppercased()
-        let unit = upper.hasPrefix("UTF-32") || upper.hasPrefix("UCS-4") ? 4
+        let unit =
+            upper.hasPrefix("UTF-32") || upper.hasPrefix("UCS-4")
+            ? 4
             : upper.hasPrefix("UTF-16") || upper.hasPrefix("UCS-2") ? 2 : 1
         var input: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(mutating: base)
             .assumingMemoryBound(to: CChar.self)

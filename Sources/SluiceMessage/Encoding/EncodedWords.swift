@@ -104,7 +104,7 @@ public enum EncodedWords {
         private mutating func accept(label: String, payload: [UInt8], start: Int) {
             let charset = Charset(label: label)
             // RFC 2047 §6.2: whitespace between two encoded words is not displayed.
-            let joinsPrevious = pending != nil && input[copied..<start].allSatisfy(isLinearWhitespace)
+            let joinsPrevious = pending != nil && input[copied..<start].allSatisfy(MIMEBytes.isLinearWhitespace)
             if joinsPrevious, pending?.continues(with: label, charset) == true {
                 pending?.bytes.append(contentsOf: payload)
                 return
@@ -114,7 +114,8 @@ public enum EncodedWords {
             if charset == nil {
                 problems.append(
                     Diagnostic(
-                        "encoded-word.unknown-charset", .warning, "unknown charset `\(label)` in encoded word",
+                        "encoded-word.unknown-charset", .warning,
+                        "unknown charset `\(MIMEBytes.excerpt(label.utf8))` in encoded word",
                         notes: ["decoded as utf-8 where valid, otherwise as windows-1252"]))
             }
             pending = Run(label: label, charset: charset, bytes: payload)
@@ -143,7 +144,8 @@ public enum EncodedWords {
             while textEnd < input.count, input[textEnd] != EncodedWords.question { textEnd += 1 }
             let terminated = textEnd + 1 < input.count && input[textEnd + 1] == EncodedWords.equals
             let end = terminated ? textEnd + 2 : textEnd
-            let literal = excerpt(input[start..<end])
+            // Only failures quote the word, so build the quotation only for them.
+            var literal: String { MIMEBytes.excerpt(input[start..<end]) }
             guard terminated else {
                 return .malformed(
                     Diagnostic("encoded-word.malformed", .warning, "unterminated encoded word `\(literal)`"))
@@ -192,7 +194,8 @@ public enum EncodedWords {
                 case UInt8(ascii: "_"):
                     bytes.append(0x20)
                 case EncodedWords.equals:
-                    guard index + 2 < text.endIndex, let high = hexValue(text[index + 1]), let low = hexValue(text[index + 2])
+                    guard index + 2 < text.endIndex, let high = MIMEBytes.hexValue(text[index + 1]),
+                        let low = MIMEBytes.hexValue(text[index + 2])
                     else { return nil }
                     bytes.append(high << 4 | low)
                     index += 2
@@ -209,79 +212,88 @@ public enum EncodedWords {
 
     private static func isCharsetByte(_ byte: UInt8) -> Bool {
         switch byte {
+        case UInt8(ascii: "?"), UInt8(ascii: "="), UInt8(ascii: "\""), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "@"), UInt8(ascii: ","), UInt8(ascii: ";"),
+            UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "/"), UInt8(ascii: "\\"):
+            false
         case 0x21...0x7E:
-            !"?=\"()<>@,;[]/\\".utf8.contains(byte)
+            true
         default:
             false
         }
     }
 }
 
-/// Quotable text for a diagnostic message: long input is cut, so one bad header cannot make a huge report.
-func excerpt(_ bytes: some Collection<UInt8>) -> String {
-    let text = String(decoding: bytes, as: UTF8.self)
-    return text.count > 80 ? String(text.prefix(77)) + "..." : text
-}
+extension EncodedWords {
+    /// Lenient base64 for encoded words: whitespace is ignored and padding is optional, but characters
+    /// outside the alphabet, data after padding, or a lone final character make the text invalid.
+    fileprivate enum Base64 {
+        private static let values: [UInt8] = {
+            var table = [UInt8](repeating: 0xFF, count: 256)
+            for (value, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+                table[Int(byte)] = UInt8(value)
+            }
+            return table
+        }()
 
-func isLinearWhitespace(_ byte: UInt8) -> Bool {
-    byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
-}
-
-func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    default: nil
+        static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.count * 3 / 4)
+            var accumulator: UInt32 = 0
+            var sextets = 0
+            var padded = false
+            for byte in text {
+                if MIMEBytes.isLinearWhitespace(byte) { continue }
+                if byte == UInt8(ascii: "=") {
+                    padded = true
+                    continue
+                }
+                let value = values[Int(byte)]
+                guard value != 0xFF, !padded else { return nil }
+                accumulator = accumulator << 6 | UInt32(value)
+                sextets += 1
+                if sextets == 4 {
+                    bytes.append(UInt8(truncatingIfNeeded: accumulator >> 16))
+                    bytes.append(UInt8(truncatingIfNeeded: accumulator >> 8))
+                    bytes.append(UInt8(truncatingIfNeeded: accumulator))
+                    accumulator = 0
+                    sextets = 0
+                }
+            }
+            switch sextets {
+            case 0:
+                break
+            case 2:
+                bytes.append(UInt8(truncatingIfNeeded: accumulator >> 4))
+            case 3:
+                bytes.append(UInt8(truncatingIfNeeded: accumulator >> 10))
+                bytes.append(UInt8(truncatingIfNeeded: accumulator >> 2))
+            default:
+                return nil
+            }
+            return bytes
+        }
     }
 }
 
-/// Lenient base64 for encoded words: whitespace is ignored and padding is optional, but characters
-/// outside the alphabet, data after padding, or a lone final character make the text invalid.
-enum Base64 {
-    private static let values: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (value, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
-            table[Int(byte)] = UInt8(value)
-        }
-        return table
-    }()
+/// Byte-level helpers shared by the header decoders.
+enum MIMEBytes {
+    /// Quotable text for a diagnostic message: long input is cut, so one bad header cannot make a huge report.
+    static func excerpt(_ bytes: some Collection<UInt8>) -> String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text.utf8.count > 80 && text.count > 80 ? String(text.prefix(77)) + "..." : text
+    }
 
-    static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var sextets = 0
-        var padded = false
-        for byte in text {
-            if isLinearWhitespace(byte) { continue }
-            if byte == UInt8(ascii: "=") {
-                padded = true
-                continue
-            }
-            let value = values[Int(byte)]
-            guard value != 0xFF, !padded else { return nil }
-            accumulator = accumulator << 6 | UInt32(value)
-            sextets += 1
-            if sextets == 4 {
-                bytes.append(UInt8(truncatingIfNeeded: accumulator >> 16))
-                bytes.append(UInt8(truncatingIfNeeded: accumulator >> 8))
-                bytes.append(UInt8(truncatingIfNeeded: accumulator))
-                accumulator = 0
-                sextets = 0
-            }
+    static func isLinearWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
+    }
+
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        default: nil
         }
-        switch sextets {
-        case 0:
-            break
-        case 2:
-            bytes.append(UInt8(truncatingIfNeeded: accumulator >> 4))
-        case 3:
-            bytes.append(UInt8(truncatingIfNeeded: accumulator >> 10))
-            bytes.append(UInt8(truncatingIfNeeded: accumulator >> 2))
-        default:
-            return nil
-        }
-        return bytes
     }
 }

@@ -10,12 +10,17 @@ import SluiceDiagnostics
 ///   works); words separated by whitespace are joined with one space (`parameter.unquoted-space`);
 /// - a missing `;` before a parameter (`parameter.missing-semicolon`), a missing `=`
 ///   (`parameter.missing-equals`, value taken anyway), a missing value (`parameter.missing-value`,
-///   stored as empty), an unterminated quoted string (`parameter.unterminated-quote`, runs to the end);
+///   stored as empty), an unterminated quoted string (`parameter.unterminated-quote`, runs to the end),
+///   an unclosed comment (`parameter.unterminated-comment`), text where a name or `;` belongs
+///   (`parameter.unexpected-text`, skipped to the next `;`);
 /// - a repeated parameter keeps its first value (`parameter.duplicate`);
 /// - RFC 2231 sections are joined in numeric order whatever order they come in, since RFC 2231 §3
 ///   lets them be reordered (`parameter.continuation-order`, info); gaps are reported
 ///   (`parameter.bad-continuation`); an RFC 2231 form (`name*`, `name*0`) wins over a plain `name`
-///   sent alongside it for old readers; a quoted extended value is accepted;
+///   sent alongside it for old readers; a quoted extended value is accepted; a bad `%` escape is kept
+///   (`parameter.bad-percent-encoding`); a value without `charset'language'` is read as UTF-8 where
+///   valid, else windows-1252 (`parameter.bad-extended-value`), as is an empty charset (silently);
+///   an unknown charset reports `charset.unknown`;
 /// - RFC 2047 encoded words in non-RFC 2231 values (`name="=?utf-8?B?...?="`, as Outlook and
 ///   Thunderbird send) are decoded, except in `boundary`, which must stay byte-exact.
 ///
@@ -106,6 +111,7 @@ private struct ParameterGroup {
     var plain: String?
     var extended: String?
     var sections: [Int: (value: String, extended: Bool)] = [:]
+    var highestSection = -1
     var outOfOrder = false
 }
 
@@ -143,20 +149,17 @@ private struct ParameterParser {
 
     // MARK: Lexing
 
-    /// Skips whitespace and comments; returns whether anything was skipped that separates words.
-    @discardableResult
-    private mutating func skipCFWS() -> Bool {
-        let start = index
+    /// Skips whitespace and comments.
+    private mutating func skipCFWS() {
         while let byte = current {
-            if isLinearWhitespace(byte) {
+            if MIMEBytes.isLinearWhitespace(byte) {
                 index += 1
             } else if byte == Self.openParen {
                 skipComment()
             } else {
-                break
+                return
             }
         }
-        return index > start
     }
 
     /// Skips a comment, nested and with quoted pairs (RFC 5322 §3.2.2).
@@ -177,16 +180,40 @@ private struct ParameterParser {
         problems.append(Diagnostic("parameter.unterminated-comment", .warning, "comment is not closed"))
     }
 
+    private func string(_ range: Range<Int>, lowercased: Bool = false) -> String {
+        let bytes = UnsafeBufferPointer(rebasing: input[range])
+        guard lowercased else { return String(decoding: bytes, as: UTF8.self) }
+        return String(unsafeUninitializedCapacity: bytes.count) { out in
+            for (offset, byte) in bytes.enumerated() {
+                out[offset] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            }
+            return bytes.count
+        }
+    }
+
     /// A quoted string's content with quoted pairs resolved and folding removed (RFC 5322 §3.2.4).
-    private mutating func quotedString() -> [UInt8] {
+    private mutating func quotedString() -> String {
         let start = index
         index += 1
-        var bytes: [UInt8] = []
+        // Most quoted strings hold no escape or line break and can be taken as they stand.
+        var end = index
+        while end < input.count, input[end] != Self.quote, input[end] != UInt8(ascii: "\\"),
+            input[end] != UInt8(ascii: "\r"), input[end] != UInt8(ascii: "\n")
+        {
+            end += 1
+        }
+        if end < input.count, input[end] == Self.quote {
+            defer { index = end + 1 }
+            return string(index..<end)
+        }
+
+        var bytes = Array(input[index..<end])
+        index = end
         while let byte = current {
             index += 1
             switch byte {
             case Self.quote:
-                return bytes
+                return String(decoding: bytes, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 if let escaped = current {
                     bytes.append(escaped)
@@ -201,21 +228,21 @@ private struct ParameterParser {
         problems.append(
             Diagnostic(
                 "parameter.unterminated-quote", .warning,
-                "quoted string `\(excerpt(input[start...]))` is not closed",
+                "quoted string `\(MIMEBytes.excerpt(input[start...]))` is not closed",
                 notes: ["read to the end of the field"]))
-        return bytes
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A run of bytes up to `;` or whitespace. A word cannot start with `(` or `"`; a name also ends
     /// at `=`, `(` or `"`.
-    private mutating func word(asName: Bool = false) -> [UInt8] {
+    private mutating func word(asName: Bool = false) -> Range<Int> {
         let start = index
-        while let byte = current, byte != Self.semicolon, !isLinearWhitespace(byte) {
+        while let byte = current, byte != Self.semicolon, !MIMEBytes.isLinearWhitespace(byte) {
             if asName, byte == UInt8(ascii: "=") || byte == Self.openParen || byte == Self.quote { break }
             if index == start, byte == Self.openParen || byte == Self.quote { break }
             index += 1
         }
-        return Array(input[start..<index])
+        return start..<index
     }
 
     /// Whether `index` starts `token =`, i.e. a parameter whose `;` was forgotten.
@@ -230,71 +257,61 @@ private struct ParameterParser {
     // MARK: Grammar
 
     private mutating func parseMainValue() -> String {
-        var bytes: [UInt8] = []
+        var value = ""
         skipCFWS()
         while let byte = current, byte != Self.semicolon {
-            if !bytes.isEmpty, looksLikeParameter() {
+            if !value.isEmpty, looksLikeParameter() {
                 reportMissingSemicolon()
                 break
             }
-            if byte == Self.quote {
-                bytes.append(contentsOf: quotedString())
-            } else {
-                // `text / plain` and `text/plain` mean the same; the whitespace is not part of the value.
-                bytes.append(contentsOf: word())
-            }
+            // `text / plain` and `text/plain` mean the same; the whitespace is not part of the value.
+            value +=
+                byte == Self.quote
+                ? Charset.asciiLowercased(quotedString()) : string(word(), lowercased: true)
             skipCFWS()
         }
-        return Charset.asciiLowercased(String(decoding: bytes, as: UTF8.self))
+        return value
     }
 
     private mutating func parseParameter() -> RawParameter? {
-        let nameStart = index
-        let nameBytes = word(asName: true)
-        guard !nameBytes.isEmpty else {
+        let nameRange = word(asName: true)
+        guard !nameRange.isEmpty else {
             // A value with no name (`; "x"` or `; =x`): skip to the next `;`.
             let junkStart = index
             skipValue()
             problems.append(
                 Diagnostic(
                     "parameter.unexpected-text", .warning,
-                    "unexpected `\(excerpt(input[junkStart..<index]))` where a parameter name belongs"))
+                    "unexpected `\(MIMEBytes.excerpt(input[junkStart..<index]))` where a parameter name belongs"))
             return nil
         }
-        let rawName = Charset.asciiLowercased(String(decoding: nameBytes, as: UTF8.self))
+        var parameter = splitName(nameRange)
         skipCFWS()
 
-        let value: String
         if current == UInt8(ascii: "=") {
             index += 1
             skipCFWS()
-            if atEnd || current == Self.semicolon {
-                problems.append(
-                    Diagnostic("parameter.missing-value", .warning, "parameter `\(rawName)` has no value"))
-                value = ""
-            } else {
-                value = parseValue()
-            }
-        } else if atEnd || current == Self.semicolon {
+        } else if !atEnd, current != Self.semicolon {
             problems.append(
                 Diagnostic(
-                    "parameter.missing-value", .warning, "parameter `\(rawName)` has no value",
-                    notes: ["no `=` follows `\(excerpt(input[nameStart..<index]))`"]))
-            value = ""
-        } else {
-            problems.append(
-                Diagnostic(
-                    "parameter.missing-equals", .warning, "parameter `\(rawName)` has no `=` before its value"))
-            value = parseValue()
+                    "parameter.missing-equals", .warning,
+                    "parameter `\(string(nameRange, lowercased: true))` has no `=` before its value"))
         }
-        return Self.splitName(rawName, value: value)
+        if atEnd || current == Self.semicolon {
+            problems.append(
+                Diagnostic(
+                    "parameter.missing-value", .warning,
+                    "parameter `\(string(nameRange, lowercased: true))` has no value"))
+        } else {
+            parameter.value = parseValue()
+        }
+        return parameter
     }
 
     /// A value: a quoted string, or unquoted words, up to the next `;`.
     private mutating func parseValue() -> String {
-        var bytes: [UInt8]
         if current == Self.quote {
-            bytes = quotedString()
+            let value = quotedString()
             skipCFWS()
             if let byte = current, byte != Self.semicolon {
                 if looksLikeParameter() {
@@ -305,14 +322,14 @@ private struct ParameterParser {
                     problems.append(
                         Diagnostic(
                             "parameter.unexpected-text", .warning,
-                            "unexpected `\(excerpt(input[junkStart..<index]))` after a quoted value",
+                            "unexpected `\(MIMEBytes.excerpt(input[junkStart..<index]))` after a quoted value",
                             notes: ["ignored"]))
                 }
             }
-            return String(decoding: bytes, as: UTF8.self)
+            return value
         }
 
-        bytes = word()
+        var value = string(word())
         var joinedWords = false
         while true {
             skipCFWS()
@@ -321,18 +338,18 @@ private struct ParameterParser {
                 reportMissingSemicolon()
                 break
             }
-            bytes.append(0x20)
-            bytes.append(contentsOf: byte == Self.quote ? quotedString() : word())
+            value += " "
+            value += byte == Self.quote ? quotedString() : string(word())
             joinedWords = true
         }
         if joinedWords {
             problems.append(
                 Diagnostic(
                     "parameter.unquoted-space", .warning,
-                    "unquoted value `\(excerpt(bytes))` contains whitespace",
+                    "unquoted value `\(MIMEBytes.excerpt(value.utf8))` contains whitespace",
                     help: "values with spaces must be quoted"))
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return value
     }
 
     private mutating func reportMissingSemicolon() {
@@ -341,7 +358,7 @@ private struct ParameterParser {
         problems.append(
             Diagnostic(
                 "parameter.missing-semicolon", .warning,
-                "parameter `\(excerpt(input[index..<probe]))` is not preceded by `;`"))
+                "parameter `\(MIMEBytes.excerpt(input[index..<probe]))` is not preceded by `;`"))
     }
 
     /// Skips to the next `;` outside a quoted string.
@@ -356,37 +373,43 @@ private struct ParameterParser {
     }
 
     /// Splits RFC 2231 `name*`, `name*N` and `name*N*`; any other `*` is part of the name.
-    private static func splitName(_ name: String, value: String) -> RawParameter {
-        let utf8 = name.utf8
-        guard let star = utf8.firstIndex(of: UInt8(ascii: "*")), star != utf8.startIndex else {
-            return RawParameter(name: name, section: nil, extended: false, value: value)
+    private func splitName(_ range: Range<Int>) -> RawParameter {
+        let whole = RawParameter(name: string(range, lowercased: true), section: nil, extended: false, value: "")
+        guard let star = input[range].firstIndex(of: UInt8(ascii: "*")), star != range.lowerBound else {
+            return whole
         }
-        let base = String(name[..<star])
-        var rest = utf8[utf8.index(after: star)...]
-        if rest.isEmpty { return RawParameter(name: base, section: nil, extended: true, value: value) }
-        let extended = rest.last == UInt8(ascii: "*")
-        if extended { rest = rest.dropLast() }
+        let base = string(range.lowerBound..<star, lowercased: true)
+        var suffix = input[(star + 1)..<range.upperBound]
+        if suffix.isEmpty { return RawParameter(name: base, section: nil, extended: true, value: "") }
+        let extended = suffix.last == UInt8(ascii: "*")
+        if extended { suffix = suffix.dropLast() }
         // Bounded so a hostile section number cannot overflow.
-        guard !rest.isEmpty, rest.count <= 4,
-            rest.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
-        else { return RawParameter(name: name, section: nil, extended: false, value: value) }
-        let section = rest.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-        return RawParameter(name: base, section: section, extended: extended, value: value)
+        guard !suffix.isEmpty, suffix.count <= 4,
+            suffix.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        else { return whole }
+        let section = suffix.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        return RawParameter(name: base, section: section, extended: extended, value: "")
     }
 
     // MARK: RFC 2231
 
     private mutating func combine(_ raw: [RawParameter]) -> [ParameterizedValue.Parameter] {
         var groups: [ParameterGroup] = []
+        groups.reserveCapacity(raw.count)
+        // Headers carry a handful of parameters, so a linear search is fastest; a hostile header with
+        // thousands switches to the index rather than going quadratic.
+        let indexed = raw.count > 16
         var groupIndex: [String: Int] = [:]
         for parameter in raw {
+            let known =
+                indexed ? groupIndex[parameter.name] : groups.firstIndex { $0.name == parameter.name }
             let position: Int
-            if let known = groupIndex[parameter.name] {
+            if let known {
                 position = known
             } else {
                 position = groups.count
-                groupIndex[parameter.name] = position
                 groups.append(ParameterGroup(name: parameter.name))
+                if indexed { groupIndex[parameter.name] = position }
             }
             var duplicate = false
             switch (parameter.section, parameter.extended) {
@@ -399,14 +422,14 @@ private struct ParameterParser {
             case (let section?, let extended):
                 duplicate = groups[position].sections[section] != nil
                 if !duplicate {
-                    if let highest = groups[position].sections.keys.max(), highest > section {
-                        groups[position].outOfOrder = true
-                    }
+                    if section < groups[position].highestSection { groups[position].outOfOrder = true }
+                    groups[position].highestSection = max(section, groups[position].highestSection)
                     groups[position].sections[section] = (parameter.value, extended)
                 }
             }
             if duplicate {
-                let written = parameter.name + (parameter.section.map { "*\($0)" } ?? "") + (parameter.extended ? "*" : "")
+                let written =
+                    parameter.name + (parameter.section.map { "*\($0)" } ?? "") + (parameter.extended ? "*" : "")
                 problems.append(
                     Diagnostic(
                         "parameter.duplicate", .warning, "parameter `\(written)` appears more than once",
@@ -465,10 +488,11 @@ private struct ParameterParser {
         }
         guard !missing.isEmpty else { return }
         let noun = missing.count == 1 && !missing[0].contains("-") ? "section" : "sections"
+        let listed = missing.prefix(5).joined(separator: ", ") + (missing.count > 5 ? ", ..." : "")
         problems.append(
             Diagnostic(
                 "parameter.bad-continuation", .error,
-                "parameter `\(name)` is missing continuation \(noun) \(missing.joined(separator: ", "))",
+                "parameter `\(name)` is missing continuation \(noun) \(listed)",
                 notes: ["the sections present are joined in order"]))
     }
 
@@ -539,7 +563,9 @@ private struct ParameterParser {
                 continue
             }
             let second = index < text.endIndex ? text.index(after: index) : index
-            if second < text.endIndex, let high = hexValue(text[index]), let low = hexValue(text[second]) {
+            if second < text.endIndex, let high = MIMEBytes.hexValue(text[index]),
+                let low = MIMEBytes.hexValue(text[second])
+            {
                 bytes.append(high << 4 | low)
                 index = text.index(after: second)
             } else {
@@ -554,7 +580,13 @@ private struct ParameterParser {
 /// RFC 2045 token characters: printable ASCII except space and tspecials.
 private func isTokenByte(_ byte: UInt8) -> Bool {
     switch byte {
-    case 0x21...0x7E: !"()<>@,;:\\\"/[]?=".utf8.contains(byte)
-    default: false
+    case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "@"),
+        UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "\\"), UInt8(ascii: "\""),
+        UInt8(ascii: "/"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "?"), UInt8(ascii: "="):
+        false
+    case 0x21...0x7E:
+        true
+    default:
+        false
     }
 }

@@ -9,6 +9,9 @@ import SluiceDiagnostics
 struct HeaderBlockParser {
     let limits: ReadLimits
     let part: String
+    /// How 8-bit header bytes that are not UTF-8 are read: the message's declared charset when
+    /// the caller knows it (what mail clients do), else windows-1252.
+    var fallbackCharset: Charset = .windows1252
 
     struct Result {
         var headers: HeaderList
@@ -42,7 +45,7 @@ struct HeaderBlockParser {
                 droppedFields += 1
                 return
             }
-            let name = Self.text(bytes[start..<fieldNameEnd]).trimmingTrailingWhitespace()
+            let name = text(bytes[start..<fieldNameEnd]).trimmingTrailingWhitespace()
             var rawEnd = Self.trimLineBreak(bytes, fieldBodyStart, fieldEnd)
             if rawEnd - fieldBodyStart > limits.maxHeaderFieldBytes {
                 problems.append(Diagnostic(
@@ -52,11 +55,11 @@ struct HeaderBlockParser {
                 rawEnd = fieldBodyStart + limits.maxHeaderFieldBytes
             }
             let rawBytes = bytes[fieldBodyStart..<rawEnd]
-            let raw = Self.text(rawBytes)
+            let raw = text(rawBytes)
             if !Self.isUTF8(rawBytes) {
                 problems.append(Diagnostic(
                     "header.not-utf8", .warning,
-                    "header field `\(name)` holds 8-bit bytes that are not UTF-8; read as windows-1252",
+                    "header field `\(name)` holds 8-bit bytes that are not UTF-8; read as \(fallbackCharset.name)",
                     at: location(start, header: name),
                     help: "RFC 6532 allows UTF-8 in headers; other 8-bit text should be RFC 2047 encoded"))
             }
@@ -180,11 +183,10 @@ struct HeaderBlockParser {
         }
     }
 
-    /// Header bytes as text: UTF-8 where valid (RFC 6532), else windows-1252, which is what
-    /// 8-bit headers in the wild nearly always are.
-    static func text(_ bytes: ArraySlice<UInt8>) -> String {
-        if isUTF8(bytes) { return String(decoding: bytes, as: UTF8.self) }
-        return Charset.windows1252.decode(bytes).text
+    /// Header bytes as text: UTF-8 where valid (RFC 6532), else the fallback charset.
+    func text(_ bytes: ArraySlice<UInt8>) -> String {
+        if Self.isUTF8(bytes) { return String(decoding: bytes, as: UTF8.self) }
+        return fallbackCharset.decode(bytes).text
     }
 
     /// RFC 5322 §2.2.3: unfolding removes each CRLF that is followed by WSP. Inside one field every

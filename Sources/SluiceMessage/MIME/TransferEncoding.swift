@@ -88,6 +88,8 @@ public enum TransferEncoding: String, Sendable, Hashable, Codable {
         var damaged = 0
         var index = input.startIndex
         let end = input.endIndex
+        // Trailing white space is dropped only as far back as the last byte that was written
+        // as an escape: `=20` at the end of a line is a space the sender meant.
         var lineOutputStart = 0
 
         func hexValue(_ byte: UInt8) -> UInt8? {
@@ -121,6 +123,7 @@ public enum TransferEncoding: String, Sendable, Hashable, Codable {
                 }
                 if index + 2 < end, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) {
                     output.append(high << 4 | low)
+                    lineOutputStart = output.count
                     index += 3
                     continue
                 }

@@ -22,19 +22,27 @@ public struct MessageReader: Sendable {
             problems.append(Diagnostic("message.empty", .error, "the message is empty"))
         }
 
-        let header = HeaderBlockParser(limits: limits, part: "").parse(bytes, in: 0..<end, allowMboxFromLine: true)
-        problems += header.problems
-        let headers = header.headers
-        if headers.isEmpty && !bytes.isEmpty {
+        var header = HeaderBlockParser(limits: limits, part: "").parse(bytes, in: 0..<end, allowMboxFromLine: true)
+        if header.headers.isEmpty && !bytes.isEmpty {
             problems.append(Diagnostic(
                 "message.no-header-fields", .error,
                 "the message has no header fields; it may not be an email message at all"))
         }
 
         var mime = MIMEParser(bytes: bytes, limits: limits, features: options.features)
-        let root = mime.buildPart(
-            headers: headers, bodyRange: header.bodyStart..<end, path: "", depth: 0, defaultType: "text/plain")
+        var root = mime.buildPart(
+            headers: header.headers, bodyRange: header.bodyStart..<end, path: "", depth: 0, defaultType: "text/plain")
+        if header.problems.contains(where: { $0.code == "header.not-utf8" }),
+            let declared = Self.declaredCharset(root), declared != .utf8
+        {
+            var parser = HeaderBlockParser(limits: limits, part: "")
+            parser.fallbackCharset = declared
+            header = parser.parse(bytes, in: 0..<end, allowMboxFromLine: true)
+            root.headers = header.headers
+        }
+        problems += header.problems
         problems += mime.problems
+        let headers = header.headers
 
         var fields = HeaderFields(headers: headers)
         let from = fields.addresses("From", single: true)
@@ -83,6 +91,13 @@ public struct MessageReader: Sendable {
         message.urls = collectURLs(message, problems: &problems)
         message.problems = problems + fields.problems
         return message
+    }
+
+    /// The charset the message declares for its text (the root's, else the first text part's):
+    /// raw 8-bit header text is nearly always written in it too.
+    private static func declaredCharset(_ root: MIMEPart) -> Charset? {
+        let label = root.charset ?? root.leaves.first { $0.contentType.hasPrefix("text/") && $0.charset != nil }?.charset
+        return label.flatMap { Charset(label: $0) }
     }
 
     private func collectURLs(_ message: Message, problems: inout [Diagnostic]) -> [ExtractedURL] {

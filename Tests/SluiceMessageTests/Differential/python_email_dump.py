@@ -12,6 +12,14 @@ import json
 import sys
 
 
+def clean(text):
+    """Python keeps undecodable header bytes as lone surrogates, which are not valid JSON text;
+    show them as U+FFFD instead."""
+    if text is None:
+        return None
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def leaf_parts(message):
     leaves = []
     for part in message.walk():
@@ -40,8 +48,8 @@ def from_address(message):
         return None
     first = addresses[0]
     if not first.domain:
-        return first.username or None
-    return f"{first.username}@{first.domain.lower()}"
+        return clean(first.username) or None
+    return clean(f"{first.username}@{first.domain.lower()}")
 
 
 def subject(message):
@@ -49,14 +57,16 @@ def subject(message):
         value = message["Subject"]
     except Exception:
         return None
-    return None if value is None else str(value)
+    return None if value is None else clean(str(value))
 
 
 def main(paths):
     results = {}
     for path in paths:
+        # message_from_bytes, not message_from_binary_file: the latter reads through a text
+        # wrapper with universal newlines and turns every CRLF into LF, changing part hashes.
         with open(path, "rb") as handle:
-            message = email.message_from_binary_file(handle, policy=email.policy.default)
+            message = email.message_from_bytes(handle.read(), policy=email.policy.default)
         results[path] = {
             "from": from_address(message),
             "subject": subject(message),
