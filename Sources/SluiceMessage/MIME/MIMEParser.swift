@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import SluiceDiagnostics
 
 /// Builds the MIME tree of a message (RFC 2045, RFC 2046) from its bytes, and decodes leaf
@@ -97,9 +98,12 @@ struct MIMEParser {
         var lineStart = range.lowerBound
 
         while lineStart < range.upperBound {
-            var lineEnd = lineStart
-            while lineEnd < range.upperBound && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            let lineEnd = bytes.indexOfNewline(from: lineStart, before: range.upperBound)
             let next = min(lineEnd + 1, range.upperBound)
+            guard bytes[lineStart] == 0x2D else {
+                lineStart = next
+                continue
+            }
             if let isClose = delimiterKind(at: lineStart, lineEnd: lineEnd, delimiter: delimiter) {
                 // RFC 2046 §5.1.1: the line break before a delimiter belongs to the delimiter.
                 let bodyEnd = precedingLineBreakStart(lineStart, floor: pieceStart ?? range.lowerBound)
@@ -252,4 +256,18 @@ func hexString(_ digest: some Sequence<UInt8>) -> String {
         out.append(digits[Int(byte & 0x0F)])
     }
     return String(decoding: out, as: UTF8.self)
+}
+
+extension Array where Element == UInt8 {
+    /// The index of the next LF at or after `start`, or `end` when there is none (memchr: bodies
+    /// are scanned line by line and can be tens of megabytes).
+    func indexOfNewline(from start: Int, before end: Int) -> Int {
+        guard start < end else { return end }
+        return withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress,
+                let found = memchr(base + start, 0x0A, end - start)
+            else { return end }
+            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+    }
 }

@@ -46,36 +46,45 @@ public enum TransferEncoding: String, Sendable, Hashable, Codable {
     /// RFC 2045 §6.8: characters outside the alphabet are ignored; missing padding is tolerated;
     /// a lone trailing sextet cannot make a byte and is counted as damage.
     static func decodeBase64(_ input: ArraySlice<UInt8>) -> (bytes: [UInt8], damaged: Int) {
-        var output: [UInt8] = []
-        output.reserveCapacity(input.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
         var damaged = 0
-        var sawPadding = false
-        for byte in input {
-            let value = base64Table[Int(byte)]
-            if value == 0xFF {
-                if byte == UInt8(ascii: "=") {
-                    sawPadding = true
-                } else if byte != 0x0D && byte != 0x0A && byte != 0x20 && byte != 0x09 {
-                    damaged += 1
+        // Unsafe buffers: attachments run to tens of megabytes, and bounds checks per byte
+        // dominate otherwise (debug builds included).
+        let output = [UInt8](unsafeUninitializedCapacity: input.count * 3 / 4 + 3) { buffer, count in
+            input.withUnsafeBufferPointer { source in
+                var accumulator: UInt32 = 0
+                var bits = 0
+                var written = 0
+                var sawPadding = false
+                base64Table.withUnsafeBufferPointer { table in
+                    for byte in source {
+                        let value = table[Int(byte)]
+                        if value == 0xFF {
+                            if byte == UInt8(ascii: "=") {
+                                sawPadding = true
+                            } else if byte != 0x0D && byte != 0x0A && byte != 0x20 && byte != 0x09 {
+                                damaged += 1
+                            }
+                            continue
+                        }
+                        if sawPadding {
+                            // Data after padding: separately encoded chunks were concatenated; restart.
+                            sawPadding = false
+                            accumulator = 0
+                            bits = 0
+                        }
+                        accumulator = (accumulator << 6) | UInt32(value)
+                        bits += 6
+                        if bits >= 8 {
+                            bits -= 8
+                            buffer[written] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+                            written += 1
+                        }
+                    }
                 }
-                continue
-            }
-            if sawPadding {
-                // Data after padding: a concatenation of separately encoded chunks; restart.
-                sawPadding = false
-                accumulator = 0
-                bits = 0
-            }
-            accumulator = (accumulator << 6) | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                if bits >= 6 { damaged += 1 }
+                count = written
             }
         }
-        if bits >= 6 { damaged += 1 }
         return (output, damaged)
     }
 
