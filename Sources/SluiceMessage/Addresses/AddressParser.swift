@@ -17,6 +17,7 @@ public enum AddressParser {
         }
         var mailboxes: [Mailbox] = []
         var tokens = lexed.tokens[...]
+        let spaced = lexed.spaced
 
         while !tokens.isEmpty {
             if tokens.first == .special(",") {
@@ -26,7 +27,7 @@ public enum AddressParser {
             let (piece, isGroup) = takeAddress(&tokens)
             if isGroup {
                 let colon = piece.firstIndex(of: .special(":"))!
-                let name = phrase(piece[..<colon])
+                let name = phrase(piece[..<colon], spaced: spaced)
                 var members = piece[piece.index(after: colon)...]
                 if members.last == .special(";") { members.removeLast() }
                 while !members.isEmpty {
@@ -35,12 +36,12 @@ public enum AddressParser {
                         continue
                     }
                     let member = takeMailboxTokens(&members)
-                    if var mailbox = mailbox(member, header: header, problems: &problems) {
+                    if var mailbox = mailbox(member, spaced: spaced, header: header, problems: &problems) {
                         mailbox.group = name
                         mailboxes.append(mailbox)
                     }
                 }
-            } else if let mailbox = mailbox(piece, header: header, problems: &problems) {
+            } else if let mailbox = mailbox(piece, spaced: spaced, header: header, problems: &problems) {
                 mailboxes.append(mailbox)
             }
         }
@@ -100,13 +101,13 @@ public enum AddressParser {
     }
 
     private static func mailbox(
-        _ tokens: ArraySlice<AddressTokenizer.Token>, header: String, problems: inout [Diagnostic]
+        _ tokens: ArraySlice<AddressTokenizer.Token>, spaced: [Bool], header: String, problems: inout [Diagnostic]
     ) -> Mailbox? {
         let meaningful = tokens.filter { if case .comment = $0 { false } else { true } }
         if meaningful.isEmpty { return nil }
 
         if let open = tokens.firstIndex(of: .special("<")) {
-            let name = phrase(tokens[..<open])
+            let name = phrase(tokens[..<open], spaced: spaced)
             var inner = tokens[tokens.index(after: open)...]
             if let close = inner.firstIndex(of: .special(">")) {
                 let trailing = inner[inner.index(after: close)...].filter {
@@ -180,19 +181,22 @@ public enum AddressParser {
         return out
     }
 
-    /// A display-name phrase: words joined by single spaces, encoded words decoded (RFC 2047 §5),
-    /// including the common but non-standard encoded words inside quotes.
-    private static func phrase(_ tokens: ArraySlice<AddressTokenizer.Token>) -> String {
-        var words: [String] = []
-        for token in tokens {
-            switch token {
-            case .atom(let text), .quoted(let text): words.append(text)
-            case .special(".") where !words.isEmpty: words[words.count - 1] += "."
-            case .special(let scalar): words.append(String(scalar))
-            case .domainLiteral(let text): words.append("[\(text)]")
-            case .comment: break
+    /// A display-name phrase: words kept with the spacing they were written with (white space
+    /// folded to one space), quotes removed, encoded words decoded (RFC 2047 §5), including the
+    /// common but non-standard encoded words inside quotes.
+    private static func phrase(_ tokens: ArraySlice<AddressTokenizer.Token>, spaced: [Bool]) -> String {
+        var text = ""
+        for index in tokens.indices {
+            let piece: String
+            switch tokens[index] {
+            case .atom(let word), .quoted(let word): piece = word
+            case .special(let scalar): piece = String(scalar)
+            case .domainLiteral(let literal): piece = "[\(literal)]"
+            case .comment: continue
             }
+            if !text.isEmpty && spaced[index] { text += " " }
+            text += piece
         }
-        return EncodedWords.decode(words.joined(separator: " ")).text.trimmingWhitespace()
+        return EncodedWords.decode(text).text.trimmingWhitespace()
     }
 }

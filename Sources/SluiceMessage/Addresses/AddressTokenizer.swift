@@ -12,6 +12,9 @@ struct AddressTokenizer {
 
     struct Output {
         var tokens: [Token]
+        /// For each token, whether white space stood before it: a display name is rebuilt with
+        /// the spacing it was written with (`a@b.example` stays one word).
+        var spaced: [Bool]
         var unterminated: [String]
     }
 
@@ -28,10 +31,19 @@ struct AddressTokenizer {
     static func tokenize(_ text: String) -> Output {
         let scalars = Array(text.unicodeScalars)
         var tokens: [Token] = []
+        var spaced: [Bool] = []
         var unterminated: [String] = []
         var index = 0
+        var sawSpace = false
         while index < scalars.count {
             let scalar = scalars[index]
+            if scalar == " " || scalar == "\t" || scalar == "\r" || scalar == "\n" {
+                sawSpace = true
+                index += 1
+                continue
+            }
+            spaced.append(sawSpace)
+            sawSpace = false
             switch scalar {
             case " ", "\t", "\r", "\n":
                 index += 1
@@ -99,6 +111,6 @@ struct AddressTokenizer {
                 tokens.append(.atom(String(value)))
             }
         }
-        return Output(tokens: tokens, unterminated: unterminated)
+        return Output(tokens: tokens, spaced: spaced, unterminated: unterminated)
     }
 }
