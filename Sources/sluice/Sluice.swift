@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Sluice: ParsableCommand {
@@ -12,4 +13,19 @@ struct Sluice: ParsableCommand {
         version: "0.1.0",
         subcommands: [InspectCommand.self]
     )
+
+    /// Keeps the documented exit statuses: argument-parser's usage errors exit 64 by default,
+    /// Sluice's contract says 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                Terminal.writeError(fullMessage(for: error))
+                Foundation.exit(ExitStatus.usageOrInput.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -130,7 +130,7 @@ extension Envelope {
         }
         if trustedHosts.isEmpty {
             guard let index = received.firstIndex(where: { $0.connectingIP != nil }) else { return nil }
-            return (index, received[index], "topmost with an IP; no trusted host is configured")
+            return (index, received[index], "topmost with an IP; no trusted host given")
         }
         for (index, hop) in received.enumerated() where isTrusted(hop.by?.value) {
             if isTrusted(hop.from?.value) || isTrusted(hop.reverseDNS) { continue }

@@ -98,7 +98,67 @@ public struct MessageTextReport {
         for problem in message.problems {
             out += renderer.render(problem).split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
         }
-        return out.joined(separator: "\n")
+        return out.flatMap { Self.wrap($0, width: Self.width) }.joined(separator: "\n")
+    }
+
+    static let width = 100
+
+    /// Breaks a line at spaces so no line is wider than `width` columns; continuation lines are
+    /// indented four more than the line's own indent. A word longer than a whole line (a URL) is
+    /// cut into pieces. Colour escapes take no columns.
+    static func wrap(_ line: String, width: Int) -> [String] {
+        guard visibleWidth(line) > width else { return [line] }
+        let indent = line.prefix { $0 == " " }.count
+        let continuation = String(repeating: " ", count: indent + 4)
+        var lines: [String] = []
+        var current = String(repeating: " ", count: indent)
+        var currentWidth = indent
+        var hasWord = false
+        for word in line.dropFirst(indent).split(separator: " ", omittingEmptySubsequences: false) {
+            var word = Substring(word)
+            var wordWidth = visibleWidth(word)
+            if hasWord && currentWidth + 1 + wordWidth > width {
+                lines.append(current)
+                current = continuation
+                currentWidth = continuation.count
+                hasWord = false
+            }
+            while currentWidth + (hasWord ? 1 : 0) + wordWidth > width && !word.contains("\u{1B}") {
+                let room = width - currentWidth - (hasWord ? 1 : 0)
+                if hasWord { current += " " }
+                current += word.prefix(room)
+                lines.append(current)
+                word = word.dropFirst(room)
+                wordWidth = word.count
+                current = continuation
+                currentWidth = continuation.count
+                hasWord = false
+            }
+            if hasWord {
+                current += " "
+                currentWidth += 1
+            }
+            current += word
+            currentWidth += wordWidth
+            hasWord = true
+        }
+        lines.append(current)
+        return lines
+    }
+
+    private static func visibleWidth(_ text: some StringProtocol) -> Int {
+        var width = 0
+        var inEscape = false
+        for character in text {
+            if inEscape {
+                if character == "m" { inEscape = false }
+            } else if character == "\u{1B}" {
+                inEscape = true
+            } else {
+                width += 1
+            }
+        }
+        return width
     }
 
     /// A result in the `Authentication-Results` style admins know: `dmarc=fail (p=reject) header.from=x`.

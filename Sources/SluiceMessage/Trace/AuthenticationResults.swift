@@ -193,12 +193,13 @@ private struct AuthenticationResultsParser {
     private var scanner: TraceScanner
     private var diagnostics: [Diagnostic] = []
 
-    /// Ends a method, result, authserv-id or version.
-    private static let keywordStops = TraceByteSet(";=/")
+    /// Ends a method, result, authserv-id or version. A stray `)` ends every token so that it
+    /// is reported rather than glued to a result.
+    private static let keywordStops = TraceByteSet(";=/)")
     /// Ends the first part of a property name, so `policy . expired` splits at the dot.
-    private static let ptypeStops = TraceByteSet(";=/.")
-    private static let propertyStops = TraceByteSet(";=")
-    private static let valueStops = TraceByteSet(";")
+    private static let ptypeStops = TraceByteSet(";=/.)")
+    private static let propertyStops = TraceByteSet(";=)")
+    private static let valueStops = TraceByteSet(";)")
 
     /// Methods from the IANA Email Authentication Methods registry, plus Microsoft's `compauth`:
     /// a bare `dkim=` where a property should be means the producer forgot a `;`.
@@ -237,14 +238,14 @@ private struct AuthenticationResultsParser {
             }
             if scanner.position == start { scanner.position += 1 }
         }
-        if header.results.isEmpty, !header.isNone, !diagnostics.contains(where: { $0.code == "auth-results.empty" }) {
+        if header.results.isEmpty, !header.isNone {
             report("auth-results.no-results", .warning, "the header has no results and no `none`")
         }
         finish(into: &header)
     }
 
     private mutating func finish(into header: inout AuthenticationResults) {
-        for problem in Set(scanner.problems) {
+        for problem in scanner.problemKinds {
             switch problem {
             case .unterminatedComment:
                 report("auth-results.unterminated-comment", .warning, "a comment is not closed; it was read to the end")
@@ -296,7 +297,7 @@ private struct AuthenticationResultsParser {
         let next = scanner.peek()
         if id.isEmpty || next == UInt8(ascii: "=") || next == UInt8(ascii: "/") {
             scanner.position = start
-            let first = scanner.readRunForMessage()
+            let first = TraceText.snippet(scanner.readRun(until: Self.valueStops))
             scanner.position = start
             report(
                 "auth-results.missing-authserv-id", .warning,
@@ -398,7 +399,7 @@ private struct AuthenticationResultsParser {
             }
             let first = scanner.readRun(until: Self.ptypeStops)
             if first.isEmpty {
-                // A stray `=`, `/` or `.`.
+                // A stray `=`, `/`, `.` or `)`.
                 scanner.position += 1
                 reportUnexpected(start..<scanner.position)
                 continue
@@ -470,12 +471,5 @@ private struct AuthenticationResultsParser {
         _ code: DiagnosticCode, _ severity: Severity, _ message: String, help: String? = nil
     ) {
         diagnostics.append(Diagnostic(code, severity, message, help: help))
-    }
-}
-
-extension TraceScanner {
-    /// The next method-like word with what follows up to the next space or `;`, for messages.
-    fileprivate mutating func readRunForMessage() -> String {
-        TraceText.snippet(readRun(until: TraceByteSet(";")))
     }
 }

@@ -9,36 +9,70 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
     }
 
     public let family: Family
-    /// The address in network byte order: 4 bytes for IPv4, 16 for IPv6.
-    public let bytes: [UInt8]
+    // The address as a 128-bit big-endian number, so a value needs no heap storage; an IPv4
+    // address sits in the low 32 bits of `low`.
+    private let high: UInt64
+    private let low: UInt64
+
+    private init(ipv4: UInt32) {
+        family = .ipv4
+        high = 0
+        low = UInt64(ipv4)
+    }
+
+    private init(ipv6 high: UInt64, _ low: UInt64) {
+        family = .ipv6
+        self.high = high
+        self.low = low
+    }
 
     /// Wraps raw network-order bytes; nil unless there are exactly 4 or 16.
     public init?(bytes: [UInt8]) {
+        func number(_ slice: ArraySlice<UInt8>) -> UInt64 { slice.reduce(0) { $0 << 8 | UInt64($1) } }
         switch bytes.count {
-        case 4: family = .ipv4
-        case 16: family = .ipv6
+        case 4: self.init(ipv4: UInt32(number(bytes[0..<4])))
+        case 16: self.init(ipv6: number(bytes[0..<8]), number(bytes[8..<16]))
         default: return nil
         }
-        self.bytes = bytes
+    }
+
+    /// The address in network byte order: 4 bytes for IPv4, 16 for IPv6.
+    public var bytes: [UInt8] {
+        switch family {
+        case .ipv4: return (0..<4).map { UInt8(truncatingIfNeeded: low >> (24 - 8 * $0)) }
+        case .ipv6:
+            return (0..<16).map { UInt8(truncatingIfNeeded: ($0 < 8 ? high : low) >> (56 - 8 * ($0 % 8))) }
+        }
     }
 
     /// Parses address text; nil when it is not exactly one address.
     public init?(_ text: String) {
-        var utf8 = Array(text.utf8)[...]
-        if utf8.first == UInt8(ascii: "[") {
+        self.init(utf8: Array(text.utf8)[...])
+    }
+
+    /// Parses address text given as UTF-8 bytes.
+    init?(utf8 text: ArraySlice<UInt8>) {
+        // The longest spelling is `[IPv6:` + 45 + `]`; callers probe many words, so the cheap
+        // refusals come first.
+        guard let first = text.first, text.count <= 52,
+            first == UInt8(ascii: "[") || first == UInt8(ascii: ":") || first | 0x20 == UInt8(ascii: "i")
+                || Self.hexValue(first) != nil
+        else { return nil }
+        var utf8 = text
+        if first == UInt8(ascii: "[") {
             guard utf8.last == UInt8(ascii: "]"), utf8.count >= 2 else { return nil }
             utf8 = utf8.dropFirst().dropLast()
         }
         // RFC 5321 §4.1.3 tags IPv6 address literals with `IPv6:`.
         var tagged = false
-        if utf8.count > 5, TraceText.equals(String(decoding: utf8.prefix(5), as: UTF8.self), "IPv6:") {
+        if utf8.count > 5, TraceText.equals(bytes: utf8.prefix(5), "IPv6:".utf8) {
             utf8 = utf8.dropFirst(5)
             tagged = true
         }
         if !tagged, let v4 = Self.parseIPv4(utf8) {
-            self.init(bytes: v4)!
-        } else if let v6 = Self.parseIPv6(utf8) {
-            self.init(bytes: v6)!
+            self.init(ipv4: v4)
+        } else if let (high, low) = Self.parseIPv6(utf8) {
+            self.init(ipv6: high, low)
         } else {
             return nil
         }
@@ -46,14 +80,13 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
 
     /// For `::ffff:a.b.c.d`, the IPv4 address it maps; nil otherwise.
     public var mappedIPv4: IPAddress? {
-        guard family == .ipv6, bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF
-        else { return nil }
-        return IPAddress(bytes: Array(bytes[12..<16]))
+        guard family == .ipv6, high == 0, low >> 32 == 0xFFFF else { return nil }
+        return IPAddress(ipv4: UInt32(truncatingIfNeeded: low))
     }
 
     public var description: String {
         switch family {
-        case .ipv4: return Self.dottedQuad(bytes[0..<4])
+        case .ipv4: return Self.dottedQuad(UInt32(truncatingIfNeeded: low))
         case .ipv6: return ipv6Text
         }
     }
@@ -77,49 +110,58 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
 
     /// Strict dotted quad: four decimal parts 0...255 without leading zeros, which some stacks
     /// read as octal.
-    private static func parseIPv4(_ utf8: ArraySlice<UInt8>) -> [UInt8]? {
-        var out: [UInt8] = []
-        out.reserveCapacity(4)
-        var value = 0
+    private static func parseIPv4(_ utf8: ArraySlice<UInt8>) -> UInt32? {
+        var address: UInt32 = 0
+        var parts = 0
+        var value: UInt32 = 0
         var digits = 0
-        var leadingZero = false
         for byte in utf8 {
             if byte >= 0x30, byte <= 0x39 {
-                if leadingZero { return nil }
-                if digits == 0, byte == 0x30 { leadingZero = true }
-                value = value * 10 + Int(byte - 0x30)
+                if digits == 1, value == 0 { return nil }
+                value = value * 10 + UInt32(byte - 0x30)
                 digits += 1
                 if value > 255 { return nil }
-            } else if byte == UInt8(ascii: ".") {
-                guard digits > 0, out.count < 3 else { return nil }
-                out.append(UInt8(value))
+            } else if byte == UInt8(ascii: "."), digits > 0, parts < 3 {
+                address = address << 8 | value
+                parts += 1
                 value = 0
                 digits = 0
-                leadingZero = false
             } else {
                 return nil
             }
         }
-        guard digits > 0, out.count == 3 else { return nil }
-        out.append(UInt8(value))
-        return out
+        guard digits > 0, parts == 3 else { return nil }
+        return address << 8 | value
     }
 
     /// RFC 4291 §2.2 text: up to eight hex groups, one `::`, optionally ending in a dotted quad.
-    private static func parseIPv6(_ utf8: ArraySlice<UInt8>) -> [UInt8]? {
+    /// Groups before the `::` collect in `head`, those after in `tail`; the gap is zeros.
+    private static func parseIPv6(_ utf8: ArraySlice<UInt8>) -> (UInt64, UInt64)? {
         guard utf8.count >= 2 else { return nil }
-        var head: [UInt16] = []
-        var tail: [UInt16] = []
+        var head = (high: UInt64(0), low: UInt64(0), count: 0)
+        var tail = (high: UInt64(0), low: UInt64(0), count: 0)
         var sawDoubleColon = false
         var index = utf8.startIndex
         let end = utf8.endIndex
+
+        func push(_ group: UInt64, bits: Int) {
+            if sawDoubleColon {
+                (tail.high, tail.low) = shiftLeft(tail.high, tail.low, by: bits)
+                tail.low |= group
+                tail.count += bits / 16
+            } else {
+                (head.high, head.low) = shiftLeft(head.high, head.low, by: bits)
+                head.low |= group
+                head.count += bits / 16
+            }
+        }
+
         if utf8[index] == UInt8(ascii: ":") {
             guard utf8[index + 1] == UInt8(ascii: ":") else { return nil }
             sawDoubleColon = true
             index += 2
         }
         while index < end {
-            // A dotted quad may only close the address.
             var groupEnd = index
             var sawDot = false
             while groupEnd < end, utf8[groupEnd] != UInt8(ascii: ":") {
@@ -127,20 +169,19 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
                 groupEnd += 1
             }
             if sawDot {
+                // A dotted quad may only close the address.
                 guard groupEnd == end, let v4 = parseIPv4(utf8[index..<end]) else { return nil }
-                let groups = [UInt16(v4[0]) << 8 | UInt16(v4[1]), UInt16(v4[2]) << 8 | UInt16(v4[3])]
-                if sawDoubleColon { tail += groups } else { head += groups }
-                index = end
+                push(UInt64(v4), bits: 32)
                 break
             }
             let length = groupEnd - index
             guard length >= 1, length <= 4 else { return nil }
-            var group: UInt16 = 0
+            var group: UInt64 = 0
             for byte in utf8[index..<groupEnd] {
                 guard let nibble = hexValue(byte) else { return nil }
-                group = group << 4 | UInt16(nibble)
+                group = group << 4 | UInt64(nibble)
             }
-            if sawDoubleColon { tail.append(group) } else { head.append(group) }
+            push(group, bits: 16)
             index = groupEnd
             guard index < end else { break }
             // On a colon: `::` starts the compressed run (once), a lone colon must be followed by a group.
@@ -154,19 +195,19 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
             }
         }
         let count = head.count + tail.count
-        if sawDoubleColon {
-            guard count <= 7 else { return nil }
-        } else {
-            guard count == 8 else { return nil }
+        guard sawDoubleColon ? count <= 7 : count == 8 else { return nil }
+        let (high, low) = shiftLeft(head.high, head.low, by: 16 * (8 - head.count))
+        return (high | tail.high, low | tail.low)
+    }
+
+    /// Shifts the 128-bit number `high:low` left.
+    private static func shiftLeft(_ high: UInt64, _ low: UInt64, by bits: Int) -> (UInt64, UInt64) {
+        switch bits {
+        case 0: (high, low)
+        case 1..<64: (high << UInt64(bits) | low >> UInt64(64 - bits), low << UInt64(bits))
+        case 64..<128: (low << UInt64(bits - 64), 0)
+        default: (0, 0)
         }
-        let groups = head + Array(repeating: 0, count: 8 - count) + tail
-        var out: [UInt8] = []
-        out.reserveCapacity(16)
-        for group in groups {
-            out.append(UInt8(group >> 8))
-            out.append(UInt8(group & 0xFF))
-        }
-        return out
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
@@ -180,47 +221,62 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
 
     // MARK: - Formatting
 
-    private static func dottedQuad(_ quad: ArraySlice<UInt8>) -> String {
-        quad.map { String($0) }.joined(separator: ".")
+    private static func dottedQuad(_ address: UInt32) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(15)
+        for shift in stride(from: 24, through: 0, by: -8) {
+            let part = UInt8(truncatingIfNeeded: address >> UInt32(shift))
+            if part >= 100 { out.append(0x30 + part / 100) }
+            if part >= 10 { out.append(0x30 + part / 10 % 10) }
+            out.append(0x30 + part % 10)
+            if shift > 0 { out.append(UInt8(ascii: ".")) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private func group(_ index: Int) -> UInt16 {
+        UInt16(truncatingIfNeeded: (index < 4 ? high : low) >> UInt64(48 - 16 * (index % 4)))
     }
 
     /// RFC 5952 §4: lower-case hex without leading zeros, the longest run (first on a tie) of two
     /// or more zero groups as `::`, and §5's mixed notation for IPv4-mapped addresses.
     private var ipv6Text: String {
-        if mappedIPv4 != nil { return "::ffff:" + Self.dottedQuad(bytes[12..<16]) }
-        var groups: [UInt16] = []
-        groups.reserveCapacity(8)
-        for index in stride(from: 0, to: 16, by: 2) {
-            groups.append(UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1]))
-        }
+        if mappedIPv4 != nil { return "::ffff:" + Self.dottedQuad(UInt32(truncatingIfNeeded: low)) }
         var bestStart = -1
-        var bestLength = 0
+        var bestLength = 1
         var runStart = -1
         for index in 0...8 {
-            if index < 8, groups[index] == 0 {
+            if index < 8, group(index) == 0 {
                 if runStart < 0 { runStart = index }
             } else if runStart >= 0 {
-                let length = index - runStart
-                if length > bestLength {
+                if index - runStart > bestLength {
                     bestStart = runStart
-                    bestLength = length
+                    bestLength = index - runStart
                 }
                 runStart = -1
             }
         }
-        if bestLength < 2 { bestStart = -1 }
-        var text = ""
+        let hexDigits: StaticString = "0123456789abcdef"
+        var out: [UInt8] = []
+        out.reserveCapacity(39)
         var index = 0
         while index < 8 {
             if index == bestStart {
-                text += "::"
+                out.append(UInt8(ascii: ":"))
+                out.append(UInt8(ascii: ":"))
                 index += bestLength
                 continue
             }
-            if !text.isEmpty, !text.hasSuffix(":") { text += ":" }
-            text += String(groups[index], radix: 16)
+            if let last = out.last, last != UInt8(ascii: ":") { out.append(UInt8(ascii: ":")) }
+            let value = group(index)
+            var shift = 12
+            while shift > 0, value >> UInt16(shift) == 0 { shift -= 4 }
+            while shift >= 0 {
+                out.append(hexDigits.utf8Start[Int(value >> UInt16(shift) & 0xF)])
+                shift -= 4
+            }
             index += 1
         }
-        return text
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -110,11 +110,17 @@ extension MicrosoftAntispamField {
     /// Splits `A:1;B:x:y;` into fields. Only the first colon separates name from value, since
     /// values such as an IPv6 `CIP` hold colons of their own.
     static func split(_ value: String, area: String, diagnostics: inout [Diagnostic]) -> [MicrosoftAntispamField] {
+        let bytes = Array(value.utf8)
         var fields: [MicrosoftAntispamField] = []
-        for piece in value.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: true) {
-            let text = TraceText.trimmed(Substring(piece))
-            guard !text.isEmpty else { continue }
-            guard let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")) else {
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: ";") { end += 1 }
+            let piece = TraceText.trimmedRange(bytes, start..<end)
+            start = end + 1
+            guard !piece.isEmpty else { continue }
+            guard let colon = bytes[piece].firstIndex(of: UInt8(ascii: ":")) else {
+                let text = String(decoding: bytes[piece], as: UTF8.self)
                 diagnostics.append(
                     Diagnostic(
                         DiagnosticCode("\(area).malformed-field"), .warning,
@@ -122,10 +128,15 @@ extension MicrosoftAntispamField {
                 fields.append(MicrosoftAntispamField(name: text, value: ""))
                 continue
             }
+            let name = TraceText.trimmedRange(bytes, piece.lowerBound..<colon)
+            let value = TraceText.trimmedRange(bytes, (colon + 1)..<piece.upperBound)
             fields.append(
                 MicrosoftAntispamField(
-                    name: TraceText.trimmed(text[..<colon]),
-                    value: TraceText.trimmed(text[text.utf8.index(after: colon)...])))
+                    name: String(decoding: bytes[name], as: UTF8.self),
+                    value: String(decoding: bytes[value], as: UTF8.self)))
+        }
+        if fields.isEmpty {
+            diagnostics.append(Diagnostic(DiagnosticCode("\(area).empty"), .warning, "the header has no fields"))
         }
         return fields
     }

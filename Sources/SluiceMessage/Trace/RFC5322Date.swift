@@ -42,7 +42,7 @@ public enum RFC5322Date {
             if byte == UInt8(ascii: "\"") { return nil }
             let start = scanner.position
             let isDigit = byte >= 0x30 && byte <= 0x39
-            while let next = scanner.peek(), !TraceByteSet.whitespace.contains(next),
+            while let next = scanner.peek(), !TraceByteSet.isWhitespace(next),
                 next != UInt8(ascii: "("), !symbols.contains(next),
                 (next >= 0x30 && next <= 0x39) == isDigit
             {
@@ -202,19 +202,29 @@ public enum RFC5322Date {
         }
     }
 
-    private static let monthPrefixes = ["jan", "feb", "mar", "apr", "may", "jun",
-                                        "jul", "aug", "sep", "oct", "nov", "dec"]
-    private static let dayPrefixes: Set<String> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    private static let monthNames = [
+        "january", "february", "march", "april", "may", "june",
+        "july", "august", "september", "october", "november", "december",
+    ]
+    private static let dayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
-    /// Month 1...12 from its name, matched on the first three letters.
+    /// The index in `names` of the name that `word` abbreviates: at least three letters, any case,
+    /// so `Jan`, `Sept`, `Thurs` and `Thursday` all count.
+    private static func abbreviation(_ word: String, of names: [String]) -> Int? {
+        let utf8 = word.utf8
+        guard utf8.count >= 3 else { return nil }
+        return names.firstIndex { name in
+            utf8.count <= name.utf8.count && TraceText.equals(bytes: utf8, name.utf8.prefix(utf8.count))
+        }
+    }
+
+    /// Month 1...12 from its name.
     fileprivate static func month(_ word: String) -> Int? {
-        guard word.utf8.count >= 3 else { return nil }
-        let prefix = TraceText.lowercased(String(word.prefix(3)))
-        return monthPrefixes.firstIndex(of: prefix).map { $0 + 1 }
+        abbreviation(word, of: monthNames).map { $0 + 1 }
     }
 
     fileprivate static func isDayName(_ word: String) -> Bool {
-        word.utf8.count >= 3 && dayPrefixes.contains(TraceText.lowercased(String(word.prefix(3))))
+        abbreviation(word, of: dayNames) != nil
     }
 
     private static let namedZones: [String: Int] = [

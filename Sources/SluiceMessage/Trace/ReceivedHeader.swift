@@ -57,6 +57,14 @@ public struct ReceivedHeader: Sendable, Hashable, Codable {
 private struct ReceivedParser {
     enum Keyword: String, CaseIterable {
         case from, by, via, with, id, `for`
+
+        /// Matches the keyword in any case without building a String for every word.
+        init?(bytes: ArraySlice<UInt8>) {
+            guard bytes.count >= 2, bytes.count <= 4,
+                let match = Self.allCases.first(where: { TraceText.equals(bytes: bytes, $0.rawValue.utf8) })
+            else { return nil }
+            self = match
+        }
     }
 
     enum Piece {
@@ -92,21 +100,21 @@ private struct ReceivedParser {
 
     mutating func parse(into header: inout ReceivedHeader) {
         var scanner = TraceScanner(value)
-        scanner.skipCFWS()
+        scanner.skipWhitespace()
         if scanner.isAtEnd {
             report("received.empty", .warning, "the header is empty")
             header.diagnostics = diagnostics
             return
         }
-        let clauseEnd = dateSeparator(in: scanner)
+        let (clauseEnd, prescanProblems) = dateSeparator(in: scanner)
         if let clauseEnd {
-            readDate(TraceText.trimmed(scanner.text((clauseEnd + 1)..<scanner.bytes.count)), into: &header)
+            readDate(TraceText.trimmed(scanner.text((clauseEnd + 1)..<scanner.end)), into: &header)
         } else {
             report("received.missing-date", .warning, "no `;` and date after the clauses")
         }
-        var clauses = TraceScanner(scanner.text(0..<(clauseEnd ?? scanner.bytes.count)))
-        readClauses(&clauses, into: &header)
-        for problem in Set(scanner.problems).union(clauses.problems) {
+        scanner.end = clauseEnd ?? scanner.end
+        readClauses(&scanner, into: &header)
+        for problem in TraceScanner.Problem.allCases where prescanProblems.contains(problem) || scanner.problems.contains(problem) {
             switch problem {
             case .unterminatedComment:
                 report("received.unterminated-comment", .warning, "a comment is not closed; it was read to the end")
@@ -119,23 +127,17 @@ private struct ReceivedParser {
         header.diagnostics = diagnostics
     }
 
-    /// The last `;` outside comments and quoted strings. When a comment never closes, it would
-    /// swallow the date, so the last `;` anywhere is used instead.
-    private func dateSeparator(in original: TraceScanner) -> Int? {
+    /// The last `;` outside comments and quoted strings, and what went wrong finding it. When a
+    /// comment never closes it would swallow the date, so the last `;` anywhere is used instead.
+    private func dateSeparator(in original: TraceScanner) -> (Int?, [TraceScanner.Problem]) {
         var scanner = original
         var last: Int?
-        while let byte = scanner.peek() {
-            switch byte {
-            case UInt8(ascii: "("): _ = scanner.readComment()
-            case UInt8(ascii: "\""): _ = scanner.readQuotedString()
-            case UInt8(ascii: ";"):
-                last = scanner.position
-                scanner.position += 1
-            default: scanner.position += 1
-            }
+        while !scanner.isAtEnd {
+            scanner.skip(until: UInt8(ascii: ";"))
+            if scanner.consume(UInt8(ascii: ";")) { last = scanner.position - 1 }
         }
-        if scanner.problems.isEmpty { return last }
-        return scanner.bytes.lastIndex(of: UInt8(ascii: ";"))
+        if scanner.problems.isEmpty { return (last, []) }
+        return (scanner.bytes.lastIndex(of: UInt8(ascii: ";")), scanner.problems)
     }
 
     private mutating func readDate(_ text: String, into header: inout ReceivedHeader) {
@@ -180,13 +182,13 @@ private struct ReceivedParser {
                 // Keeps a port glued to the literal: `[192.0.2.1]:2525`.
                 piece = .literal("[" + literal + "]" + scanner.readRun(until: Self.wordStops))
             default:
-                let word = scanner.readRun(until: Self.wordStops)
-                if let keyword = Keyword(rawValue: TraceText.lowercased(word)) {
+                let word = scanner.readRunRange(until: Self.wordStops)
+                if let keyword = Keyword(bytes: scanner.bytes[word]) {
                     if let finished = current { seen.append(finished) }
                     current = WorkingClause(keyword: keyword)
                     continue
                 }
-                piece = .word(word)
+                piece = .word(scanner.text(word))
             }
             if current != nil { current!.pieces.append(piece) } else { stray.append(piece.text) }
         }
@@ -202,22 +204,13 @@ private struct ReceivedParser {
             if result.value.isEmpty, result.comments.isEmpty {
                 report("received.empty-clause", .warning, "`\(clause.keyword.rawValue)` has no value")
             }
-            let slot: WritableKeyPath<ReceivedHeader, ReceivedHeader.Clause?> =
-                switch clause.keyword {
-                case .from: \.from
-                case .by: \.by
-                case .via: \.via
-                case .with: \.with
-                case .id: \.id
-                case .for: \.for
-                }
-            guard header[keyPath: slot] == nil else {
+            guard header[clause: clause.keyword] == nil else {
                 report(
                     "received.duplicate-clause", .warning,
                     "a second `\(clause.keyword.rawValue)` clause `\(TraceText.snippet(result.value))` was ignored")
                 continue
             }
-            header[keyPath: slot] = result
+            header[clause: clause.keyword] = result
             if clause.keyword == .from { from = clause }
         }
         if let from { describeConnection(from, into: &header) }
@@ -230,23 +223,29 @@ private struct ReceivedParser {
         var commentHelo: String?
         var nameBeforeBracket: String?
         for comment in clause.comments {
-            let words = TraceText.words(comment)
-            for (index, raw) in words.enumerated() {
-                let word = raw.trimmingSuffix { $0 == "," || $0 == ";" || $0 == ")" }
-                if word.first == "[" {
-                    let inside = word.dropFirst().prefix { $0 != "]" }
-                    if bracketIP == nil, let address = IPAddress(String(inside)) {
+            let bytes = Array(comment.utf8)
+            let words = Self.wordRanges(bytes)
+            for (index, range) in words.enumerated() {
+                var word = bytes[range]
+                while let last = word.last, last == UInt8(ascii: ",") || last == UInt8(ascii: ";") || last == UInt8(ascii: ")") {
+                    word = word.dropLast()
+                }
+                if word.first == UInt8(ascii: "[") {
+                    let inside = word.dropFirst().prefix { $0 != UInt8(ascii: "]") }
+                    if bracketIP == nil, let address = IPAddress(utf8: inside) {
                         bracketIP = address
-                        if index > 0 { nameBeforeBracket = String(words[index - 1]) }
+                        if index > 0 { nameBeforeBracket = String(decoding: bytes[words[index - 1]], as: UTF8.self) }
                     }
-                } else if word.utf8.count > 5, TraceText.equals(word.prefix(5), "helo=") {
-                    if commentHelo == nil { commentHelo = String(word.dropFirst(5)) }
-                } else if TraceText.equals(word, "helo") || TraceText.equals(word, "ehlo") {
-                    if commentHelo == nil, index + 1 < words.count { commentHelo = String(words[index + 1]) }
+                } else if word.count > 5, TraceText.equals(bytes: word.prefix(5), "helo=".utf8) {
+                    if commentHelo == nil { commentHelo = String(decoding: word.dropFirst(5), as: UTF8.self) }
+                } else if TraceText.equals(bytes: word, "helo".utf8) || TraceText.equals(bytes: word, "ehlo".utf8) {
+                    if commentHelo == nil, index + 1 < words.count {
+                        commentHelo = String(decoding: bytes[words[index + 1]], as: UTF8.self)
+                    }
                 } else if bareIP == nil {
                     // qmail writes `(ident@192.0.2.1)`.
-                    let candidate = word.split(separator: "@").last.map(String.init) ?? String(word)
-                    bareIP = IPAddress(candidate)
+                    let address = word.lastIndex(of: UInt8(ascii: "@")).map { word[($0 + 1)...] } ?? word
+                    bareIP = IPAddress(utf8: address)
                 }
             }
         }
@@ -262,8 +261,12 @@ private struct ReceivedParser {
                 break
             }
         }
+        // One name, perhaps followed by its literal; several words (`mail pickup service`) or an
+        // address are not a HELO name.
+        let secondIsWord: Bool
+        if clause.pieces.count > 1, case .word = clause.pieces[1] { secondIsWord = true } else { secondIsWord = false }
         switch clause.pieces.first {
-        case .word(let text)? where !text.utf8.contains(UInt8(ascii: "@")): valueName = text
+        case .word(let text)? where !secondIsWord && !text.utf8.contains(UInt8(ascii: "@")): valueName = text
         case .literal(let text)?: valueName = text
         default: break
         }
@@ -274,6 +277,19 @@ private struct ReceivedParser {
         } else if commentHelo != nil, let name = valueName, Self.isHostName(name) {
             header.reverseDNS = name
         }
+    }
+
+    /// Where the whitespace-separated words of `bytes` are.
+    private static func wordRanges(_ bytes: [UInt8]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var index = 0
+        while index < bytes.count {
+            while index < bytes.count, TraceByteSet.isWhitespace(bytes[index]) { index += 1 }
+            let start = index
+            while index < bytes.count, !TraceByteSet.isWhitespace(bytes[index]) { index += 1 }
+            if start < index { ranges.append(start..<index) }
+        }
+        return ranges
     }
 
     /// A plausible DNS name: dotted or `localhost`, and not an address literal.
@@ -287,11 +303,28 @@ private struct ReceivedParser {
     }
 }
 
-extension Substring {
-    /// Drops trailing characters matching `predicate`.
-    fileprivate func trimmingSuffix(while predicate: (Character) -> Bool) -> Substring {
-        var end = endIndex
-        while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }
-        return self[startIndex..<end]
+extension ReceivedHeader {
+    /// The slot for one clause keyword.
+    fileprivate subscript(clause keyword: ReceivedParser.Keyword) -> Clause? {
+        get {
+            switch keyword {
+            case .from: from
+            case .by: by
+            case .via: via
+            case .with: with
+            case .id: id
+            case .for: self.for
+            }
+        }
+        set {
+            switch keyword {
+            case .from: from = newValue
+            case .by: by = newValue
+            case .via: via = newValue
+            case .with: with = newValue
+            case .id: id = newValue
+            case .for: self.for = newValue
+            }
+        }
     }
 }

@@ -50,8 +50,7 @@ public struct ReceivedSPF: Sendable, Hashable, Codable {
         var scanner = TraceScanner(value)
         var comments: [String] = []
         scanner.skipCFWS(into: &comments)
-        let stops = TraceByteSet(";=")
-        let resultText = scanner.readRun(until: stops)
+        let resultText = scanner.readRun(until: Self.keyStops)
         if resultText.isEmpty {
             report("received-spf.missing-result", .error, "the header has no result")
         } else {
@@ -68,7 +67,7 @@ public struct ReceivedSPF: Sendable, Hashable, Codable {
             if scanner.consume(UInt8(ascii: ";")) { continue }
             guard !scanner.isAtEnd else { break }
             let start = scanner.position
-            let key = scanner.readRun(until: stops)
+            let key = scanner.readRun(until: Self.keyStops)
             scanner.skipCFWS()
             guard !key.isEmpty, scanner.consume(UInt8(ascii: "=")) else {
                 scanner.skip(until: UInt8(ascii: ";"))
@@ -83,7 +82,7 @@ public struct ReceivedSPF: Sendable, Hashable, Codable {
             if scanner.peek() == UInt8(ascii: "\"") {
                 pairValue = scanner.readQuotedString()
             } else {
-                pairValue = scanner.readRun(until: TraceByteSet(";"))
+                pairValue = scanner.readRun(until: Self.valueStops)
             }
             if pairValue.isEmpty {
                 report("received-spf.empty-value", .warning, "`\(TraceText.snippet(key))` has no value")
@@ -93,7 +92,7 @@ public struct ReceivedSPF: Sendable, Hashable, Codable {
         if let text = self.value(for: "client-ip"), IPAddress(text) == nil {
             report("received-spf.invalid-client-ip", .warning, "client-ip `\(TraceText.snippet(text))` is not an IP address")
         }
-        for problem in Set(scanner.problems) {
+        for problem in scanner.problemKinds {
             switch problem {
             case .unterminatedComment:
                 report("received-spf.unterminated-comment", .warning, "a comment is not closed; it was read to the end")
@@ -106,6 +105,9 @@ public struct ReceivedSPF: Sendable, Hashable, Codable {
             }
         }
     }
+
+    private static let keyStops = TraceByteSet(";=")
+    private static let valueStops = TraceByteSet(";")
 
     private mutating func report(_ code: DiagnosticCode, _ severity: Severity, _ message: String) {
         diagnostics.append(Diagnostic(code, severity, message))

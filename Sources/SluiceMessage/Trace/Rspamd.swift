@@ -26,7 +26,7 @@ public struct RspamdResult: Sendable, Hashable, Codable {
             readSymbol(&scanner)
         }
         if scanner.problems.contains(.unterminatedLiteral) {
-            report("rspamd.unterminated-bracket", .warning, "a `[` is not closed; it was read to the end")
+            report("rspamd.unterminated-bracket", .warning, "a `[` or `(` is not closed; it was read to the end")
         }
     }
 
@@ -81,7 +81,7 @@ public struct RspamdResult: Sendable, Hashable, Codable {
         guard !name.isEmpty else {
             scanner.skip(until: UInt8(ascii: ";"))
             if scanner.position == start { scanner.position += 1 }
-            report("rspamd.unexpected-text", .warning, "unexpected `\(TraceText.snippet(scanner.text(start..<scanner.position)))`; it was skipped")
+            report("rspamd.unexpected-text", .error, "unexpected `\(TraceText.snippet(scanner.text(start..<scanner.position)))`; it was skipped")
             return
         }
         var symbol = RspamdSymbol(name: name)
@@ -102,13 +102,13 @@ public struct RspamdResult: Sendable, Hashable, Codable {
         scanner.skip(until: UInt8(ascii: ";"))
         if !TraceText.trimmed(scanner.text(rest..<scanner.position)).isEmpty {
             report(
-                "rspamd.unexpected-text", .warning,
-                "unexpected `\(TraceText.snippet(scanner.text(rest..<scanner.position)))` after symbol `\(TraceText.snippet(name))`")
+                "rspamd.unexpected-text", .error,
+                "unexpected `\(TraceText.snippet(scanner.text(rest..<scanner.position)))` after symbol `\(TraceText.snippet(name))`; it was skipped")
         }
     }
 
     /// The options inside `[...]`; nested brackets (IPv6 literals, regexps) stay inside.
-    private func readOptions(_ scanner: inout TraceScanner) -> String {
+    private mutating func readOptions(_ scanner: inout TraceScanner) -> String {
         scanner.position += 1
         let start = scanner.position
         var depth = 1
@@ -125,6 +125,7 @@ public struct RspamdResult: Sendable, Hashable, Codable {
             }
             scanner.position += 1
         }
+        report("rspamd.unterminated-bracket", .warning, "a `[` is not closed; it was read to the end")
         return scanner.text(start..<scanner.position)
     }
 

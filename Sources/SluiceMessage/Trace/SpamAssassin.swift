@@ -29,6 +29,11 @@ public struct SpamAssassinStatus: Sendable, Hashable, Codable {
     public var fields: [Field]
     public var diagnostics: [Diagnostic]
 
+    /// The first value for `key` (case-insensitive), such as `autolearn_force`.
+    public func value(for key: String) -> String? {
+        fields.first { TraceText.equals($0.key, key) }?.value
+    }
+
     /// Parses the unfolded header value.
     public init(parsing value: String) {
         tests = []
@@ -37,7 +42,7 @@ public struct SpamAssassinStatus: Sendable, Hashable, Codable {
         var scanner = TraceScanner(value)
         scanner.skipWhitespace()
         let verdictStart = scanner.position
-        let verdict = scanner.readRun(until: TraceByteSet(",="))
+        let verdict = scanner.readRun(until: Self.verdictStops)
         if TraceText.equals(verdict, "yes") {
             isSpam = true
         } else if TraceText.equals(verdict, "no") {
@@ -51,12 +56,12 @@ public struct SpamAssassinStatus: Sendable, Hashable, Codable {
             scanner.skipWhitespace()
             guard !scanner.isAtEnd else { break }
             let start = scanner.position
-            let key = scanner.readRun(until: TraceByteSet("="))
+            let key = scanner.readRun(until: Self.keyStops)
             guard !key.isEmpty, scanner.consume(UInt8(ascii: "=")) else {
                 // Skips the word, or the stray byte (`(`, `"`, `=`) that stopped it.
                 if scanner.position == start { scanner.position += 1 }
                 report(
-                    "spamassassin.unexpected-text", .warning,
+                    "spamassassin.unexpected-text", .error,
                     "unexpected `\(TraceText.snippet(scanner.text(start..<scanner.position)))`; it was skipped")
                 continue
             }
@@ -82,6 +87,8 @@ public struct SpamAssassinStatus: Sendable, Hashable, Codable {
         }
     }
 
+    private static let verdictStops = TraceByteSet(",=")
+    private static let keyStops = TraceByteSet("=")
     private static let noStops = TraceByteSet("")
 
     /// The test list, which folding may split after (or before) a comma.

@@ -23,24 +23,21 @@ struct TraceByteSet: Sendable {
         return false
     }
 
-    func union(_ other: TraceByteSet) -> TraceByteSet {
-        var result = self
-        result.low |= other.low
-        result.high |= other.high
-        return result
+    /// Space, tab and stray CR/LF: unfolding leaves the WSP, and some producers leave bare line
+    /// ends. A function rather than a set so the per-byte test needs no global access.
+    @inline(__always)
+    static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
     }
-
-    /// Space, tab and stray CR/LF: unfolding leaves the WSP, and some producers leave bare line ends.
-    static let whitespace = TraceByteSet(" \t\r\n")
 }
 
 /// A cursor over an unfolded header value that understands RFC 5322 §3.2.2 CFWS: nested comments
 /// and quoted strings, both with backslash quoted-pairs. Each parser in Trace/ reads its own grammar
-/// with these primitives. Every reading call either consumes at least one byte or reports that it
-/// could not, so parsers built on it always terminate.
+/// with these primitives. The cursor never moves back on its own, and a call that can stop without
+/// consuming anything says so with an empty result, so every parser loop can ensure progress.
 struct TraceScanner {
     /// Something the scanner had to guess about; the parser turns it into a diagnostic of its area.
-    enum Problem: Hashable {
+    enum Problem: Hashable, CaseIterable {
         case unterminatedComment
         case unterminatedQuotedString
         case unterminatedLiteral
@@ -48,22 +45,30 @@ struct TraceScanner {
 
     let bytes: [UInt8]
     var position = 0
+    /// Where reading stops; lowering it confines a copy of the scanner to a prefix.
+    var end: Int
     private(set) var problems: [Problem] = []
+
+    /// Each kind of problem met, once, in a fixed order so diagnostics come out the same every run.
+    var problemKinds: [Problem] {
+        problems.isEmpty ? [] : Problem.allCases.filter(problems.contains)
+    }
 
     init(_ text: some StringProtocol) {
         bytes = Array(text.utf8)
+        end = bytes.count
     }
 
-    var isAtEnd: Bool { position >= bytes.count }
+    var isAtEnd: Bool { position >= end }
 
     @inline(__always)
     func peek() -> UInt8? {
-        position < bytes.count ? bytes[position] : nil
+        position < end ? bytes[position] : nil
     }
 
     @inline(__always)
     mutating func consume(_ byte: UInt8) -> Bool {
-        guard position < bytes.count, bytes[position] == byte else { return false }
+        guard position < end, bytes[position] == byte else { return false }
         position += 1
         return true
     }
@@ -72,24 +77,15 @@ struct TraceScanner {
         String(decoding: bytes[range], as: UTF8.self)
     }
 
-    /// The unread rest, trimmed of whitespace.
-    var remainder: String {
-        var start = position
-        var end = bytes.count
-        while start < end, TraceByteSet.whitespace.contains(bytes[start]) { start += 1 }
-        while end > start, TraceByteSet.whitespace.contains(bytes[end - 1]) { end -= 1 }
-        return text(start..<end)
-    }
-
     mutating func skipWhitespace() {
-        while position < bytes.count, TraceByteSet.whitespace.contains(bytes[position]) { position += 1 }
+        while position < end, TraceByteSet.isWhitespace(bytes[position]) { position += 1 }
     }
 
     /// Skips whitespace and comments, appending each comment's text to `comments`.
     mutating func skipCFWS(into comments: inout [String]) {
-        while position < bytes.count {
+        while position < end {
             let byte = bytes[position]
-            if TraceByteSet.whitespace.contains(byte) {
+            if TraceByteSet.isWhitespace(byte) {
                 position += 1
             } else if byte == UInt8(ascii: "(") {
                 comments.append(readComment())
@@ -101,42 +97,54 @@ struct TraceScanner {
 
     /// Skips whitespace and comments, dropping the comments.
     mutating func skipCFWS() {
-        var ignored: [String] = []
-        skipCFWS(into: &ignored)
+        while position < end {
+            let byte = bytes[position]
+            if TraceByteSet.isWhitespace(byte) {
+                position += 1
+            } else if byte == UInt8(ascii: "(") {
+                _ = scanComment(collecting: false)
+            } else {
+                return
+            }
+        }
     }
 
     /// Reads a comment starting at `(`. Returns its text without the outer parentheses; nested
     /// comments keep theirs, because `(name [ip] (may be forged))` means what it says. Runs of
     /// whitespace become one space (RFC 5322 §3.2.2: FWS in a comment is a single space).
     mutating func readComment() -> String {
+        String(decoding: scanComment(collecting: true), as: UTF8.self)
+    }
+
+    /// Moves past a comment, returning its text when `collecting`.
+    private mutating func scanComment(collecting: Bool) -> [UInt8] {
         precondition(peek() == UInt8(ascii: "("))
         position += 1
-        var depth = 1
         var out: [UInt8] = []
+        var depth = 1
         var pendingSpace = false
-        while position < bytes.count {
+        while position < end {
             var byte = bytes[position]
             position += 1
-            if byte == UInt8(ascii: "\\"), position < bytes.count {
+            if byte == UInt8(ascii: "\\"), position < end {
                 byte = bytes[position]
                 position += 1
             } else if byte == UInt8(ascii: "(") {
                 depth += 1
             } else if byte == UInt8(ascii: ")") {
                 depth -= 1
-                if depth == 0 { return String(decoding: out, as: UTF8.self) }
-            } else if TraceByteSet.whitespace.contains(byte) {
-                pendingSpace = !out.isEmpty
+                if depth == 0 { return out }
+            } else if TraceByteSet.isWhitespace(byte) {
+                pendingSpace = true
                 continue
             }
-            if pendingSpace {
-                out.append(UInt8(ascii: " "))
-                pendingSpace = false
-            }
+            guard collecting else { continue }
+            if pendingSpace, !out.isEmpty { out.append(UInt8(ascii: " ")) }
+            pendingSpace = false
             out.append(byte)
         }
         problems.append(.unterminatedComment)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Reads a quoted string starting at `"`, returning its content with quoted-pairs undone.
@@ -144,10 +152,10 @@ struct TraceScanner {
         precondition(peek() == UInt8(ascii: "\""))
         position += 1
         var out: [UInt8] = []
-        while position < bytes.count {
+        while position < end {
             var byte = bytes[position]
             position += 1
-            if byte == UInt8(ascii: "\\"), position < bytes.count {
+            if byte == UInt8(ascii: "\\"), position < end {
                 byte = bytes[position]
                 position += 1
             } else if byte == UInt8(ascii: "\"") {
@@ -164,9 +172,9 @@ struct TraceScanner {
     mutating func readEnclosed(closing close: UInt8) -> String {
         position += 1
         let start = position
-        while position < bytes.count, bytes[position] != close { position += 1 }
+        while position < end, bytes[position] != close { position += 1 }
         let content = text(start..<position)
-        if position < bytes.count {
+        if position < end {
             position += 1
         } else {
             problems.append(.unterminatedLiteral)
@@ -177,26 +185,31 @@ struct TraceScanner {
     /// Reads a run of bytes up to whitespace, `(`, `"` or any byte in `stops`; empty when the
     /// cursor already sits on one of them.
     mutating func readRun(until stops: TraceByteSet) -> String {
+        text(readRunRange(until: stops))
+    }
+
+    /// Like `readRun`, but returns where the run is, for callers that test it before building a String.
+    mutating func readRunRange(until stops: TraceByteSet) -> Range<Int> {
         let start = position
-        while position < bytes.count {
+        while position < end {
             let byte = bytes[position]
-            if TraceByteSet.whitespace.contains(byte) || byte == UInt8(ascii: "(") || byte == UInt8(ascii: "\"")
+            if TraceByteSet.isWhitespace(byte) || byte == UInt8(ascii: "(") || byte == UInt8(ascii: "\"")
                 || stops.contains(byte)
             {
                 break
             }
             position += 1
         }
-        return text(start..<position)
+        return start..<position
     }
 
     /// Moves to the next `byte` outside comments and quoted strings (not consuming it), or to the end.
     mutating func skip(until byte: UInt8) {
-        while position < bytes.count {
+        while position < end {
             let current = bytes[position]
             if current == byte { return }
             if current == UInt8(ascii: "(") {
-                _ = readComment()
+                _ = scanComment(collecting: false)
             } else if current == UInt8(ascii: "\"") {
                 _ = readQuotedString()
             } else {
@@ -211,19 +224,19 @@ struct TraceScanner {
 enum TraceText {
     /// Lower-cases ASCII letters only; other bytes (UTF-8 included) pass through unchanged.
     static func lowercased(_ text: String) -> String {
-        var utf8 = Array(text.utf8)
-        var changed = false
-        for index in utf8.indices where utf8[index] >= 0x41 && utf8[index] <= 0x5A {
-            utf8[index] |= 0x20
-            changed = true
-        }
-        return changed ? String(decoding: utf8, as: UTF8.self) : text
+        guard text.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return text }
+        return String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     /// Case-insensitive ASCII comparison.
     static func equals(_ lhs: some StringProtocol, _ rhs: some StringProtocol) -> Bool {
-        var left = lhs.utf8.makeIterator()
-        var right = rhs.utf8.makeIterator()
+        equals(bytes: lhs.utf8, rhs.utf8)
+    }
+
+    /// Case-insensitive ASCII comparison of UTF-8 bytes.
+    static func equals(bytes lhs: some Sequence<UInt8>, _ rhs: some Sequence<UInt8>) -> Bool {
+        var left = lhs.makeIterator()
+        var right = rhs.makeIterator()
         while true {
             switch (left.next(), right.next()) {
             case (nil, nil): return true
@@ -234,18 +247,35 @@ enum TraceText {
         }
     }
 
-    static func trimmed(_ text: some StringProtocol) -> String {
-        let utf8 = Array(text.utf8)
-        var start = 0
-        var end = utf8.count
-        while start < end, TraceByteSet.whitespace.contains(utf8[start]) { start += 1 }
-        while end > start, TraceByteSet.whitespace.contains(utf8[end - 1]) { end -= 1 }
+    static func trimmed(_ text: String) -> String {
+        trimmed(text[...])
+    }
+
+    static func trimmed(_ text: Substring) -> String {
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while start < end, TraceByteSet.isWhitespace(utf8[start]) { utf8.formIndex(after: &start) }
+        while end > start {
+            let last = utf8.index(before: end)
+            guard TraceByteSet.isWhitespace(utf8[last]) else { break }
+            end = last
+        }
         return String(decoding: utf8[start..<end], as: UTF8.self)
     }
 
-    /// Splits on ASCII whitespace, dropping empty pieces.
+    /// `range` without the whitespace at either end.
+    static func trimmedRange(_ bytes: [UInt8], _ range: Range<Int>) -> Range<Int> {
+        var start = range.lowerBound
+        var end = range.upperBound
+        while start < end, TraceByteSet.isWhitespace(bytes[start]) { start += 1 }
+        while end > start, TraceByteSet.isWhitespace(bytes[end - 1]) { end -= 1 }
+        return start..<end
+    }
+
+    /// Splits on ASCII whitespace, dropping empty pieces; works on bytes, not Characters.
     static func words(_ text: String) -> [Substring] {
-        text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" })
+        text.utf8.split(whereSeparator: TraceByteSet.isWhitespace).map { Substring($0) }
     }
 
     /// Parses an optionally signed decimal integer made of ASCII digits only.
