@@ -34,7 +34,10 @@ extension PCRERegex {
             let utf8 = string.utf8
             let lower = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
             let upper = utf8.index(lower, offsetBy: range.count)
-            return Substring(utf8[lower..<upper])
+            let scalars = string.unicodeScalars
+            guard lower.samePosition(in: scalars) != nil, upper.samePosition(in: scalars) != nil
+            else { return nil }
+            return string[lower..<upper]
         }
 
         /// The text of the group called `name` inside the searched `string`; see

@@ -1,1 +1,0 @@
-// Replaced by the benchmark harness below once the reader lands.
