@@ -70,6 +70,21 @@ public enum Severity: String, Sendable, Hashable, Codable, Comparable, CaseItera
 public enum Location: Sendable, Hashable, Codable {
     /// A place in an email message: a header, a MIME part, or a byte offset.
     case message(MessageLocation)
+
+    // Encoded as `{"message": {...}}`: one key naming the kind of place.
+    private enum CodingKeys: String, CodingKey { case message }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self = .message(try container.decode(MessageLocation.self, forKey: .message))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .message(let location): try container.encode(location, forKey: .message)
+        }
+    }
 }
 
 /// A place in a message. `part` is the MIME path as in IMAP (`1.2` is the second child of the first

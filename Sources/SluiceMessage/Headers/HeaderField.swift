@@ -17,8 +17,22 @@ public struct HeaderField: Sendable, Hashable, Codable {
     }
 
     /// Whether this field has the given name, ignoring ASCII case.
-    public func `is`(_ other: String) -> Bool {
-        name.utf8.count == other.utf8.count && name.lowercased() == other.lowercased()
+    public func `is`(_ other: String) -> Bool { Self.namesEqual(name, other) }
+
+    /// Field names are ASCII (RFC 5322 §3.6.8); compare them without allocating.
+    static func namesEqual(_ a: String, _ b: String) -> Bool {
+        var a = a.utf8.makeIterator(), b = b.utf8.makeIterator()
+        while true {
+            switch (a.next(), b.next()) {
+            case (nil, nil): return true
+            case (let x?, let y?):
+                if x == y { continue }
+                let lowerX = (x >= 0x41 && x <= 0x5A) ? x | 0x20 : x
+                let lowerY = (y >= 0x41 && y <= 0x5A) ? y | 0x20 : y
+                if lowerX != lowerY { return false }
+            default: return false
+            }
+        }
     }
 }
 
@@ -34,14 +48,12 @@ public struct HeaderList: Sendable, Hashable, Codable, RandomAccessCollection {
 
     /// Every field with this name, in message order.
     public func all(_ name: String) -> [HeaderField] {
-        let wanted = name.lowercased()
-        return fields.filter { $0.name.lowercased() == wanted }
+        fields.filter { HeaderField.namesEqual($0.name, name) }
     }
 
     /// The first field with this name.
     public func first(_ name: String) -> HeaderField? {
-        let wanted = name.lowercased()
-        return fields.first { $0.name.lowercased() == wanted }
+        fields.first { HeaderField.namesEqual($0.name, name) }
     }
 
     public subscript(name: String) -> String? { first(name)?.value }

@@ -50,6 +50,25 @@ public enum ReturnPath: Sendable, Hashable, Codable {
     case address(Mailbox)
 
     public var address: String { if case .address(let mailbox) = self { mailbox.address } else { "" } }
+
+    // Encoded as the mailbox, or as the string `<>` for the null path, so that "no Return-Path"
+    // (the key is absent) and "the null path" stay distinct.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self), text == "<>" {
+            self = .null
+        } else {
+            self = .address(try container.decode(Mailbox.self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encode("<>")
+        case .address(let mailbox): try container.encode(mailbox)
+        }
+    }
 }
 
 /// A leaf part that is a file: what tenant file entries, attachment rules and the common
