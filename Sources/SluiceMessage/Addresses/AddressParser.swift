@@ -29,7 +29,13 @@ public enum AddressParser {
                 let colon = piece.firstIndex(of: .special(":"))!
                 let name = phrase(piece[..<colon], spaced: spaced)
                 var members = piece[piece.index(after: colon)...]
-                if members.last == .special(";") { members.removeLast() }
+                if members.last == .special(";") {
+                    members.removeLast()
+                } else {
+                    problems.append(Diagnostic(
+                        "address.unterminated-group", .warning,
+                        "`\(header)` group `\(name)` has no closing `;`; it runs to the end"))
+                }
                 while !members.isEmpty {
                     if members.first == .special(",") {
                         members.removeFirst()
@@ -131,12 +137,12 @@ public enum AddressParser {
                 problems.append(Diagnostic("address.empty", .warning, "`\(header)` has an empty address `<>`"))
                 return nil
             }
-            var result = addrSpec(inner, header: header, problems: &problems)
+            var result = addrSpec(inner, spaced: spaced, header: header, problems: &problems)
             result.displayName = name.isEmpty ? nil : name
             return result
         }
 
-        var result = addrSpec(tokens, header: header, problems: &problems)
+        var result = addrSpec(tokens, spaced: spaced, header: header, problems: &problems)
         let comments = tokens.compactMap { if case .comment(let text) = $0 { text } else { nil } }
         if let comment = comments.last?.trimmingWhitespace(), !comment.isEmpty {
             result.displayName = EncodedWords.decode(comment).text
@@ -145,7 +151,7 @@ public enum AddressParser {
     }
 
     private static func addrSpec(
-        _ tokens: ArraySlice<AddressTokenizer.Token>, header: String, problems: inout [Diagnostic]
+        _ tokens: ArraySlice<AddressTokenizer.Token>, spaced: [Bool], header: String, problems: inout [Diagnostic]
     ) -> Mailbox {
         let parts = tokens.filter { if case .comment = $0 { false } else { true } }
         guard let at = parts.lastIndex(of: .special("@")) else {
@@ -164,7 +170,42 @@ public enum AddressParser {
             problems.append(Diagnostic(
                 "address.no-domain", .warning, "`\(header)` address `\(local)@` has no domain"))
         }
+        if let stray = stray(tokens, spaced: spaced) {
+            problems.append(Diagnostic(
+                "address.malformed", .warning,
+                "`\(header)` address `\(local)@\(domain)` is malformed: \(stray)"))
+        }
         return Mailbox(localPart: local, domain: domain)
+    }
+
+    /// What keeps an addr-spec's tokens from being one address (RFC 5322 §3.4.1, §4.4): two words
+    /// with only white space or a comment between them (`a@b.example c@d.example`, said first as
+    /// the likelier cause), or a special other than the dots and the last `@` (`a@b@c.example`,
+    /// `a@b.example;`). Joined as they are, such tokens make an address nobody wrote.
+    private static func stray(_ tokens: ArraySlice<AddressTokenizer.Token>, spaced: [Bool]) -> String? {
+        let separator = tokens.lastIndex(of: .special("@"))
+        var straySpecial: Unicode.Scalar?
+        var afterWord = false
+        var gap = false
+        for index in tokens.indices {
+            switch tokens[index] {
+            case .comment:
+                gap = true
+                continue
+            case .atom(let text), .quoted(let text), .domainLiteral(let text):
+                if afterWord && (gap || spaced[index]) {
+                    return "`\(text)` follows white space; a `,` or `<>` may be missing"
+                }
+                afterWord = true
+            case .special("."):
+                afterWord = false
+            case .special(let scalar):
+                if index != separator && straySpecial == nil { straySpecial = scalar }
+                afterWord = false
+            }
+            gap = false
+        }
+        return straySpecial.map { "it has a stray `\($0)`" }
     }
 
     /// Joins tokens of a local part or domain exactly (dots and atoms with no spaces).

@@ -18,7 +18,7 @@ public struct ExtractedURL: Sendable, Hashable, Codable {
     /// `www.` link; nil when there is no host.
     public init?(_ text: String, part: String) {
         var rest = Substring(text)
-        if let range = rest.range(of: "://") {
+        if let range = rest.range(of: "://"), Self.isScheme(rest[..<range.lowerBound]) {
             scheme = rest[..<range.lowerBound].lowercased()
             rest = rest[range.upperBound...]
         } else if rest.hasPrefix("//") {
@@ -38,10 +38,10 @@ public struct ExtractedURL: Sendable, Hashable, Codable {
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
             hostText = authority[...close]
             let after = authority[authority.index(after: close)...]
-            if after.hasPrefix(":") { port = Int(after.dropFirst()) }
+            if after.hasPrefix(":") { port = Self.port(after.dropFirst()) }
         } else if let colon = authority.lastIndex(of: ":") {
             hostText = authority[..<colon]
-            port = Int(authority[authority.index(after: colon)...])
+            port = Self.port(authority[authority.index(after: colon)...])
         }
         var host = hostText.lowercased()
         while host.hasSuffix(".") { host.removeLast() }
@@ -57,5 +57,24 @@ public struct ExtractedURL: Sendable, Hashable, Codable {
         }
         url = text
         parts = [part]
+    }
+
+    /// RFC 3986 §3.1: `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`. A `://` further on in a
+    /// scheme-less link (`www.a.example/?u=http://b.example/`) is in its query, not after a scheme.
+    private static func isScheme(_ text: Substring) -> Bool {
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+        guard let first = text.utf8.first, isLetter(first) else { return false }
+        return text.utf8.allSatisfy {
+            isLetter($0) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
+                || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
+        }
+    }
+
+    /// RFC 3986 §3.2.3: a port is digits only (`Int` alone would take `-1` and `+80`).
+    private static func port(_ text: Substring) -> Int? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            return nil
+        }
+        return Int(text)
     }
 }

@@ -3,13 +3,13 @@
 /// with HTML entities decoded so `h&#116;tp://` obfuscation does not hide a link.
 enum URLExtractor {
     static func urls(inText text: String) -> [String] {
-        scanBareURLs(Array(text.utf8), decodeEntities: false)
+        scanBareURLs(Array(text.utf8))
     }
 
     static func urls(inHTML html: String) -> [String] {
-        let bytes = Array(html.utf8)
-        var found = scanAttributes(bytes)
-        found += scanBareURLs(bytes, decodeEntities: true)
+        var found = scanAttributes(Array(html.utf8))
+        // Text is scanned as a reader sees it: `&lt;http://a.example/&gt;` ends before `&gt;`.
+        found += scanBareURLs(Array(HTMLEntities.decode(html).utf8))
         return found
     }
 
@@ -34,7 +34,7 @@ enum URLExtractor {
         return true
     }
 
-    private static func scanBareURLs(_ bytes: [UInt8], decodeEntities: Bool) -> [String] {
+    private static func scanBareURLs(_ bytes: [UInt8]) -> [String] {
         var results: [String] = []
         var index = 0
         while index < bytes.count {
@@ -43,10 +43,12 @@ enum URLExtractor {
                 index += 1
                 continue
             }
-            // A link starts at a word boundary, so `xhttp://` or `awww.` are not links.
+            // A link starts at a word boundary, so `xhttp://` or `awww.` are not links; nor is the
+            // tail of a host name or mail address (`mail.www.a.example`, `me@www.a.example`).
             if index > 0 {
                 let before = bytes[index - 1]
                 let isWordByte = (before >= 0x30 && before <= 0x39) || (lower(before) >= 0x61 && lower(before) <= 0x7A)
+                    || before == UInt8(ascii: ".") || before == UInt8(ascii: "-") || before == UInt8(ascii: "@")
                 if isWordByte {
                     index += 1
                     continue
@@ -57,13 +59,15 @@ enum URLExtractor {
                 continue
             }
             var end = index + scheme.count
-            while end < bytes.count && !isStop(bytes[end]) { end += 1 }
+            while end < bytes.count && !isStop(bytes[end]) {
+                // A no-break space (UTF-8 C2 A0, `&nbsp;` in HTML) separates words as a space does.
+                if bytes[end] == 0xC2 && end + 1 < bytes.count && bytes[end + 1] == 0xA0 { break }
+                end += 1
+            }
             let candidate = trimTrailing(bytes[index..<end])
             index = end
             guard candidate.count > scheme.count else { continue }
-            var text = String(decoding: candidate, as: UTF8.self)
-            if decodeEntities { text = HTMLEntities.decode(text) }
-            results.append(text)
+            results.append(String(decoding: candidate, as: UTF8.self))
         }
         return results
     }
@@ -156,23 +160,25 @@ enum HTMLEntities {
         while let amp = rest.firstIndex(of: "&") {
             out += rest[..<amp]
             let after = rest[rest.index(after: amp)...]
-            let nameEnd = after.firstIndex { !($0.isLetter || $0.isNumber || $0 == "#") } ?? after.endIndex
-            let name = after[..<nameEnd]
             var replacement: String? = nil
-            if name.hasPrefix("#x") || name.hasPrefix("#X") {
-                if let value = UInt32(name.dropFirst(2), radix: 16), let scalar = Unicode.Scalar(value) {
+            var referenceEnd = after.startIndex
+            if after.first == "#" {
+                // A numeric reference ends at its last digit, `;` or not: `&#116tp` is `ttp`.
+                let isHex = after.dropFirst().first == "x" || after.dropFirst().first == "X"
+                let digits = after.dropFirst(isHex ? 2 : 1)
+                let digitsEnd = digits.firstIndex { isHex ? !$0.isHexDigit : !("0"..."9").contains($0) } ?? digits.endIndex
+                if let value = UInt32(digits[..<digitsEnd], radix: isHex ? 16 : 10), let scalar = Unicode.Scalar(value) {
                     replacement = String(scalar)
-                }
-            } else if name.hasPrefix("#") {
-                if let value = UInt32(name.dropFirst()), let scalar = Unicode.Scalar(value) {
-                    replacement = String(scalar)
+                    referenceEnd = digitsEnd
                 }
             } else {
-                replacement = named[name.lowercased()]
+                let nameEnd = after.firstIndex { !($0.isLetter || $0.isNumber) } ?? after.endIndex
+                replacement = named[after[..<nameEnd].lowercased()]
+                referenceEnd = nameEnd
             }
             if let replacement {
                 out += replacement
-                rest = after[nameEnd...]
+                rest = after[referenceEnd...]
                 if rest.first == ";" { rest = rest.dropFirst() }
             } else {
                 out += "&"

@@ -132,8 +132,16 @@ extension Envelope {
             guard let index = received.firstIndex(where: { $0.connectingIP != nil }) else { return nil }
             return (index, received[index], "topmost with an IP; no trusted host given")
         }
+        /// The connecting host as the receiving host established it: its reverse DNS name. The
+        /// from-name is the client's own HELO claim; it stands in only where no lookup is recorded
+        /// (Exchange's internal hops give just an address), never where the lookup failed.
+        func connectingName(_ hop: ReceivedHeader) -> String? {
+            if let name = hop.reverseDNS { return name }
+            let lookupFailed = hop.from?.comments.contains { $0.lowercased().hasPrefix("unknown") } ?? false
+            return lookupFailed ? nil : hop.from?.value
+        }
         for (index, hop) in received.enumerated() where isTrusted(hop.by?.value) {
-            if isTrusted(hop.from?.value) || isTrusted(hop.reverseDNS) { continue }
+            if isTrusted(connectingName(hop)) { continue }
             return (index, hop, "written by trusted host \(hop.by!.value.lowercased())")
         }
         return nil

@@ -63,7 +63,7 @@ struct HeaderBlockParser {
                     at: location(start, header: name),
                     help: "RFC 6532 allows UTF-8 in headers; other 8-bit text should be RFC 2047 encoded"))
             }
-            headers.append(HeaderField(name: name, raw: raw, value: Self.unfold(raw), offset: start))
+            headers.append(HeaderField(name: name, raw: raw, value: unfold(rawBytes), offset: start))
         }
 
         var lineIndex = 0
@@ -159,8 +159,10 @@ struct HeaderBlockParser {
         return nil
     }
 
+    /// An mbox `From ` line (RFC 4155 §2). `From : a@b.example` is not one: it is the From field
+    /// with white space before its colon (§4.5.3).
     private static func startsWithMboxFrom(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Bool {
-        end - start >= 5 && bytes[start..<start + 5].elementsEqual("From ".utf8)
+        end - start >= 5 && bytes[start..<start + 5].elementsEqual("From ".utf8) && fieldColon(bytes, start, end) == nil
     }
 
     private static func trimLineBreak(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int {
@@ -171,7 +173,12 @@ struct HeaderBlockParser {
     }
 
     static func isUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
-        if bytes.allSatisfy({ $0 < 0x80 }) { return true }
+        let allASCII = bytes.withUnsafeBufferPointer { buffer in
+            var bits: UInt8 = 0
+            for byte in buffer { bits |= byte }
+            return bits < 0x80
+        }
+        if allASCII { return true }
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
         while true {
@@ -190,27 +197,36 @@ struct HeaderBlockParser {
     }
 
     /// RFC 5322 §2.2.3: unfolding removes each CRLF that is followed by WSP. Inside one field every
-    /// line break is followed by WSP, so dropping them all is exactly that.
-    static func unfold(_ raw: String) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in raw.unicodeScalars where scalar != "\r" && scalar != "\n" {
-            out.append(scalar)
-        }
-        return String(out).trimmingWhitespace()
+    /// line break is followed by WSP, so dropping them all is exactly that. Works on bytes: this
+    /// runs for every field of every message.
+    func unfold(_ raw: ArraySlice<UInt8>) -> String {
+        var start = raw.startIndex, end = raw.endIndex
+        while start < end && Self.isWhitespace(raw[start]) { start += 1 }
+        while end > start && Self.isWhitespace(raw[end - 1]) { end -= 1 }
+        let trimmed = raw[start..<end]
+        guard trimmed.contains(0x0A) || trimmed.contains(0x0D) else { return text(trimmed) }
+        return text(trimmed.filter { $0 != 0x0A && $0 != 0x0D }[...])
+    }
+
+    static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
     }
 }
 
 extension String {
+    /// Trims ASCII white space (space, tab, CR, LF), the only kinds header syntax knows.
     func trimmingWhitespace() -> String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
-        return String(scalars[first...last])
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { !HeaderBlockParser.isWhitespace($0) }) else { return "" }
+        let last = bytes.lastIndex(where: { !HeaderBlockParser.isWhitespace($0) })!
+        if first == bytes.startIndex && last == bytes.index(before: bytes.endIndex) { return self }
+        return String(self[first...last])
     }
 
     func trimmingTrailingWhitespace() -> String {
-        let scalars = unicodeScalars
-        guard let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        return String(scalars[...last])
+        let bytes = utf8
+        guard let last = bytes.lastIndex(where: { !HeaderBlockParser.isWhitespace($0) }) else { return "" }
+        if last == bytes.index(before: bytes.endIndex) { return self }
+        return String(self[...last])
     }
 }

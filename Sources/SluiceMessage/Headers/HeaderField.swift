@@ -8,32 +8,35 @@ public struct HeaderField: Sendable, Hashable, Codable {
     public var value: String
     /// Byte offset of the field's first byte in the message.
     public var offset: Int
+    /// The name in ASCII lower case, made once so lookups compare without allocating.
+    let key: String
 
     public init(name: String, raw: String, value: String, offset: Int) {
         self.name = name
         self.raw = raw
         self.value = value
         self.offset = offset
+        key = Self.asciiLowercased(name)
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, raw, value, offset }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try container.decode(String.self, forKey: .name),
+            raw: try container.decode(String.self, forKey: .raw),
+            value: try container.decode(String.self, forKey: .value),
+            offset: try container.decode(Int.self, forKey: .offset))
+    }
+
+    static func asciiLowercased(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return text }
+        return String(decoding: text.utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     /// Whether this field has the given name, ignoring ASCII case.
-    public func `is`(_ other: String) -> Bool { Self.namesEqual(name, other) }
-
-    /// Field names are ASCII (RFC 5322 §3.6.8); compare them without allocating.
-    static func namesEqual(_ a: String, _ b: String) -> Bool {
-        var a = a.utf8.makeIterator(), b = b.utf8.makeIterator()
-        while true {
-            switch (a.next(), b.next()) {
-            case (nil, nil): return true
-            case (let x?, let y?):
-                if x == y { continue }
-                let lowerX = (x >= 0x41 && x <= 0x5A) ? x | 0x20 : x
-                let lowerY = (y >= 0x41 && y <= 0x5A) ? y | 0x20 : y
-                if lowerX != lowerY { return false }
-            default: return false
-            }
-        }
-    }
+    public func `is`(_ other: String) -> Bool { key == Self.asciiLowercased(other) }
 }
 
 /// The header fields of a message or MIME part, in order, with case-insensitive lookup.
@@ -48,12 +51,14 @@ public struct HeaderList: Sendable, Hashable, Codable, RandomAccessCollection {
 
     /// Every field with this name, in message order.
     public func all(_ name: String) -> [HeaderField] {
-        fields.filter { HeaderField.namesEqual($0.name, name) }
+        let wanted = HeaderField.asciiLowercased(name)
+        return fields.filter { $0.key == wanted }
     }
 
     /// The first field with this name.
     public func first(_ name: String) -> HeaderField? {
-        fields.first { HeaderField.namesEqual($0.name, name) }
+        let wanted = HeaderField.asciiLowercased(name)
+        return fields.first { $0.key == wanted }
     }
 
     public subscript(name: String) -> String? { first(name)?.value }

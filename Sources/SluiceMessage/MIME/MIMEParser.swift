@@ -47,7 +47,10 @@ struct MIMEParser {
         }
         part.charset = part.parameters["charset"]
         if let field = headers.first("Content-Transfer-Encoding") {
-            part.transferEncoding = field.value.trimmingWhitespace().lowercased()
+            // Read as a structured field (RFC 2045 §3), so `base64 (comment)` is still base64.
+            let parsed = ParameterizedValue(parsing: field.value)
+            report(parsed.problems, path: path, header: field.name)
+            part.transferEncoding = parsed.value
         }
         if let field = headers.first("Content-Disposition") {
             let parsed = ParameterizedValue(parsing: field.value)
@@ -55,7 +58,8 @@ struct MIMEParser {
             part.disposition = parsed.value.isEmpty ? nil : parsed.value
             part.filename = parsed[parameter: "filename"]
         }
-        if part.filename == nil { part.filename = part.parameters["name"] }
+        // An empty `filename=""` names nothing; it must not hide the Content-Type `name`.
+        part.filename = [part.filename, part.parameters["name"]].lazy.compactMap { $0 }.first { !$0.isEmpty }
 
         guard features.contains(.structure) else { return part }
         if (part.isMultipart || part.isEncapsulatedMessage) && depth >= limits.maxMIMEDepth {

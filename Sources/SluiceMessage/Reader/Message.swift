@@ -31,13 +31,19 @@ public struct Message: Sendable, Hashable, Codable {
     /// The author address (RFC 5322 §3.6.2): the first From mailbox.
     public var author: Mailbox? { from.first }
 
-    /// The decoded text of the body parts meant to be read (text/plain and text/html leaves that
-    /// are not attachments), in tree order.
+    /// The decoded text of the body parts meant to be read: text leaves (and multiparts read as
+    /// text because their boundary is missing) not declared as attachments, in tree order.
     public var bodyTexts: [(part: MIMEPart, text: String)] {
+        textParts.filter { $0.part.disposition != "attachment" }
+    }
+
+    /// Every decoded text leaf, attachments included: an HTML attachment is a common carrier of
+    /// phishing links, so URLs are looked for here.
+    public var textParts: [(part: MIMEPart, text: String)] {
         root.leaves.compactMap { part in
-            guard !part.isAttachment, part.contentType.hasPrefix("text/") || part.isMultipart,
-                let text = part.content?.text
-            else { return nil }
+            guard part.contentType.hasPrefix("text/") || part.isMultipart, let text = part.content?.text else {
+                return nil
+            }
             return (part, text)
         }
     }

@@ -103,8 +103,8 @@ public struct MessageReader: Sendable {
     private func collectURLs(_ message: Message, problems: inout [Diagnostic]) -> [ExtractedURL] {
         var byText: [String: Int] = [:]
         var urls: [ExtractedURL] = []
-        var dropped = 0
-        for (part, text) in message.bodyTexts {
+        var dropped = Set<String>()
+        for (part, text) in message.textParts {
             let found = part.contentType == "text/html" ? URLExtractor.urls(inHTML: text) : URLExtractor.urls(inText: text)
             for candidate in found {
                 if let index = byText[candidate] {
@@ -112,7 +112,7 @@ public struct MessageReader: Sendable {
                     continue
                 }
                 guard urls.count < options.limits.maxURLs else {
-                    dropped += 1
+                    dropped.insert(candidate)
                     continue
                 }
                 guard let url = ExtractedURL(candidate, part: part.path) else { continue }
@@ -120,10 +120,10 @@ public struct MessageReader: Sendable {
                 urls.append(url)
             }
         }
-        if dropped > 0 {
+        if !dropped.isEmpty {
             problems.append(Diagnostic(
                 "limit.urls", .warning,
-                "the message links to more than \(options.limits.maxURLs) URLs; \(dropped) more are not listed"))
+                "the message links to more than \(options.limits.maxURLs) URLs; \(dropped.count) more are not listed"))
         }
         return urls
     }

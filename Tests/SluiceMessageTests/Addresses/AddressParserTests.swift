@@ -246,6 +246,49 @@ struct AddressesParseListTests {
         #expect(result.mailboxes.count == 1)
     }
 
+    @Test(
+        "RFC 5322 §3.4.1: words that do not make one addr-spec are kept but reported",
+        arguments: [
+            ("a@x.example b@y.example", "a@x.exampleb@y.example", "`b` follows white space"),
+            ("ceo@corp.example attacker@evil.example", "ceo@corp.exampleattacker@evil.example", "`attacker` follows white space"),
+            ("John Doe jdoe@example.com", "JohnDoejdoe@example.com", "`Doe` follows white space"),
+            ("<john doe@example.com>", "johndoe@example.com", "`doe` follows white space"),
+            ("john(x)doe@example.com", "johndoe@example.com", "`doe` follows white space"),
+            ("a@b@c.example", "a@b@c.example", "it has a stray `@`"),
+            ("a@x.example;", "a@x.example;", "it has a stray `;`"),
+            ("a@x.example>", "a@x.example>", "it has a stray `>`"),
+        ])
+    func malformedAddrSpec(input: String, joined: String, reason: String) throws {
+        let result = AddressParser.parseList(input, header: "From")
+        let mailbox = try #require(result.mailboxes.first)
+        #expect(result.mailboxes.count == 1)
+        #expect("\(mailbox.localPart)@\(mailbox.domain)" == joined)
+        #expect(codes(result.problems) == ["address.malformed"])
+        #expect(result.problems.first?.message.hasPrefix("`From` address `\(joined)` is malformed: \(reason)") == true)
+    }
+
+    @Test(
+        "RFC 5322 §4.4: CFWS where the obsolete syntax allows it is not malformed",
+        arguments: [
+            "john . doe@example.com", #"john."q public" . doe @ example . com"#, "jdoe@machine(comment).  example",
+            "pete(his account)@silly.test(his host)", "jdoe@[ 192.0.2.1 ]", "Joe Q. Public <john.q.public@example.com>",
+            "Mary <@relay.test:mary@example.net>", "a..b@docomo.example",
+        ])
+    func cfwsNotMalformed(input: String) {
+        let result = AddressParser.parseList(input, header: "From")
+        #expect(result.mailboxes.count == 1)
+        #expect(result.problems.isEmpty)
+    }
+
+    @Test("RFC 5322 §3.4: a group without its closing `;` keeps its members and is reported")
+    func unterminatedGroup() {
+        let result = AddressParser.parseList("Team: a@x.example, b@y.example", header: "To")
+        #expect(result.mailboxes.map(\.address) == ["a@x.example", "b@y.example"])
+        #expect(result.mailboxes.map(\.group) == ["Team", "Team"])
+        #expect(codes(result.problems) == ["address.unterminated-group"])
+        #expect(result.problems.first?.message == "`To` group `Team` has no closing `;`; it runs to the end")
+    }
+
     @Test("RFC 5322 §3.4: an empty header value has no mailboxes and no problems")
     func emptyValue() {
         for value in ["", "   ", "(just a comment)", ",,"] {

@@ -325,6 +325,38 @@ struct MIMETreeTests {
         #expect(message.attachments.map(\.filename) == ["€ rates.pdf", "Grüße.docx", "résumé.txt", "preferred.bin"])
     }
 
+    @Test("RFC 2183 §2.3: an empty `filename` does not hide the Content-Type `name`")
+    func emptyFilename() {
+        let message = Fixtures.message(
+            text: """
+                Content-Type: multipart/mixed; boundary=b
+
+                --b
+                Content-Type: application/x-msdownload; name="payload.exe"
+                Content-Disposition: attachment; filename=""
+
+                MZ
+                --b
+                Content-Type: application/octet-stream; name=""
+                Content-Disposition: attachment; filename=""
+
+                x
+                --b--
+                """)
+        #expect(message.root.children.map(\.filename) == ["payload.exe", nil])
+        #expect(message.attachments.map(\.filename) == ["payload.exe", nil])
+    }
+
+    @Test("RFC 2045 §3: Content-Transfer-Encoding is a structured field; comments and case do not matter")
+    func transferEncodingComment() {
+        for value in ["base64 (it is)", "(encoded) BASE64", "Base64"] {
+            let message = Fixtures.message(text: "Content-Transfer-Encoding: \(value)\n\naGk=\n")
+            #expect(message.root.transferEncoding == "base64", "\(value)")
+            #expect(message.root.content?.text == "hi", "\(value)")
+            #expect(codes(message).isEmpty, "\(value)")
+        }
+    }
+
     @Test("RFC 2045 §6.8: a base64 attachment is decoded, hashed and sniffed")
     func base64Attachment() throws {
         let message = Fixtures.message(
