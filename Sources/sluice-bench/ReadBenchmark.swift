@@ -19,6 +19,11 @@ struct ReadBenchmark: ParsableCommand {
     @Flag(help: "Skip the Python email baseline.")
     var noPython = false
 
+    enum Depth: String, ExpressibleByArgument, CaseIterable { case headers, structure, content }
+
+    @Option(help: "Measure only this reading depth (for profiling).")
+    var only: Depth?
+
     func run() throws {
         let messages = try loadCorpus()
         let totalBytes = messages.reduce(0) { $0 + $1.count }
@@ -28,14 +33,17 @@ struct ReadBenchmark: ParsableCommand {
         print("|---|---:|---:|---:|")
 
         var rows: [(String, Double, Double)] = []
-        for (name, features) in [("sluice, headers only", ReadFeatures.headersOnly),
-                                 ("sluice, MIME structure", ReadFeatures.structure),
-                                 ("sluice, full content (decode, SHA-256, text, URLs)", ReadFeatures.content)] {
+        let depths: [(Depth, String, ReadFeatures)] = [
+            (.headers, "sluice, headers only", .headersOnly),
+            (.structure, "sluice, MIME structure", .structure),
+            (.content, "sluice, full content (decode, SHA-256, text, URLs)", .content),
+        ]
+        for (depth, name, features) in depths where only == nil || only == depth {
             let reader = MessageReader(options: ReadOptions(features: features))
             let (rounds, elapsed) = measure { for message in messages { _ = reader.read(message) } }
             rows.append((name, Double(totalBytes * rounds) / elapsed / 1_000_000, Double(messages.count * rounds) / elapsed))
         }
-        if !noPython, let python = try pythonBaseline() {
+        if !noPython && only == nil, let python = try pythonBaseline() {
             rows.append(("Python 3 email (policy.default: parse, walk, decode, SHA-256)", python.0, python.1))
         }
         let baseline = rows.last!.1

@@ -31,8 +31,14 @@ public struct HeaderField: Sendable, Hashable, Codable {
     }
 
     static func asciiLowercased(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return text }
-        return String(decoding: text.utf8.map { ($0 >= 0x41 && $0 <= 0x5A) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return text }
+        return String(unsafeUninitializedCapacity: utf8.count) { buffer in
+            for (index, byte) in utf8.enumerated() {
+                buffer[index] = (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
+            }
+            return utf8.count
+        }
     }
 
     /// Whether this field has the given name, ignoring ASCII case.
