@@ -34,7 +34,7 @@ enum SluiceBinary {
         // Standard error goes to a file, so a chatty child cannot block on a full pipe while the
         // test reads standard output.
         let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-stderr-\(UUID())")
-        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errorFile) }
         let errors = try FileHandle(forWritingTo: errorFile)
         let output = Pipe(), input = Pipe()
