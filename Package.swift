@@ -28,6 +28,7 @@ let package = Package(
         // The only importer of CPCRE2.
         .target(name: "SluiceRegex", dependencies: ["CPCRE2"], swiftSettings: strictSettings),
         .target(name: "SluiceDiagnostics", swiftSettings: strictSettings),
+        .target(name: "SluiceSyntax", dependencies: ["SluiceDiagnostics"], swiftSettings: strictSettings),
         .target(
             name: "SluiceMessage",
             dependencies: [
@@ -41,6 +42,7 @@ let package = Package(
             dependencies: [
                 "SluiceMessage",
                 "SluiceDiagnostics",
+                "SluiceSyntax",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -60,6 +62,7 @@ let package = Package(
             exclude: ["Differential/python_email_dump.py", "Differential/known-differences.json"],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "SluiceSyntaxTests", dependencies: ["SluiceSyntax"], swiftSettings: strictSettings),
         .testTarget(
             name: "SluiceCLITests",
             dependencies: ["sluice"],

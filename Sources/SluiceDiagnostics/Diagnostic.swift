@@ -70,19 +70,26 @@ public enum Severity: String, Sendable, Hashable, Codable, Comparable, CaseItera
 public enum Location: Sendable, Hashable, Codable {
     /// A place in an email message: a header, a MIME part, or a byte offset.
     case message(MessageLocation)
+    /// A range of a policy file.
+    case source(SourceSpan)
 
-    // Encoded as `{"message": {...}}`: one key naming the kind of place.
-    private enum CodingKeys: String, CodingKey { case message }
+    // Encoded as `{"message": {...}}` or `{"source": {...}}`: one key naming the kind of place.
+    private enum CodingKeys: String, CodingKey { case message, source }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self = .message(try container.decode(MessageLocation.self, forKey: .message))
+        if let span = try container.decodeIfPresent(SourceSpan.self, forKey: .source) {
+            self = .source(span)
+        } else {
+            self = .message(try container.decode(MessageLocation.self, forKey: .message))
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {
         case .message(let location): try container.encode(location, forKey: .message)
+        case .source(let span): try container.encode(span, forKey: .source)
         }
     }
 }

@@ -1,0 +1,64 @@
+import Foundation
+import SluiceDiagnostics
+import SluiceSyntax
+
+/// Reads policy files and, transitively, the files they `include`, parsing each once. Include
+/// cycles and over-deep include chains are reported at the `include` that closes them.
+struct PolicyLoader {
+    static let maxIncludeDepth = 16
+
+    private(set) var sources: [String: SourceFile] = [:]
+    private(set) var files: [String: PolicyFile] = [:]
+    private(set) var diagnostics: [Diagnostic] = []
+    private(set) var unreadable = false
+
+    mutating func load(_ path: String) {
+        load(path, chain: [], from: nil)
+    }
+
+    private mutating func load(_ path: String, chain: [String], from include: SourceSpan?) {
+        let key = path == "-" ? "<stdin>" : (path as NSString).standardizingPath
+        if chain.contains(key) {
+            diagnostics.append(Diagnostic(
+                "check.include-cycle", .error, "`\(path)` includes itself through \(chain.count) file\(chain.count == 1 ? "" : "s")",
+                at: include.map { .source($0) }, notes: ["the chain is " + (chain + [key]).map { "`\($0)`" }.joined(separator: " → ")]))
+            return
+        }
+        if chain.count >= Self.maxIncludeDepth {
+            diagnostics.append(Diagnostic(
+                "check.include-too-deep", .error, "includes are nested more than \(Self.maxIncludeDepth) deep",
+                at: include.map { .source($0) }))
+            return
+        }
+        if files[key] != nil { return }
+        let text: String
+        if path == "-" {
+            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        } else if let data = FileManager.default.contents(atPath: path) {
+            text = String(decoding: data, as: UTF8.self)
+        } else {
+            if include == nil { unreadable = true }
+            diagnostics.append(Diagnostic(
+                include == nil ? "io.unreadable" : "check.include-not-found", .error,
+                include == nil ? "cannot read `\(path)`" : "included file `\(path)` cannot be read",
+                at: include.map { .source($0) }))
+            return
+        }
+        var parser = Parser(source: SourceFile(path: key, text: text))
+        let file = parser.parsePolicy()
+        sources[key] = file.source
+        files[key] = file
+        diagnostics += parser.diagnostics
+        let directory = (key as NSString).deletingLastPathComponent
+        for statement in file.statements where statement.keyword.text == "include" {
+            guard case .string(let target)? = statement.arguments.first, statement.arguments.count == 1 else {
+                diagnostics.append(Diagnostic(
+                    "check.include-form", .error, "`include` takes one quoted file name",
+                    at: .source(file.source.span(statement.range)), help: "write `include \"presets/standard.sluice\"`"))
+                continue
+            }
+            let resolved = target.value.hasPrefix("/") ? target.value : (directory as NSString).appendingPathComponent(target.value)
+            load(resolved, chain: chain + [key], from: file.source.span(target.range))
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// `sluice check`, run as a built binary.
+@Suite("sluice check")
+struct CheckCommandTests {
+    private func write(_ text: String, name: String = "policy.sluice", in directory: URL) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    private func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-check-\(UUID())")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test("a clean file passes with exit status 0")
+    func clean() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try write("allow sender billing@fabrikam.example expires never note \"invoices\"\n", in: directory)
+        let result = try SluiceBinary.run(["check", path])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("checked 1 file: 0 errors, 0 warnings"))
+    }
+
+    @Test("errors name file:line:column, show the line with a caret, and exit 1")
+    func errorsWithCaret() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try write("allow sender a@b.example\nblock domain x.example note \"open\n", in: directory)
+        let result = try SluiceBinary.run(["check", path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("error[syntax.unterminated-string]: string is not closed before the end of the line"))
+        #expect(result.stderr.contains("--> \(path):2:29"))
+        #expect(result.stderr.contains(" 2 | block domain x.example note \"open\n   |                             ^^^^^"))
+        #expect(result.stderr.contains("= help: close it with `\"`"))
+    }
+
+    @Test("included files are read too; a cycle is reported at the include that closes it")
+    func includes() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let main = try write("include \"presets/base.sluice\"\n", in: directory)
+        _ = try write("include \"../policy.sluice\"\nblock url ~evil.example~ (\n", name: "presets/base.sluice", in: directory)
+        let result = try SluiceBinary.run(["check", main])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("error[check.include-cycle]"))
+        #expect(result.stderr.contains("error[syntax.unexpected-parenthesis]"))
+        #expect(result.stderr.contains("checked 2 files"))
+    }
+
+    @Test("json output lists the diagnostics with their source spans")
+    func json() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try write("}\n", in: directory)
+        let result = try SluiceBinary.run(["check", "--format", "json", path])
+        #expect(result.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.first?["code"] as? String == "syntax.unmatched-brace")
+        let location = try #require(diagnostics.first?["location"] as? [String: Any])
+        let span = try #require(location["source"] as? [String: Any])
+        #expect(span["line"] as? Int == 1)
+        #expect(span["column"] as? Int == 1)
+    }
+
+    @Test("a missing file is exit status 2")
+    func missingFile() throws {
+        let result = try SluiceBinary.run(["check", "/nonexistent/policy.sluice"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("cannot read `/nonexistent/policy.sluice`"))
+    }
+}
