@@ -69,6 +69,13 @@ struct CheckCommandTests {
         #expect(span["column"] as? Int == 1)
     }
 
+    @Test("every policy shipped under rules/ checks clean", arguments: ["default", "standard", "strict", "quarantine-policies"])
+    func shippedPresets(name: String) throws {
+        let result = try SluiceBinary.run(["check", SluiceBinary.fixture("rules/presets/\(name).sluice")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains(" 0 errors, 0 warnings"))
+    }
+
     @Test("a missing file is exit status 2")
     func missingFile() throws {
         let result = try SluiceBinary.run(["check", "/nonexistent/policy.sluice"])
