@@ -3,7 +3,8 @@
 public struct SourceFile: Sendable {
     public let path: String
     public let text: String
-    private let bytes: [UInt8]
+    /// The text's UTF-8 bytes, which offsets count.
+    public let bytes: [UInt8]
     private let lineStarts: [Int]
 
     public init(path: String, text: String) {
@@ -14,8 +15,6 @@ public struct SourceFile: Sendable {
         for (offset, byte) in bytes.enumerated() where byte == 0x0A { starts.append(offset + 1) }
         lineStarts = starts
     }
-
-    public var byteCount: Int { bytes.count }
 
     /// The 1-based line and column of a byte offset.
     public func position(of offset: Int) -> (line: Int, column: Int) {

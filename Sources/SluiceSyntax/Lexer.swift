@@ -11,7 +11,7 @@ public struct Lexer {
     public init(source: SourceFile) {
         self.source = source
         text = source.text[...]
-        bytes = Array(source.text.utf8)
+        bytes = source.bytes
     }
 
     public mutating func tokenize() -> [Token] {

@@ -241,23 +241,25 @@ public struct Parser {
     }
 
     private mutating func parseOr() throws(Abandon) -> Condition {
-        var items = [try parseAnd()]
-        while current.kind == .word && current.text == "or" {
-            advance()
-            skipLineBreaks()
-            items.append(try parseAnd())
-        }
-        return items.count == 1 ? items[0] : .or(items, range: items[0].range.lowerBound..<items.last!.range.upperBound)
+        try parseChain(joinedBy: "or", operand: { parser throws(Abandon) in try parser.parseAnd() }, make: Condition.or)
     }
 
     private mutating func parseAnd() throws(Abandon) -> Condition {
-        var items = [try parseNot()]
-        while current.kind == .word && current.text == "and" {
+        try parseChain(joinedBy: "and", operand: { parser throws(Abandon) in try parser.parseNot() }, make: Condition.and)
+    }
+
+    /// `operand { word operand }`: one operand stands for itself, several make a node.
+    private mutating func parseChain(
+        joinedBy word: String, operand: (inout Parser) throws(Abandon) -> Condition,
+        make: ([Condition], Range<Int>) -> Condition
+    ) throws(Abandon) -> Condition {
+        var items = [try operand(&self)]
+        while current.kind == .word && current.text == word {
             advance()
             skipLineBreaks()
-            items.append(try parseNot())
+            items.append(try operand(&self))
         }
-        return items.count == 1 ? items[0] : .and(items, range: items[0].range.lowerBound..<items.last!.range.upperBound)
+        return items.count == 1 ? items[0] : make(items, items[0].range.lowerBound..<items.last!.range.upperBound)
     }
 
     private mutating func parseNot() throws(Abandon) -> Condition {

@@ -221,8 +221,18 @@ struct ParserTests {
             var text = ""
             text.unicodeScalars.append(contentsOf: scalars)
             let (file, diagnostics) = Parser.parse(text, path: "fuzz.sluice")
-            #expect(file.source.text == text)
+            let size = text.utf8.count
             #expect(diagnostics.count <= Parser.maxErrors + 5)
+            for diagnostic in diagnostics {
+                guard case .source(let span)? = diagnostic.location else {
+                    Issue.record("`\(diagnostic.code)` has no source span")
+                    continue
+                }
+                #expect(span.start <= span.end && span.end <= size, "`\(diagnostic.code)` points outside the text")
+            }
+            for statement in file.statements {
+                #expect(statement.range.upperBound <= size && !statement.keyword.text.isEmpty)
+            }
         }
     }
 }

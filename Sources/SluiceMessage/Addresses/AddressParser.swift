@@ -144,7 +144,7 @@ public enum AddressParser {
 
         var result = addrSpec(tokens, spaced: spaced, header: header, problems: &problems)
         let comments = tokens.compactMap { if case .comment(let text) = $0 { text } else { nil } }
-        if let comment = comments.last?.trimmingWhitespace(), !comment.isEmpty {
+        if let comment = comments.last.map(ASCII.trimmed), !comment.isEmpty {
             result.displayName = EncodedWords.decode(comment).text
         }
         return result
@@ -238,6 +238,6 @@ public enum AddressParser {
             if !text.isEmpty && spaced[index] { text += " " }
             text += piece
         }
-        return EncodedWords.decode(text).text.trimmingWhitespace()
+        return ASCII.trimmed(EncodedWords.decode(text).text)
     }
 }

@@ -131,8 +131,7 @@ enum URLExtractor {
                 while valueEnd < bytes.count && !isStop(bytes[valueEnd]) { valueEnd += 1 }
                 cursor = valueEnd
             }
-            let value = HTMLEntities.decode(String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self))
-                .trimmingWhitespace()
+            let value = ASCII.trimmed(HTMLEntities.decode(String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self)))
             let lowered = value.lowercased()
             if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") || lowered.hasPrefix("ftp://")
                 || lowered.hasPrefix("www.") || lowered.hasPrefix("//")

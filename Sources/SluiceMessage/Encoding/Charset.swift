@@ -80,7 +80,7 @@ public struct Charset: Sendable, Hashable, Codable, CustomStringConvertible {
             return
         }
         guard Charset.isPlausibleIconvName(label), Iconv.isAvailable(label) else { return nil }
-        self.init(name: Charset.asciiLowercased(label), engine: .iconv(label, asciiSuperset: false))
+        self.init(name: ASCII.lowercased(label), engine: .iconv(label, asciiSuperset: false))
     }
 
     public var description: String { name }
@@ -187,13 +187,6 @@ public struct Charset: Sendable, Hashable, Codable, CustomStringConvertible {
             }
             return count
         }
-    }
-
-    static func asciiLowercased(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return text }
-        return String(
-            decoding: text.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 },
-            as: UTF8.self)
     }
 
     /// Keeps attacker-chosen labels away from iconv's suffix syntax (`//TRANSLIT`) and from the names

@@ -59,7 +59,7 @@ public enum EncodedWords {
         func continues(with label: String, _ charset: Charset?) -> Bool {
             if let charset, let mine = self.charset { return charset == mine }
             return self.charset == nil && charset == nil
-                && Charset.asciiLowercased(label) == Charset.asciiLowercased(self.label)
+                && ASCII.lowercased(label) == ASCII.lowercased(self.label)
         }
     }
 
@@ -104,7 +104,7 @@ public enum EncodedWords {
         private mutating func accept(label: String, payload: [UInt8], start: Int) {
             let charset = Charset(label: label)
             // RFC 2047 §6.2: whitespace between two encoded words is not displayed.
-            let joinsPrevious = pending != nil && input[copied..<start].allSatisfy(MIMEBytes.isLinearWhitespace)
+            let joinsPrevious = pending != nil && input[copied..<start].allSatisfy(ASCII.isWhitespace)
             if joinsPrevious, pending?.continues(with: label, charset) == true {
                 pending?.bytes.append(contentsOf: payload)
                 return
@@ -161,11 +161,12 @@ public enum EncodedWords {
             let payload: [UInt8]
             switch encoding {
             case UInt8(ascii: "b"):
-                guard let decoded = Base64.decode(text) else {
+                let decoded = TransferEncoding.decodeBase64(ArraySlice(text), strict: true)
+                guard decoded.damaged == 0 else {
                     return .malformed(
                         Diagnostic("encoded-word.bad-base64", .warning, "invalid base64 in encoded word `\(literal)`"))
                 }
-                payload = decoded
+                payload = decoded.bytes
             case UInt8(ascii: "q"):
                 guard let decoded = decodeQ(text) else {
                     return .malformed(
@@ -194,8 +195,8 @@ public enum EncodedWords {
                 case UInt8(ascii: "_"):
                     bytes.append(0x20)
                 case EncodedWords.equals:
-                    guard index + 2 < text.endIndex, let high = MIMEBytes.hexValue(text[index + 1]),
-                        let low = MIMEBytes.hexValue(text[index + 2])
+                    guard index + 2 < text.endIndex, let high = ASCII.hexValue(text[index + 1]),
+                        let low = ASCII.hexValue(text[index + 2])
                     else { return nil }
                     bytes.append(high << 4 | low)
                     index += 2
@@ -224,76 +225,11 @@ public enum EncodedWords {
     }
 }
 
-extension EncodedWords {
-    /// Lenient base64 for encoded words: whitespace is ignored and padding is optional, but characters
-    /// outside the alphabet, data after padding, or a lone final character make the text invalid.
-    fileprivate enum Base64 {
-        private static let values: [UInt8] = {
-            var table = [UInt8](repeating: 0xFF, count: 256)
-            for (value, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
-                table[Int(byte)] = UInt8(value)
-            }
-            return table
-        }()
-
-        static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(text.count * 3 / 4)
-            var accumulator: UInt32 = 0
-            var sextets = 0
-            var padded = false
-            for byte in text {
-                if MIMEBytes.isLinearWhitespace(byte) { continue }
-                if byte == UInt8(ascii: "=") {
-                    padded = true
-                    continue
-                }
-                let value = values[Int(byte)]
-                guard value != 0xFF, !padded else { return nil }
-                accumulator = accumulator << 6 | UInt32(value)
-                sextets += 1
-                if sextets == 4 {
-                    bytes.append(UInt8(truncatingIfNeeded: accumulator >> 16))
-                    bytes.append(UInt8(truncatingIfNeeded: accumulator >> 8))
-                    bytes.append(UInt8(truncatingIfNeeded: accumulator))
-                    accumulator = 0
-                    sextets = 0
-                }
-            }
-            switch sextets {
-            case 0:
-                break
-            case 2:
-                bytes.append(UInt8(truncatingIfNeeded: accumulator >> 4))
-            case 3:
-                bytes.append(UInt8(truncatingIfNeeded: accumulator >> 10))
-                bytes.append(UInt8(truncatingIfNeeded: accumulator >> 2))
-            default:
-                return nil
-            }
-            return bytes
-        }
-    }
-}
-
 /// Byte-level helpers shared by the header decoders.
 enum MIMEBytes {
     /// Quotable text for a diagnostic message: long input is cut, so one bad header cannot make a huge report.
     static func excerpt(_ bytes: some Collection<UInt8>) -> String {
         let text = String(decoding: bytes, as: UTF8.self)
         return text.utf8.count > 80 && text.count > 80 ? String(text.prefix(77)) + "..." : text
-    }
-
-    static func isLinearWhitespace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
-    }
-
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        default: nil
-        }
     }
 }

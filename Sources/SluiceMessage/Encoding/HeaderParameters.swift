@@ -64,7 +64,7 @@ public struct ParameterizedValue: Sendable, Hashable, Codable {
 
     /// The value of the parameter `name`, matched case-insensitively.
     public subscript(parameter name: String) -> String? {
-        let name = Charset.asciiLowercased(name)
+        let name = ASCII.lowercased(name)
         return parameters.first { $0.name == name }?.value
     }
 
@@ -152,7 +152,7 @@ private struct ParameterParser {
     /// Skips whitespace and comments.
     private mutating func skipCFWS() {
         while let byte = current {
-            if MIMEBytes.isLinearWhitespace(byte) {
+            if ASCII.isWhitespace(byte) {
                 index += 1
             } else if byte == Self.openParen {
                 skipComment()
@@ -237,7 +237,7 @@ private struct ParameterParser {
     /// at `=`, `(` or `"`.
     private mutating func word(asName: Bool = false) -> Range<Int> {
         let start = index
-        while let byte = current, byte != Self.semicolon, !MIMEBytes.isLinearWhitespace(byte) {
+        while let byte = current, byte != Self.semicolon, !ASCII.isWhitespace(byte) {
             if asName, byte == UInt8(ascii: "=") || byte == Self.openParen || byte == Self.quote { break }
             if index == start, byte == Self.openParen || byte == Self.quote { break }
             index += 1
@@ -267,7 +267,7 @@ private struct ParameterParser {
             // `text / plain` and `text/plain` mean the same; the whitespace is not part of the value.
             value +=
                 byte == Self.quote
-                ? Charset.asciiLowercased(quotedString()) : string(word(), lowercased: true)
+                ? ASCII.lowercased(quotedString()) : string(word(), lowercased: true)
             skipCFWS()
         }
         return value
@@ -563,8 +563,8 @@ private struct ParameterParser {
                 continue
             }
             let second = index < text.endIndex ? text.index(after: index) : index
-            if second < text.endIndex, let high = MIMEBytes.hexValue(text[index]),
-                let low = MIMEBytes.hexValue(text[second])
+            if second < text.endIndex, let high = ASCII.hexValue(text[index]),
+                let low = ASCII.hexValue(text[second])
             {
                 bytes.append(high << 4 | low)
                 index = text.index(after: second)

@@ -1,3 +1,4 @@
+import Foundation
 import SluiceDiagnostics
 
 /// The SMTP envelope and connection of a message (RFC 5321): what the receiving server saw,
@@ -14,6 +15,8 @@ public struct Envelope: Sendable, Hashable, Codable {
     public var ptr: Sourced<String>?
 
     public init() {}
+
+    static let angleBracketsAndSpace = CharacterSet(charactersIn: "<> \t")
 }
 
 /// A value and where it came from, in words (`--client-ip option`, `Return-Path header`).
@@ -66,8 +69,8 @@ extension Envelope {
         var problems: [Diagnostic] = []
 
         if let mailFrom = given.mailFrom {
-            let trimmed = mailFrom.trimmingWhitespace()
-            let bare = trimmed == "<>" ? "" : trimmed.trimmingCharacters(in: "<>")
+            let trimmed = ASCII.trimmed(mailFrom)
+            let bare = trimmed == "<>" ? "" : trimmed.trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
             envelope.mailFrom = Sourced(bare, source: givenBy)
         } else if let returnPath = message.returnPath {
             envelope.mailFrom = Sourced(returnPath.address, source: "Return-Path header")
@@ -77,7 +80,7 @@ extension Envelope {
             envelope.recipients = Sourced(recipients.map { $0.lowercased() }, source: givenBy)
         } else {
             for name in ["Delivered-To", "X-Original-To", "Envelope-To"] {
-                let values = message.headers.all(name).map { $0.value.trimmingCharacters(in: "<> \t").lowercased() }
+                let values = message.headers.all(name).map { $0.value.trimmingCharacters(in: Self.angleBracketsAndSpace).lowercased() }
                     .filter { !$0.isEmpty }
                 if !values.isEmpty {
                     envelope.recipients = Sourced(values, source: "\(name) header")
@@ -105,7 +108,7 @@ extension Envelope {
             if envelope.helo == nil, let helo = hop.helo { envelope.helo = Sourced(helo, source: source) }
             if envelope.ptr == nil, let ptr = hop.reverseDNS { envelope.ptr = Sourced(ptr.lowercased(), source: source) }
             if envelope.recipients == nil, let recipient = hop.for?.value {
-                let address = recipient.trimmingCharacters(in: "<> \t").lowercased()
+                let address = recipient.trimmingCharacters(in: Self.angleBracketsAndSpace).lowercased()
                 if !address.isEmpty { envelope.recipients = Sourced([address], source: source) }
             }
         }
@@ -145,15 +148,5 @@ extension Envelope {
             return (index, hop, "written by trusted host \(hop.by!.value.lowercased())")
         }
         return nil
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        let scalars = Set(set.unicodeScalars)
-        let view = unicodeScalars
-        guard let first = view.firstIndex(where: { !scalars.contains($0) }) else { return "" }
-        let last = view.lastIndex(where: { !scalars.contains($0) })!
-        return String(view[first...last])
     }
 }

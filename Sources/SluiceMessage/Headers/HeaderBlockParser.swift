@@ -45,7 +45,7 @@ struct HeaderBlockParser {
                 droppedFields += 1
                 return
             }
-            let name = text(bytes[start..<fieldNameEnd]).trimmingTrailingWhitespace()
+            let name = ASCII.trimmed(text(bytes[start..<fieldNameEnd]))
             var rawEnd = Self.trimLineBreak(bytes, fieldBodyStart, fieldEnd)
             if rawEnd - fieldBodyStart > limits.maxHeaderFieldBytes {
                 problems.append(Diagnostic(
@@ -201,32 +201,10 @@ struct HeaderBlockParser {
     /// runs for every field of every message.
     func unfold(_ raw: ArraySlice<UInt8>) -> String {
         var start = raw.startIndex, end = raw.endIndex
-        while start < end && Self.isWhitespace(raw[start]) { start += 1 }
-        while end > start && Self.isWhitespace(raw[end - 1]) { end -= 1 }
+        while start < end && ASCII.isWhitespace(raw[start]) { start += 1 }
+        while end > start && ASCII.isWhitespace(raw[end - 1]) { end -= 1 }
         let trimmed = raw[start..<end]
         guard trimmed.contains(0x0A) || trimmed.contains(0x0D) else { return text(trimmed) }
         return text(trimmed.filter { $0 != 0x0A && $0 != 0x0D }[...])
-    }
-
-    static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
-    }
-}
-
-extension String {
-    /// Trims ASCII white space (space, tab, CR, LF), the only kinds header syntax knows.
-    func trimmingWhitespace() -> String {
-        let bytes = utf8
-        guard let first = bytes.firstIndex(where: { !HeaderBlockParser.isWhitespace($0) }) else { return "" }
-        let last = bytes.lastIndex(where: { !HeaderBlockParser.isWhitespace($0) })!
-        if first == bytes.startIndex && last == bytes.index(before: bytes.endIndex) { return self }
-        return String(self[first...last])
-    }
-
-    func trimmingTrailingWhitespace() -> String {
-        let bytes = utf8
-        guard let last = bytes.lastIndex(where: { !HeaderBlockParser.isWhitespace($0) }) else { return "" }
-        if last == bytes.index(before: bytes.endIndex) { return self }
-        return String(self[...last])
     }
 }

@@ -1,6 +1,6 @@
 /// One header field as it stands in the message: order and duplicates are kept by `HeaderList`.
 public struct HeaderField: Sendable, Hashable, Codable {
-    /// The field name as written (compare with `is(_:)`, which ignores case).
+    /// The field name as written (`HeaderList` looks names up ignoring case).
     public var name: String
     /// The field body exactly as written, folding included, without the final line break.
     public var raw: String
@@ -16,7 +16,7 @@ public struct HeaderField: Sendable, Hashable, Codable {
         self.raw = raw
         self.value = value
         self.offset = offset
-        key = Self.asciiLowercased(name)
+        key = ASCII.lowercased(name)
     }
 
     private enum CodingKeys: String, CodingKey { case name, raw, value, offset }
@@ -29,20 +29,6 @@ public struct HeaderField: Sendable, Hashable, Codable {
             value: try container.decode(String.self, forKey: .value),
             offset: try container.decode(Int.self, forKey: .offset))
     }
-
-    static func asciiLowercased(_ text: String) -> String {
-        let utf8 = text.utf8
-        guard utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return text }
-        return String(unsafeUninitializedCapacity: utf8.count) { buffer in
-            for (index, byte) in utf8.enumerated() {
-                buffer[index] = (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
-            }
-            return utf8.count
-        }
-    }
-
-    /// Whether this field has the given name, ignoring ASCII case.
-    public func `is`(_ other: String) -> Bool { key == Self.asciiLowercased(other) }
 }
 
 /// The header fields of a message or MIME part, in order, with case-insensitive lookup.
@@ -57,13 +43,13 @@ public struct HeaderList: Sendable, Hashable, Codable, RandomAccessCollection {
 
     /// Every field with this name, in message order.
     public func all(_ name: String) -> [HeaderField] {
-        let wanted = HeaderField.asciiLowercased(name)
+        let wanted = ASCII.lowercased(name)
         return fields.filter { $0.key == wanted }
     }
 
     /// The first field with this name.
     public func first(_ name: String) -> HeaderField? {
-        let wanted = HeaderField.asciiLowercased(name)
+        let wanted = ASCII.lowercased(name)
         return fields.first { $0.key == wanted }
     }
 

@@ -10,7 +10,7 @@ public enum TransferEncoding: String, Sendable, Hashable, Codable {
 
     /// The encoding named by a header value; nil for names Sluice does not know.
     public init?(header value: String) {
-        switch value.trimmingWhitespace().lowercased() {
+        switch ASCII.lowercased(ASCII.trimmed(value)) {
         case "", "7bit": self = .sevenBit
         case "8bit": self = .eightBit
         case "binary": self = .binary
@@ -45,7 +45,11 @@ public enum TransferEncoding: String, Sendable, Hashable, Codable {
 
     /// RFC 2045 §6.8: characters outside the alphabet are ignored; missing padding is tolerated;
     /// a lone trailing sextet cannot make a byte and is counted as damage.
-    static func decodeBase64(_ input: ArraySlice<UInt8>) -> (bytes: [UInt8], damaged: Int) {
+    ///
+    /// `strict` is for RFC 2047 encoded words, which are short and must be exact: there the
+    /// leniencies for bodies — the URL-safe alphabet, and data after padding (concatenated
+    /// chunks) — count as damage too.
+    static func decodeBase64(_ input: ArraySlice<UInt8>, strict: Bool = false) -> (bytes: [UInt8], damaged: Int) {
         var damaged = 0
         // Unsafe buffers: attachments run to tens of megabytes, and bounds checks per byte
         // dominate otherwise (debug builds included).
@@ -66,8 +70,13 @@ public enum TransferEncoding: String, Sendable, Hashable, Codable {
                             }
                             continue
                         }
+                        if strict && (byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")) {
+                            damaged += 1
+                            continue
+                        }
                         if sawPadding {
                             // Data after padding: separately encoded chunks were concatenated; restart.
+                            if strict { damaged += 1 }
                             sawPadding = false
                             accumulator = 0
                             bits = 0
@@ -101,14 +110,6 @@ public enum TransferEncoding: String, Sendable, Hashable, Codable {
         // as an escape: `=20` at the end of a line is a space the sender meant.
         var lineOutputStart = 0
 
-        func hexValue(_ byte: UInt8) -> UInt8? {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-            default: nil
-            }
-        }
         func dropTrailingWhitespace() {
             while output.count > lineOutputStart, output.last == 0x20 || output.last == 0x09 {
                 output.removeLast()
@@ -130,7 +131,7 @@ public enum TransferEncoding: String, Sendable, Hashable, Codable {
                     lineOutputStart = output.count
                     continue
                 }
-                if index + 2 < end, let high = hexValue(input[index + 1]), let low = hexValue(input[index + 2]) {
+                if index + 2 < end, let high = ASCII.hexValue(input[index + 1]), let low = ASCII.hexValue(input[index + 2]) {
                     output.append(high << 4 | low)
                     lineOutputStart = output.count
                     index += 3

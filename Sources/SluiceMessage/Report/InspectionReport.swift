@@ -17,11 +17,4 @@ public struct InspectionReport: Sendable, Codable {
         self.envelope = envelope
     }
 
-    /// The encoder for every Sluice JSON output: sorted keys, ISO 8601 dates.
-    public static func encoder(pretty: Bool) -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
 }

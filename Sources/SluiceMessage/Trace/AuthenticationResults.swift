@@ -64,7 +64,7 @@ public struct AuthenticationResults: Sendable, Hashable, Codable {
             for comment in comments {
                 for word in TraceText.words(comment) {
                     guard let equals = word.firstIndex(of: "=") else { continue }
-                    let key = TraceText.lowercased(String(word[..<equals]))
+                    let key = ASCII.lowercased(String(word[..<equals]))
                     let value = word[word.index(after: equals)...].filter { $0 != "," && $0 != ";" }
                     if commentFields[key] == nil, let action = DMARCPolicy.Action(text: value) {
                         commentFields[key] = action
@@ -147,13 +147,13 @@ public struct DMARCPolicy: Sendable, Hashable, Codable {
 
         /// Reads `none`, `quarantine`, `reject` in any case.
         init?(text: some StringProtocol) {
-            self.init(rawValue: TraceText.lowercased(String(text)))
+            self.init(rawValue: ASCII.lowercased(String(text)))
         }
 
         /// Reads Microsoft's `action=` (reference §6.5): `oreject` and `pct.reject` mean the domain
         /// publishes reject, `pct.quarantine` quarantine; `permerror`/`temperror` say nothing.
         init?(microsoftAction text: String) {
-            switch TraceText.lowercased(text) {
+            switch ASCII.lowercased(text) {
             case "none": self = .none
             case "quarantine", "pct.quarantine": self = .quarantine
             case "reject", "oreject", "pct.reject": self = .reject
@@ -305,7 +305,7 @@ private struct AuthenticationResultsParser {
                 help: "Microsoft 365 writes Authentication-Results without one; the host that added it cannot be told from the header")
             return
         }
-        header.authservID = TraceText.lowercased(id)
+        header.authservID = ASCII.lowercased(id)
         header.comments += lookahead
         if let byte = next, byte >= 0x30, byte <= 0x39 {
             let text = scanner.readRun(until: Self.keywordStops)
@@ -341,7 +341,7 @@ private struct AuthenticationResultsParser {
             return
         }
         scanner.skipCFWS(into: &comments)
-        let lowerMethod = TraceText.lowercased(method)
+        let lowerMethod = ASCII.lowercased(method)
         if lowerMethod == "none", scanner.isAtEnd || scanner.peek() == UInt8(ascii: ";") {
             if header.results.isEmpty {
                 header.isNone = true
@@ -378,7 +378,7 @@ private struct AuthenticationResultsParser {
             return
         }
         var info = AuthenticationResults.ResultInfo(
-            method: lowerMethod, methodVersion: methodVersion, result: TraceText.lowercased(result),
+            method: lowerMethod, methodVersion: methodVersion, result: ASCII.lowercased(result),
             comments: comments)
         readProperties(into: &info)
         header.results.append(info)
@@ -417,7 +417,7 @@ private struct AuthenticationResultsParser {
                 reportUnexpected(start..<scanner.position)
                 continue
             }
-            let lowerName = TraceText.lowercased(name)
+            let lowerName = ASCII.lowercased(name)
             if ptype == nil, Self.knownMethods.contains(lowerName) {
                 scanner.position = start
                 info.comments.removeSubrange(commentCount...)
@@ -430,7 +430,7 @@ private struct AuthenticationResultsParser {
             }
             info.properties.append(
                 AuthenticationResults.Property(
-                    ptype: ptype.map(TraceText.lowercased), property: lowerName, value: value))
+                    ptype: ptype.map(ASCII.lowercased), property: lowerName, value: value))
         }
     }
 

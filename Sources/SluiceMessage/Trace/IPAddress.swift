@@ -56,7 +56,7 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
         // refusals come first.
         guard let first = text.first, text.count <= 52,
             first == UInt8(ascii: "[") || first == UInt8(ascii: ":") || first | 0x20 == UInt8(ascii: "i")
-                || Self.hexValue(first) != nil
+                || ASCII.hexValue(first) != nil
         else { return nil }
         var utf8 = text
         if first == UInt8(ascii: "[") {
@@ -178,7 +178,7 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
             guard length >= 1, length <= 4 else { return nil }
             var group: UInt64 = 0
             for byte in utf8[index..<groupEnd] {
-                guard let nibble = hexValue(byte) else { return nil }
+                guard let nibble = ASCII.hexValue(byte) else { return nil }
                 group = group << 4 | UInt64(nibble)
             }
             push(group, bits: 16)
@@ -207,15 +207,6 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
         case 1..<64: (high << UInt64(bits) | low >> UInt64(64 - bits), low << UInt64(bits))
         case 64..<128: (low << UInt64(bits - 64), 0)
         default: (0, 0)
-        }
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: byte - 0x30
-        case 0x41...0x46: byte - 0x41 + 10
-        case 0x61...0x66: byte - 0x61 + 10
-        default: nil
         }
     }
 

@@ -84,7 +84,7 @@ public struct MicrosoftAntispam: Sendable, Hashable, Codable {
             if let text = self.value(for: name), Self.level(text) == nil {
                 diagnostics.append(
                     Diagnostic(
-                        DiagnosticCode("microsoft-antispam.invalid-\(TraceText.lowercased(name))"), .warning,
+                        DiagnosticCode("microsoft-antispam.invalid-\(ASCII.lowercased(name))"), .warning,
                         "\(name) `\(TraceText.snippet(text))` is not a number from 0 to 9"))
             }
         }

@@ -42,7 +42,7 @@ public enum RFC5322Date {
             if byte == UInt8(ascii: "\"") { return nil }
             let start = scanner.position
             let isDigit = byte >= 0x30 && byte <= 0x39
-            while let next = scanner.peek(), !TraceByteSet.isWhitespace(next),
+            while let next = scanner.peek(), !ASCII.isWhitespace(next),
                 next != UInt8(ascii: "("), !symbols.contains(next),
                 (next >= 0x30 && next <= 0x39) == isDigit
             {
@@ -244,7 +244,7 @@ public enum RFC5322Date {
     /// Hours east of UTC for a zone name; unknown alphabetic names are UTC (RFC 5322 §4.3).
     fileprivate static func zoneHours(_ word: String) -> Int? {
         guard isZoneName(word) else { return nil }
-        return namedZones[TraceText.lowercased(word)] ?? 0
+        return namedZones[ASCII.lowercased(word)] ?? 0
     }
 
     fileprivate static func daysIn(month: Int, year: Int) -> Int {

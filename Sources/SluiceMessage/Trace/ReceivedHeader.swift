@@ -108,7 +108,7 @@ private struct ReceivedParser {
         }
         let (clauseEnd, prescanProblems) = dateSeparator(in: scanner)
         if let clauseEnd {
-            readDate(TraceText.trimmed(scanner.text((clauseEnd + 1)..<scanner.end)), into: &header)
+            readDate(ASCII.trimmed(scanner.text((clauseEnd + 1)..<scanner.end)), into: &header)
         } else {
             report("received.missing-date", .warning, "no `;` and date after the clauses")
         }
@@ -284,9 +284,9 @@ private struct ReceivedParser {
         var ranges: [Range<Int>] = []
         var index = 0
         while index < bytes.count {
-            while index < bytes.count, TraceByteSet.isWhitespace(bytes[index]) { index += 1 }
+            while index < bytes.count, ASCII.isWhitespace(bytes[index]) { index += 1 }
             let start = index
-            while index < bytes.count, !TraceByteSet.isWhitespace(bytes[index]) { index += 1 }
+            while index < bytes.count, !ASCII.isWhitespace(bytes[index]) { index += 1 }
             if start < index { ranges.append(start..<index) }
         }
         return ranges

@@ -54,7 +54,7 @@ public struct ReceivedSPF: Sendable, Hashable, Codable {
         if resultText.isEmpty {
             report("received-spf.missing-result", .error, "the header has no result")
         } else {
-            result = TraceText.lowercased(resultText)
+            result = ASCII.lowercased(resultText)
             if !Self.knownResults.contains(result) {
                 report("received-spf.unknown-result", .warning, "`\(TraceText.snippet(resultText))` is not an SPF result")
             }
@@ -87,7 +87,7 @@ public struct ReceivedSPF: Sendable, Hashable, Codable {
             if pairValue.isEmpty {
                 report("received-spf.empty-value", .warning, "`\(TraceText.snippet(key))` has no value")
             }
-            parameters.append(Parameter(key: TraceText.lowercased(key), value: pairValue))
+            parameters.append(Parameter(key: ASCII.lowercased(key), value: pairValue))
         }
         if let text = self.value(for: "client-ip"), IPAddress(text) == nil {
             report("received-spf.invalid-client-ip", .warning, "client-ip `\(TraceText.snippet(text))` is not an IP address")

@@ -63,8 +63,8 @@ public struct RspamdResult: Sendable, Hashable, Codable {
         if scanner.peek() == UInt8(ascii: "[") {
             let inside = scanner.readEnclosed(closing: UInt8(ascii: "]"))
             let parts = inside.split(separator: "/", omittingEmptySubsequences: false)
-            score = parts.first.flatMap { TraceText.decimal(TraceText.trimmed($0)) }
-            required = parts.count == 2 ? TraceText.decimal(TraceText.trimmed(parts[1])) : nil
+            score = parts.first.flatMap { TraceText.decimal(ASCII.trimmed($0)) }
+            required = parts.count == 2 ? TraceText.decimal(ASCII.trimmed(parts[1])) : nil
             if score == nil || required == nil {
                 report("rspamd.invalid-score", .warning, "`[\(TraceText.snippet(inside))]` is not `[score / required]`")
             }
@@ -88,19 +88,19 @@ public struct RspamdResult: Sendable, Hashable, Codable {
         if scanner.peek() == UInt8(ascii: "(") {
             // Not a comment: rspamd's parentheses hold the score.
             let text = scanner.readEnclosed(closing: UInt8(ascii: ")"))
-            symbol.score = TraceText.decimal(TraceText.trimmed(text))
+            symbol.score = TraceText.decimal(ASCII.trimmed(text))
             if symbol.score == nil {
                 report("rspamd.invalid-symbol-score", .warning, "symbol `\(TraceText.snippet(name))` has score `\(TraceText.snippet(text))`")
             }
         }
         if scanner.peek() == UInt8(ascii: "[") {
             let options = readOptions(&scanner)
-            symbol.options = options.split(separator: ",").map { TraceText.trimmed($0) }.filter { !$0.isEmpty }
+            symbol.options = options.split(separator: ",").map { ASCII.trimmed($0) }.filter { !$0.isEmpty }
         }
         symbols.append(symbol)
         let rest = scanner.position
         scanner.skip(until: UInt8(ascii: ";"))
-        if !TraceText.trimmed(scanner.text(rest..<scanner.position)).isEmpty {
+        if !ASCII.trimmed(scanner.text(rest..<scanner.position)).isEmpty {
             report(
                 "rspamd.unexpected-text", .error,
                 "unexpected `\(TraceText.snippet(scanner.text(rest..<scanner.position)))` after symbol `\(TraceText.snippet(name))`; it was skipped")
@@ -167,7 +167,7 @@ public struct RspamdHeaders: Sendable, Hashable, Codable {
             diagnostics += parsed.diagnostics
         }
         if let score {
-            self.score = TraceText.decimal(TraceText.trimmed(score))
+            self.score = TraceText.decimal(ASCII.trimmed(score))
             if self.score == nil {
                 diagnostics.append(
                     Diagnostic("rspamd.invalid-score", .warning, "X-Rspamd-Score `\(TraceText.snippet(score))` is not a number"))
@@ -178,7 +178,7 @@ public struct RspamdHeaders: Sendable, Hashable, Codable {
             if text.isEmpty {
                 diagnostics.append(Diagnostic("rspamd.empty-action", .warning, "X-Rspamd-Action is empty"))
             } else {
-                self.action = TraceText.lowercased(text)
+                self.action = ASCII.lowercased(text)
             }
         }
     }

@@ -65,7 +65,7 @@ public struct SpamAssassinStatus: Sendable, Hashable, Codable {
                     "unexpected `\(TraceText.snippet(scanner.text(start..<scanner.position)))`; it was skipped")
                 continue
             }
-            let lowerKey = TraceText.lowercased(key)
+            let lowerKey = ASCII.lowercased(key)
             let fieldValue = lowerKey == "tests" ? Self.readList(&scanner) : scanner.readRun(until: Self.noStops)
             fields.append(Field(key: lowerKey, value: fieldValue))
         }
@@ -120,7 +120,7 @@ public struct SpamAssassinStatus: Sendable, Hashable, Codable {
     private static func tests(_ list: String) -> [SpamAssassinTest] {
         if TraceText.equals(list, "none") { return [] }
         return list.split(separator: ",").compactMap { raw in
-            let item = TraceText.trimmed(raw)
+            let item = ASCII.trimmed(raw)
             guard !item.isEmpty else { return nil }
             // `tests=NAME=score` when the site's template uses _TESTSSCORES_.
             if let equals = item.firstIndex(of: "=") {
@@ -185,7 +185,7 @@ public struct SpamAssassinHeaders: Sendable, Hashable, Codable {
             }
         }
         if let flag {
-            let text = TraceText.trimmed(flag)
+            let text = ASCII.trimmed(flag)
             if TraceText.equals(text, "yes") {
                 self.flag = true
             } else if TraceText.equals(text, "no") {
@@ -196,7 +196,7 @@ public struct SpamAssassinHeaders: Sendable, Hashable, Codable {
             }
         }
         if let level {
-            let text = TraceText.trimmed(level)
+            let text = ASCII.trimmed(level)
             if text.utf8.allSatisfy({ $0 == UInt8(ascii: "*") }) {
                 self.level = text.utf8.count
             } else {

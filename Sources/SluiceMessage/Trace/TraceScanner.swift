@@ -22,13 +22,6 @@ struct TraceByteSet: Sendable {
         if byte < 128 { return high & (1 << UInt64(byte - 64)) != 0 }
         return false
     }
-
-    /// Space, tab and stray CR/LF: unfolding leaves the WSP, and some producers leave bare line
-    /// ends. A function rather than a set so the per-byte test needs no global access.
-    @inline(__always)
-    static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
-    }
 }
 
 /// A cursor over an unfolded header value that understands RFC 5322 §3.2.2 CFWS: nested comments
@@ -78,14 +71,14 @@ struct TraceScanner {
     }
 
     mutating func skipWhitespace() {
-        while position < end, TraceByteSet.isWhitespace(bytes[position]) { position += 1 }
+        while position < end, ASCII.isWhitespace(bytes[position]) { position += 1 }
     }
 
     /// Skips whitespace and comments, appending each comment's text to `comments`.
     mutating func skipCFWS(into comments: inout [String]) {
         while position < end {
             let byte = bytes[position]
-            if TraceByteSet.isWhitespace(byte) {
+            if ASCII.isWhitespace(byte) {
                 position += 1
             } else if byte == UInt8(ascii: "(") {
                 comments.append(readComment())
@@ -99,7 +92,7 @@ struct TraceScanner {
     mutating func skipCFWS() {
         while position < end {
             let byte = bytes[position]
-            if TraceByteSet.isWhitespace(byte) {
+            if ASCII.isWhitespace(byte) {
                 position += 1
             } else if byte == UInt8(ascii: "(") {
                 _ = scanComment(collecting: false)
@@ -134,7 +127,7 @@ struct TraceScanner {
             } else if byte == UInt8(ascii: ")") {
                 depth -= 1
                 if depth == 0 { return out }
-            } else if TraceByteSet.isWhitespace(byte) {
+            } else if ASCII.isWhitespace(byte) {
                 pendingSpace = true
                 continue
             }
@@ -193,7 +186,7 @@ struct TraceScanner {
         let start = position
         while position < end {
             let byte = bytes[position]
-            if TraceByteSet.isWhitespace(byte) || byte == UInt8(ascii: "(") || byte == UInt8(ascii: "\"")
+            if ASCII.isWhitespace(byte) || byte == UInt8(ascii: "(") || byte == UInt8(ascii: "\"")
                 || stops.contains(byte)
             {
                 break
@@ -222,12 +215,6 @@ struct TraceScanner {
 /// ASCII helpers shared by the trace parsers; plain functions so they cannot clash with
 /// extensions elsewhere in the module.
 enum TraceText {
-    /// Lower-cases ASCII letters only; other bytes (UTF-8 included) pass through unchanged.
-    static func lowercased(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return text }
-        return String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
-    }
-
     /// Case-insensitive ASCII comparison.
     static func equals(_ lhs: some StringProtocol, _ rhs: some StringProtocol) -> Bool {
         equals(bytes: lhs.utf8, rhs.utf8)
@@ -247,35 +234,18 @@ enum TraceText {
         }
     }
 
-    static func trimmed(_ text: String) -> String {
-        trimmed(text[...])
-    }
-
-    static func trimmed(_ text: Substring) -> String {
-        let utf8 = text.utf8
-        var start = utf8.startIndex
-        var end = utf8.endIndex
-        while start < end, TraceByteSet.isWhitespace(utf8[start]) { utf8.formIndex(after: &start) }
-        while end > start {
-            let last = utf8.index(before: end)
-            guard TraceByteSet.isWhitespace(utf8[last]) else { break }
-            end = last
-        }
-        return String(decoding: utf8[start..<end], as: UTF8.self)
-    }
-
     /// `range` without the whitespace at either end.
     static func trimmedRange(_ bytes: [UInt8], _ range: Range<Int>) -> Range<Int> {
         var start = range.lowerBound
         var end = range.upperBound
-        while start < end, TraceByteSet.isWhitespace(bytes[start]) { start += 1 }
-        while end > start, TraceByteSet.isWhitespace(bytes[end - 1]) { end -= 1 }
+        while start < end, ASCII.isWhitespace(bytes[start]) { start += 1 }
+        while end > start, ASCII.isWhitespace(bytes[end - 1]) { end -= 1 }
         return start..<end
     }
 
     /// Splits on ASCII whitespace, dropping empty pieces; works on bytes, not Characters.
     static func words(_ text: String) -> [Substring] {
-        text.utf8.split(whereSeparator: TraceByteSet.isWhitespace).map { Substring($0) }
+        text.utf8.split(whereSeparator: ASCII.isWhitespace).map { Substring($0) }
     }
 
     /// Parses an optionally signed decimal integer made of ASCII digits only.

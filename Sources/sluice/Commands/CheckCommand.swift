@@ -37,9 +37,7 @@ struct CheckCommand: ParsableCommand {
                 "checked \(loader.sources.count) file\(loader.sources.count == 1 ? "" : "s"): "
                     + "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(CheckReport(files: loader.sources.keys.sorted(), diagnostics: diagnostics)), as: UTF8.self))
+            print(try JSONOutput.string(CheckReport(files: loader.sources.keys.sorted(), diagnostics: diagnostics), pretty: true))
         }
         if loader.unreadable { throw ExitStatus.usageOrInput }
         if diagnostics.contains(where: { $0.severity == .error }) { throw ExitStatus.failure }

@@ -42,7 +42,9 @@ struct InspectCommand: ParsableCommand {
         let given = try envelope.input()
         let reader = MessageReader(options: ReadOptions(trustedAuthservIDs: Set(trustedAuthservIDs)))
         let hosts = Set((trustedHosts + trustedAuthservIDs).map { $0.lowercased() })
+        // Kept only for `--format json`, which prints one document at the end.
         var reports: [InspectionReport] = []
+        var shown = 0
         var unreadable = false
         let textReport = MessageTextReport(useColor: Terminal.stdoutSupportsColor)
 
@@ -59,21 +61,18 @@ struct InspectCommand: ParsableCommand {
                 let report = InspectionReport(file: input.name, message: message, envelope: resolved)
                 switch format {
                 case .text:
-                    if !reports.isEmpty { print("") }
+                    if shown > 0 { print("") }
                     print(textReport.render(report.message, envelope: report.envelope, file: report.file))
-                    reports.append(report)
                 case .jsonl:
-                    let data = try InspectionReport.encoder(pretty: false).encode(report)
-                    print(String(decoding: data, as: UTF8.self))
+                    print(try JSONOutput.string(report, pretty: false))
                 case .json:
                     reports.append(report)
                 }
+                shown += 1
             }
         }
         if format == .json {
-            let document = InspectionDocument(schema: InspectionReport.schema, messages: reports)
-            let data = try InspectionReport.encoder(pretty: true).encode(document)
-            print(String(decoding: data, as: UTF8.self))
+            print(try JSONOutput.string(InspectionDocument(schema: InspectionReport.schema, messages: reports), pretty: true))
         }
         if unreadable { throw ExitStatus.usageOrInput }
     }

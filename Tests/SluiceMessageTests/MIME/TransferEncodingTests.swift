@@ -169,4 +169,15 @@ struct MIMETransferEncodingTests {
         #expect(decoded.isEmpty)
         #expect(damaged == input.utf8.count)
     }
+
+    @Test("RFC 2047 §4.1 versus RFC 2045 §6.8: strict base64 counts what bodies tolerate as damage",
+          arguments: ["YQ==YQ==", "-_8A"])
+    func strictBase64(input: String) {
+        let lenient = TransferEncoding.decodeBase64(ArraySlice(input.utf8))
+        #expect(lenient.damaged == 0)
+        #expect(!lenient.bytes.isEmpty)
+        let strict = TransferEncoding.decodeBase64(ArraySlice(input.utf8), strict: true)
+        #expect(strict.damaged > 0)
+        #expect(EncodedWords.decode("=?utf-8?b?\(input)?=").problems.map(\.code.rawValue) == ["encoded-word.bad-base64"])
+    }
 }

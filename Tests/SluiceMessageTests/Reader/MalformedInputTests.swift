@@ -21,6 +21,21 @@ struct MalformedInputTests {
 
     private func codes(_ message: Message) -> Set<String> { Set(message.problems.map(\.code.rawValue)) }
 
+    /// What must hold for any input: every part's body lies inside the bytes read, and every
+    /// problem that names a byte offset names one inside the message.
+    private func expectConsistent(_ message: Message, sourceLocation: SourceLocation = #_sourceLocation) {
+        for part in message.root.allParts {
+            #expect(part.bodyRange.lowerBound >= 0 && part.bodyRange.upperBound <= message.size,
+                    "part `\(part.path)` body \(part.bodyRange) lies outside \(message.size) bytes", sourceLocation: sourceLocation)
+        }
+        for problem in message.problems {
+            if case .message(let location)? = problem.location, let offset = location.byteOffset {
+                #expect(offset >= 0 && offset <= message.size, "`\(problem.code)` points at byte \(offset)",
+                        sourceLocation: sourceLocation)
+            }
+        }
+    }
+
     private func timed(_ body: () -> Message) -> (Message, Duration) {
         let clock = ContinuousClock()
         var message: Message?
@@ -35,6 +50,7 @@ struct MalformedInputTests {
             let cut = Array(bytes.prefix(bytes.count * eighth / 8 + eighth))
             let message = MessageReader().read(cut)
             #expect(message.size == cut.count)
+            expectConsistent(message)
             if cut.isEmpty { #expect(codes(message).contains("message.empty")) }
         }
     }
@@ -66,6 +82,7 @@ struct MalformedInputTests {
         let (message, elapsed) = timed { MessageReader().read(garbage) }
         #expect(message.size == garbage.count)
         #expect(codes(message).contains("message.no-header-fields"))
+        expectConsistent(message)
         #expect(elapsed < .seconds(10))
     }
 
@@ -185,6 +202,7 @@ struct MalformedInputTests {
             }
             let message = MessageReader().read(bytes)
             #expect(message.size == bytes.count)
+            expectConsistent(message)
         }
     }
 }

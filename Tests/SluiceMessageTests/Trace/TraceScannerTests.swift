@@ -5,7 +5,7 @@ import Testing
 @Suite("Trace scanner (RFC 5322 §3.2)")
 struct TraceScannerTests {
     func rest(_ scanner: TraceScanner) -> String {
-        TraceText.trimmed(scanner.text(scanner.position..<scanner.bytes.count))
+        ASCII.trimmed(scanner.text(scanner.position..<scanner.bytes.count))
     }
 
     @Test("RFC 5322 §3.2.2: comments nest and keep their inner parentheses")
@@ -74,7 +74,7 @@ struct TraceScannerTests {
     func utf8Words() {
         var scanner = TraceScanner("bücher.example;")
         #expect(scanner.readRun(until: TraceByteSet(";")) == "bücher.example")
-        #expect(TraceText.lowercased("BÜCHER.Example") == "bÜcher.example")
+        #expect(ASCII.lowercased("BÜCHER.Example") == "bÜcher.example")
         #expect(TraceText.equals("Pass", "pASS"))
         #expect(!TraceText.equals("@", "`"))
     }

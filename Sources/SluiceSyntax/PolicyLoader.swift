@@ -1,18 +1,21 @@
 import Foundation
 import SluiceDiagnostics
-import SluiceSyntax
 
 /// Reads policy files and, transitively, the files they `include`, parsing each once. Include
 /// cycles and over-deep include chains are reported at the `include` that closes them.
-struct PolicyLoader {
-    static let maxIncludeDepth = 16
+public struct PolicyLoader {
+    public static let maxIncludeDepth = 16
 
-    private(set) var sources: [String: SourceFile] = [:]
-    private(set) var files: [String: PolicyFile] = [:]
-    private(set) var diagnostics: [Diagnostic] = []
-    private(set) var unreadable = false
+    public private(set) var sources: [String: SourceFile] = [:]
+    public private(set) var files: [String: PolicyFile] = [:]
+    public private(set) var diagnostics: [Diagnostic] = []
+    /// Whether a file named by the caller (not an include) could not be read.
+    public private(set) var unreadable = false
 
-    mutating func load(_ path: String) {
+    public init() {}
+
+    /// Reads `path` (`-` is standard input) and everything it includes.
+    public mutating func load(_ path: String) {
         load(path, chain: [], from: nil)
     }
 

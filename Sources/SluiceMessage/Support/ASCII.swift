@@ -1,0 +1,45 @@
+/// ASCII byte and text helpers shared by every reader in this module: header syntax is ASCII,
+/// so these never need Unicode tables, and UTF-8 bytes (0x80 and up) pass through untouched.
+enum ASCII {
+    /// Space, tab and stray CR/LF: unfolding leaves the WSP, and some producers leave bare line ends.
+    @inline(__always)
+    static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
+    }
+
+    /// The value of a hex digit in either case (`=3D`, `%2F`, IPv6 groups).
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        default: nil
+        }
+    }
+
+    /// Lower-cases ASCII letters only, without allocating when there is nothing to change.
+    static func lowercased(_ text: some StringProtocol) -> String {
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return String(text) }
+        return String(unsafeUninitializedCapacity: utf8.count) { buffer in
+            for (index, byte) in utf8.enumerated() {
+                buffer[index] = (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
+            }
+            return utf8.count
+        }
+    }
+
+    /// The text without ASCII white space at either end.
+    static func trimmed(_ text: some StringProtocol) -> String {
+        let utf8 = Substring(text).utf8
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while start < end, isWhitespace(utf8[start]) { utf8.formIndex(after: &start) }
+        while end > start {
+            let last = utf8.index(before: end)
+            guard isWhitespace(utf8[last]) else { break }
+            end = last
+        }
+        return String(decoding: utf8[start..<end], as: UTF8.self)
+    }
+}
