@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "sluice-bench", targets: ["sluice-bench"]),
         .library(name: "SluiceMessage", targets: ["SluiceMessage"]),
         .library(name: "SluiceRegex", targets: ["SluiceRegex"]),
+        .library(name: "SluiceChecking", targets: ["SluiceChecking"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,6 +31,11 @@ let package = Package(
         .target(name: "SluiceDiagnostics", swiftSettings: strictSettings),
         .target(name: "SluiceSyntax", dependencies: ["SluiceDiagnostics"], swiftSettings: strictSettings),
         .target(
+            name: "SluiceChecking",
+            dependencies: ["SluiceDiagnostics", "SluiceSyntax", "SluiceRegex", "SluiceMessage"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SluiceMessage",
             dependencies: [
                 "SluiceDiagnostics",
@@ -43,6 +49,7 @@ let package = Package(
                 "SluiceMessage",
                 "SluiceDiagnostics",
                 "SluiceSyntax",
+                "SluiceChecking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -63,6 +70,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "SluiceSyntaxTests", dependencies: ["SluiceSyntax"], swiftSettings: strictSettings),
+        .testTarget(name: "SluiceCheckingTests", dependencies: ["SluiceChecking"], swiftSettings: strictSettings),
         .testTarget(
             name: "SluiceCLITests",
             dependencies: ["sluice"],

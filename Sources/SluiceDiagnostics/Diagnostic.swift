@@ -8,23 +8,56 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     public var severity: Severity
     public var message: String
     public var location: Location?
+    /// Secondary places that explain the primary one ("first defined here").
+    public var labels: [Label]
     public var notes: [String]
     public var help: String?
+    /// Edits that would resolve the problem, for editors and `--fix`.
+    public var fixes: [FixIt]
 
     public init(
         _ code: DiagnosticCode,
         _ severity: Severity,
         _ message: String,
         at location: Location? = nil,
+        labels: [Label] = [],
         notes: [String] = [],
-        help: String? = nil
+        help: String? = nil,
+        fixes: [FixIt] = []
     ) {
         self.code = code
         self.severity = severity
         self.message = message
         self.location = location
+        self.labels = labels
         self.notes = notes
         self.help = help
+        self.fixes = fixes
+    }
+}
+
+/// A secondary span with a short message of its own.
+public struct Label: Sendable, Hashable, Codable {
+    public var span: SourceSpan
+    public var message: String
+
+    public init(_ span: SourceSpan, _ message: String) {
+        self.span = span
+        self.message = message
+    }
+}
+
+/// One suggested edit: replace the bytes of `span` with `replacement` (an empty replacement
+/// deletes, an empty span inserts).
+public struct FixIt: Sendable, Hashable, Codable {
+    public var message: String
+    public var span: SourceSpan
+    public var replacement: String
+
+    public init(_ message: String, replacing span: SourceSpan, with replacement: String) {
+        self.message = message
+        self.span = span
+        self.replacement = replacement
     }
 }
 

@@ -27,23 +27,44 @@ public struct TextRenderer: Sendable {
         case .source(let span)?:
             lines.append("  \(paint("-->", color: "34")) \(span)")
             if let source = sources[span.file] {
-                let number = String(span.line)
-                gutter = String(repeating: " ", count: number.count + 2)
-                let text = source.line(span.line)
-                let endLine = source.position(of: span.end).line
-                let endColumn = endLine == span.line ? source.position(of: span.end).column : text.count + 1
-                let width = max(1, endColumn - span.column)
-                let pad = String(repeating: " ", count: span.column - 1)
-                lines.append("\(gutter)\(paint("|", color: "34"))")
-                lines.append(" \(paint(number, color: "34")) \(paint("|", color: "34")) \(text)")
-                lines.append("\(gutter)\(paint("|", color: "34")) \(pad)\(paint(String(repeating: "^", count: width), color: color(for: diagnostic.severity)))")
+                gutter = String(repeating: " ", count: String(span.line).count + 2)
+                lines += snippet(span, in: source, marker: "^", label: nil, color: color(for: diagnostic.severity))
             }
         case nil:
             if let file { lines.append("  \(paint("-->", color: "34")) \(file)") }
         }
+        for label in diagnostic.labels {
+            lines.append("  \(paint("-->", color: "34")) \(label.span)")
+            if let source = sources[label.span.file] {
+                lines += snippet(label.span, in: source, marker: "-", label: label.message, color: "34")
+            } else {
+                lines.append("\(gutter)= note: \(label.message)")
+            }
+        }
         for note in diagnostic.notes { lines.append("\(gutter)= note: \(note)") }
         if let help = diagnostic.help { lines.append("\(gutter)= help: \(help)") }
+        for fix in diagnostic.fixes {
+            lines.append("\(gutter)= fix: \(fix.message) (\(fix.span))")
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// The source line of `span` with `marker` under it (to the end of the line when the span
+    /// runs on), and an optional label after the markers.
+    private func snippet(_ span: SourceSpan, in source: SourceFile, marker: Character, label: String?, color: String) -> [String] {
+        let number = String(span.line)
+        let gutter = String(repeating: " ", count: number.count + 2)
+        let text = source.line(span.line)
+        let end = source.position(of: span.end)
+        let endColumn = end.line == span.line ? end.column : text.count + 1
+        let width = max(1, endColumn - span.column)
+        let pad = String(repeating: " ", count: max(0, span.column - 1))
+        let markers = paint(String(repeating: marker, count: width), color: color) + (label.map { " \($0)" } ?? "")
+        return [
+            "\(gutter)\(paint("|", color: "34"))",
+            " \(paint(number, color: "34")) \(paint("|", color: "34")) \(text)",
+            "\(gutter)\(paint("|", color: "34")) \(pad)\(markers)",
+        ]
     }
 
     private func color(for severity: Severity) -> String {

@@ -14,13 +14,25 @@ public struct PolicyLoader {
 
     public init() {}
 
+    /// The key (standardized path) under which the file an `include "target"` in file `key`
+    /// names is loaded: relative names count from the including file's directory.
+    public static func resolve(_ target: String, from key: String) -> String {
+        let path = target.hasPrefix("/") ? target : ((key as NSString).deletingLastPathComponent as NSString).appendingPathComponent(target)
+        return (path as NSString).standardizingPath
+    }
+
+    /// The key under which a path given by the caller is loaded.
+    public static func key(for path: String) -> String {
+        path == "-" ? "<stdin>" : (path as NSString).standardizingPath
+    }
+
     /// Reads `path` (`-` is standard input) and everything it includes.
     public mutating func load(_ path: String) {
         load(path, chain: [], from: nil)
     }
 
     private mutating func load(_ path: String, chain: [String], from include: SourceSpan?) {
-        let key = path == "-" ? "<stdin>" : (path as NSString).standardizingPath
+        let key = Self.key(for: path)
         if chain.contains(key) {
             diagnostics.append(Diagnostic(
                 "check.include-cycle", .error, "`\(path)` includes itself through \(chain.count) file\(chain.count == 1 ? "" : "s")",
@@ -52,7 +64,6 @@ public struct PolicyLoader {
         sources[key] = file.source
         files[key] = file
         diagnostics += parser.diagnostics
-        let directory = (key as NSString).deletingLastPathComponent
         for statement in file.statements where statement.keyword.text == "include" {
             guard case .string(let target)? = statement.arguments.first, statement.arguments.count == 1 else {
                 diagnostics.append(Diagnostic(
@@ -60,8 +71,7 @@ public struct PolicyLoader {
                     at: .source(file.source.span(statement.range)), help: "write `include \"presets/standard.sluice\"`"))
                 continue
             }
-            let resolved = target.value.hasPrefix("/") ? target.value : (directory as NSString).appendingPathComponent(target.value)
-            load(resolved, chain: chain + [key], from: file.source.span(target.range))
+            load(Self.resolve(target.value, from: key), chain: chain + [key], from: file.source.span(target.range))
         }
     }
 }

@@ -1,0 +1,119 @@
+import SluiceDiagnostics
+
+/// One tenant allow/block list entry (reference §1): `allow sender billing@fabrikam.example
+/// expires 45 days after last use note "FP #4411"`.
+public struct ListEntry: Sendable {
+    public enum Action: String, Sendable, Hashable, Codable { case allow, block }
+
+    public var action: Action
+    public var target: EntryTarget
+    public var expiry: Expiry
+    public var note: String?
+    public var ticket: String?
+    public var owner: String?
+    public var created: CalendarDate?
+    /// Created from a reviewed admin submission: an entity-level allow that can override
+    /// malware and high confidence phish (brief §5, decision 3).
+    public var fromSubmission: Bool
+    /// The whole statement.
+    public var span: SourceSpan
+    /// The entry's key (`billing@fabrikam.example`), for precise pointers.
+    public var keySpan: SourceSpan
+
+    /// The last day the entry applies, when it has a fixed end; `afterLastUse` entries end
+    /// relative to usage the store records.
+    public var lastDay: CalendarDate? {
+        switch expiry {
+        case .never, .afterLastUse: nil
+        case .on(let date): date
+        case .days(let days): created.map { $0.adding(days: days) }
+        }
+    }
+}
+
+public enum EntryTarget: Sendable, Hashable {
+    case sender(EmailAddress)
+    case domain(DomainPattern)
+    case url(URLPattern)
+    case file(FileHash)
+    case ip(IPRange)
+    case spoof(SpoofPair)
+
+    public var kind: String {
+        switch self {
+        case .sender: "sender"
+        case .domain: "domain"
+        case .url: "url"
+        case .file: "file"
+        case .ip: "ip"
+        case .spoof: "spoof"
+        }
+    }
+
+    /// The key as canonical text.
+    public var key: String {
+        switch self {
+        case .sender(let address): address.description
+        case .domain(let pattern): pattern.description
+        case .url(let pattern): pattern.description
+        case .file(let hash): hash.description
+        case .ip(let range): range.description
+        case .spoof(let pair): pair.description
+        }
+    }
+}
+
+/// When an entry stops applying (reference §1.4).
+public enum Expiry: Sendable, Hashable {
+    case never
+    /// The entry applies through this day.
+    case on(CalendarDate)
+    /// `N days`: counted from the entry's `created` date.
+    case days(Int)
+    /// `N days after last use`: the store refreshes the last-used date on every hit.
+    case afterLastUse(Int)
+
+    /// Microsoft's defaults when no expiry is written: allows last 45 days after last use,
+    /// blocks 30 days.
+    public static func defaultFor(_ action: ListEntry.Action) -> Expiry {
+        action == .allow ? .afterLastUse(45) : .days(30)
+    }
+}
+
+/// A spoofed-sender pair (reference §1.6): who may be (or may not be) impersonated, from which
+/// sending infrastructure. Either side may be `*`, not both.
+public struct SpoofPair: Sendable, Hashable, CustomStringConvertible {
+    public enum SpoofedUser: Sendable, Hashable {
+        case any
+        case address(EmailAddress)
+        case domain(String)
+    }
+
+    public enum Infrastructure: Sendable, Hashable {
+        case any
+        /// The PTR's organizational domain.
+        case domain(String)
+        /// `IP/24` for senders without PTR.
+        case network(IPRange)
+        /// `dkim:domain`: a verified DKIM signing domain.
+        case dkim(String)
+    }
+
+    public var spoofedUser: SpoofedUser
+    public var infrastructure: Infrastructure
+
+    public var description: String {
+        let user = switch spoofedUser {
+        case .any: "*"
+        case .address(let address): address.description
+        case .domain(let domain): domain
+        }
+        let via = switch infrastructure {
+        case .any: "*"
+        case .domain(let domain): domain
+        case .network(let range): range.description
+        case .dkim(let domain): "dkim:\(domain)"
+        }
+        return "\(user) via \(via)"
+    }
+}

@@ -1,0 +1,81 @@
+/// Host and domain name syntax shared by domain entries, URL entries, addresses and spoof pairs.
+/// Names are kept in lower case; raw Unicode is refused (the reference accepts Punycode only).
+public enum DomainName {
+    /// Validates a host name such as `mail.contoso.example` and returns it lower-cased. A name
+    /// needs a dot with at least one character before it and a top-level label of two or more.
+    public static func validate(_ text: String, what: String = "domain") -> Result<String, ValueProblem> {
+        let bytes = Array(text.utf8)
+        if bytes.isEmpty { return .failure(ValueProblem("the \(what) is empty")) }
+        if let index = bytes.firstIndex(where: { $0 >= 0x80 }) {
+            return .failure(ValueProblem(
+                "the \(what) `\(text)` contains non-ASCII characters",
+                help: "write internationalized names in their Punycode (`xn--`) form", range: index..<index + 1))
+        }
+        if bytes.last == UInt8(ascii: ".") {
+            return .failure(ValueProblem("the \(what) `\(text)` ends with a dot", help: "drop the final `.`", range: bytes.count - 1..<bytes.count))
+        }
+        var offset = 0
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        for label in labels {
+            let length = label.utf8.count
+            let range = offset..<offset + max(length, 1)
+            if length == 0 {
+                return .failure(ValueProblem("the \(what) `\(text)` has an empty label", range: range))
+            }
+            if length > 63 {
+                return .failure(ValueProblem("a label of `\(text)` is longer than 63 characters", range: range))
+            }
+            if let bad = label.utf8.firstIndex(where: { !isLabelByte($0) }) {
+                let position = offset + label.utf8.distance(from: label.utf8.startIndex, to: bad)
+                let character = String(decoding: [label.utf8[bad]], as: UTF8.self)
+                return .failure(ValueProblem(
+                    "`\(character)` cannot appear in the \(what) `\(text)`",
+                    help: character == "*" ? "a wildcard may only start a domain entry, as `*.`" : "host names use letters, digits and `-`",
+                    range: position..<position + 1))
+            }
+            if label.hasPrefix("-") || label.hasSuffix("-") {
+                return .failure(ValueProblem("a label of `\(text)` starts or ends with `-`", range: range))
+            }
+            offset += length + 1
+        }
+        if labels.count < 2 {
+            return .failure(ValueProblem(
+                "the \(what) `\(text)` has no dot", help: "write a full name such as `\(text).example`; to cover a whole top-level domain write `*.\(text)`"))
+        }
+        if labels.last!.utf8.count < 2 {
+            return .failure(ValueProblem("the top-level label of `\(text)` is shorter than two characters", range: bytes.count - 1..<bytes.count))
+        }
+        if labels.last!.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            return .failure(ValueProblem("`\(text)` looks like an IP address, not a domain"))
+        }
+        if bytes.count > 253 { return .failure(ValueProblem("the \(what) `\(text)` is longer than 253 characters")) }
+        return .success(lowercased(text))
+    }
+
+    /// Validates a single top-level label (`com`, `example`), as in a `*.com` domain entry.
+    public static func validateTopLevel(_ text: String) -> Result<String, ValueProblem> {
+        if text.isEmpty || !text.utf8.allSatisfy(isLabelByte) || text.hasPrefix("-") || text.hasSuffix("-") {
+            return .failure(ValueProblem("`\(text)` is not a top-level domain"))
+        }
+        return .success(lowercased(text))
+    }
+
+    /// Whether `host` is `domain` itself or a name under it.
+    public static func host(_ host: String, isWithin domain: String) -> Bool {
+        host == domain || (host.hasSuffix(domain) && host.utf8.count > domain.utf8.count
+            && host.utf8[host.utf8.index(host.utf8.endIndex, offsetBy: -domain.utf8.count - 1)] == UInt8(ascii: "."))
+    }
+
+    static func isLabelByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+            true
+        default: false
+        }
+    }
+
+    static func lowercased(_ text: String) -> String {
+        String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+}
