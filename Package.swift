@@ -69,8 +69,10 @@ let package = Package(
             exclude: ["Differential/python_email_dump.py", "Differential/known-differences.json"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "SluiceSyntaxTests", dependencies: ["SluiceSyntax"], swiftSettings: strictSettings),
-        .testTarget(name: "SluiceCheckingTests", dependencies: ["SluiceChecking"], swiftSettings: strictSettings),
+        // Helpers shared by the test targets (marked source text).
+        .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport", swiftSettings: strictSettings),
+        .testTarget(name: "SluiceSyntaxTests", dependencies: ["SluiceSyntax", "SluiceTestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "SluiceCheckingTests", dependencies: ["SluiceChecking", "SluiceTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "SluiceCLITests",
             dependencies: ["sluice"],

@@ -31,7 +31,12 @@ public struct PolicyLoader {
         load(path, chain: [], from: nil)
     }
 
-    private mutating func load(_ path: String, chain: [String], from include: SourceSpan?) {
+    /// Takes `text` as the file at `path` (tests, editors); its includes are read from disk.
+    public mutating func load(_ path: String, text: String) {
+        load(path, chain: [], from: nil, text: text)
+    }
+
+    private mutating func load(_ path: String, chain: [String], from include: SourceSpan?, text given: String? = nil) {
         let key = Self.key(for: path)
         if chain.contains(key) {
             diagnostics.append(Diagnostic(
@@ -47,7 +52,9 @@ public struct PolicyLoader {
         }
         if files[key] != nil { return }
         let text: String
-        if path == "-" {
+        if let given {
+            text = given
+        } else if path == "-" {
             text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         } else if let data = FileManager.default.contents(atPath: path) {
             text = String(decoding: data, as: UTF8.self)

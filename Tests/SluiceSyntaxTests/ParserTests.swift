@@ -1,29 +1,8 @@
 import SluiceDiagnostics
+import SluiceTestSupport
 import Testing
 
 @testable import SluiceSyntax
-
-/// Marked source: `1️⃣` marks where a diagnostic must point; the marker is removed before parsing.
-struct MarkedSource {
-    var text: String
-    var markers: [String: Int] = [:]
-
-    init(_ marked: String) {
-        var text = ""
-        var offset = 0
-        var markers: [String: Int] = [:]
-        for character in marked {
-            if ["1️⃣", "2️⃣", "3️⃣", "4️⃣"].contains(String(character)) {
-                markers[String(character)] = offset
-                continue
-            }
-            text.append(character)
-            offset += String(character).utf8.count
-        }
-        self.text = text
-        self.markers = markers
-    }
-}
 
 @Suite("Parser: syntax layer of grammar/sluice.ebnf")
 struct ParserTests {

@@ -43,6 +43,14 @@ public struct PolicyChecker {
         return (policy, loader.diagnostics + diagnostics, loader)
     }
 
+    /// Checks `text` as the policy file at `path` (tests, editors).
+    public static func check(text: String, path: String) -> (policy: CheckedPolicy, diagnostics: [Diagnostic]) {
+        var loader = PolicyLoader()
+        loader.load(path, text: text)
+        let (policy, diagnostics) = check(root: path, loader: loader)
+        return (policy, loader.diagnostics + diagnostics)
+    }
+
     init(loader: PolicyLoader, root: String) {
         self.loader = loader
         policy = CheckedPolicy(root: root, sources: loader.sources)
