@@ -76,6 +76,30 @@ struct CheckCommandTests {
         #expect(result.stderr.contains(" 0 errors, 0 warnings"))
     }
 
+    @Test("the example organization policy checks clean, with its includes and user-list files")
+    func exampleOrganization() throws {
+        let result = try SluiceBinary.run(["check", SluiceBinary.fixture("rules/examples/contoso/tenant.sluice")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("checked 4 files: 0 errors, 0 warnings"))
+    }
+
+    @Test("schema errors come with the reason, a suggestion and a fix-it, in text and JSON")
+    func schemaErrors() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try write("alow sender a@b.example\nblock url contoso.com/ab*\n", in: directory)
+        let text = try SluiceBinary.run(["check", path])
+        #expect(text.status == 1)
+        #expect(text.stderr.contains("error[check.unknown-statement]: unknown statement `alow` at the top level"))
+        #expect(text.stderr.contains("= help: did you mean `allow`?"))
+        #expect(text.stderr.contains("error[check.invalid-url-entry]: a right wildcard must follow `/`\n  --> \(path):2:25"))
+        let json = try SluiceBinary.run(["check", "--format", "json", path])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
+        let fixes = try #require(diagnostics.first?["fixes"] as? [[String: Any]])
+        #expect(fixes.first?["replacement"] as? String == "allow")
+    }
+
     @Test("a missing file is exit status 2")
     func missingFile() throws {
         let result = try SluiceBinary.run(["check", "/nonexistent/policy.sluice"])
