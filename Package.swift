@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SluiceMessage", targets: ["SluiceMessage"]),
         .library(name: "SluiceRegex", targets: ["SluiceRegex"]),
         .library(name: "SluiceChecking", targets: ["SluiceChecking"]),
+        .library(name: "SluiceEngine", targets: ["SluiceEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,6 +37,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "SluiceEngine",
+            dependencies: [
+                "SluiceChecking", "SluiceMessage", "SluiceRegex", "SluiceDiagnostics",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Resources/README.md"],
+            resources: [.copy("Resources/public_suffix_list.dat")],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "SluiceMessage",
             dependencies: [
                 "SluiceDiagnostics",
@@ -50,6 +61,7 @@ let package = Package(
                 "SluiceDiagnostics",
                 "SluiceSyntax",
                 "SluiceChecking",
+                "SluiceEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -72,7 +84,10 @@ let package = Package(
         // Helpers shared by the test targets (marked source text).
         .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport", swiftSettings: strictSettings),
         .testTarget(name: "SluiceSyntaxTests", dependencies: ["SluiceSyntax", "SluiceTestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "SluiceCheckingTests", dependencies: ["SluiceChecking", "SluiceTestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SluiceCheckingTests", dependencies: ["SluiceChecking", "SluiceTestSupport"], exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "SluiceCLITests",
             dependencies: ["sluice"],

@@ -18,12 +18,30 @@ public struct PolicyLoader {
     /// names is loaded: relative names count from the including file's directory.
     public static func resolve(_ target: String, from key: String) -> String {
         let path = target.hasPrefix("/") ? target : ((key as NSString).deletingLastPathComponent as NSString).appendingPathComponent(target)
-        return (path as NSString).standardizingPath
+        return normalized(path)
+    }
+
+    /// Removes `.` and resolves `..` textually, for relative paths too (which Foundation's
+    /// `standardizingPath` leaves alone on Linux), so each file has one key.
+    static func normalized(_ path: String) -> String {
+        var components: [Substring] = []
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if component == "." { continue }
+            if component == "..", let last = components.last, last != ".." {
+                components.removeLast()
+            } else if component == ".." && path.hasPrefix("/") {
+                continue
+            } else {
+                components.append(component)
+            }
+        }
+        let joined = components.joined(separator: "/")
+        return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 
     /// The key under which a path given by the caller is loaded.
     public static func key(for path: String) -> String {
-        path == "-" ? "<stdin>" : (path as NSString).standardizingPath
+        path == "-" ? "<stdin>" : normalized(path)
     }
 
     /// Reads `path` (`-` is standard input) and everything it includes.

@@ -1,0 +1,101 @@
+import SluiceChecking
+import SluiceMessage
+
+/// The authentication stage: SPF, DKIM and DMARC from the topmost *trusted*
+/// `Authentication-Results` (Sluice does no DNS look-ups), DMARC alignment of the From domain,
+/// and a composite result with a `compauth`-style reason code (reference §5.3).
+public struct CompositeAuthentication: Sendable {
+    public var summary: AuthenticationSummary
+    /// DMARC failed and the From domain publishes `p=quarantine` or `p=reject`.
+    public var explicitFailurePolicy: DMARCPolicy.Action?
+    /// Composite authentication failed without an explicit DMARC policy to enforce.
+    public var implicitFailure: Bool
+    public var passed: Bool { summary.compauth == "pass" }
+
+    public static func evaluate(
+        message: Message, envelope: Envelope, trustedIDs: Set<String>, acceptedDomains: Set<String>,
+        suffixes: PublicSuffixList, trace: inout TraceStage
+    ) -> CompositeAuthentication {
+        let fromDomain = message.author.map(\.domain).flatMap { $0.isEmpty ? nil : $0 }
+        let untrusted = message.authentication.results.compactMap(\.authservID).filter { !trustedIDs.contains($0.lowercased()) }
+        guard let header = message.authentication.results.first(where: { $0.authservID.map { trustedIDs.contains($0.lowercased()) } ?? false }) else {
+            trace.steps.append(TraceStep(
+                "trusted Authentication-Results", .clear,
+                trustedIDs.isEmpty
+                    ? "no authserv-id is trusted (organization { trust authentication-results from … }), so no result is believed"
+                    : "no Authentication-Results header from " + trustedIDs.sorted().map { "`\($0)`" }.joined(separator: ", ")
+                        + (untrusted.isEmpty ? "" : "; ignored untrusted " + untrusted.map { "`\($0)`" }.joined(separator: ", "))))
+            let summary = AuthenticationSummary(
+                fromDomain: fromDomain, spf: "none", spfDomain: nil, dkim: "none", dkimDomains: [], dmarc: "none", dmarcPolicy: nil,
+                spfAligned: false, dkimAligned: false, compauth: "none", reason: "300", trustedFrom: nil, untrustedIDs: untrusted)
+            return CompositeAuthentication(summary: summary, explicitFailurePolicy: nil, implicitFailure: false)
+        }
+        let authservID = header.authservID ?? ""
+        let spfResult = header.results(for: "spf").first
+        let spf = spfResult?.result.lowercased() ?? "none"
+        let spfDomain = (spfResult?.property("smtp.mailfrom") ?? spfResult?.property("smtp.helo")).map { value in
+            value.split(separator: "@").last.map { String($0).lowercased() } ?? value.lowercased()
+        }
+        let dkimResults = header.results(for: "dkim")
+        let dkimPassing = dkimResults.filter { $0.result.lowercased() == "pass" }
+        let dkim = dkimPassing.isEmpty ? (dkimResults.first?.result.lowercased() ?? "none") : "pass"
+        let dkimDomains = dkimPassing.compactMap { $0.property("header.d") ?? $0.property("header.i").map { String($0.split(separator: "@").last ?? "") } }
+            .map { $0.lowercased() }
+        let dmarcResult = header.results(for: "dmarc").first
+        let policy = dmarcResult?.dmarcPolicy?.policy
+
+        func aligned(_ domain: String?) -> Bool {
+            guard let domain, let fromDomain else { return false }
+            return suffixes.organizationalDomain(domain) == suffixes.organizationalDomain(fromDomain)
+        }
+        let spfAligned = spf == "pass" && aligned(spfDomain)
+        let dkimAligned = dkimDomains.contains { aligned($0) }
+        let dmarc = dmarcResult?.result.lowercased() ?? "none"
+        let isAccepted = fromDomain.map { domain in acceptedDomains.contains { DomainName.host(domain, isWithin: $0) } } ?? false
+
+        var compauth: String
+        var reason: String
+        var explicit: DMARCPolicy.Action? = nil
+        var implicit = false
+        if let given = header.results(for: "compauth").first {
+            compauth = given.result.lowercased()
+            reason = given.property("reason") ?? given.reason ?? "000"
+            if compauth == "fail" {
+                if dmarc == "fail", let policy, policy != .none { explicit = policy } else { implicit = true }
+            }
+        } else if dmarc == "pass" {
+            compauth = "pass"
+            reason = dkimAligned ? "101" : spfAligned ? "102" : "100"
+        } else if dmarc == "fail", let policy, policy != .none {
+            compauth = "fail"
+            reason = isAccepted ? "010" : "000"
+            explicit = policy
+        } else if (dmarc == "temperror" || dmarc == "permerror") && (spfAligned || dkimAligned) {
+            (compauth, reason) = ("pass", "111")
+        } else if dmarc == "none" && (spfAligned || dkimAligned) {
+            (compauth, reason) = ("pass", "109")
+        } else if let ptr = envelope.ptr?.value, let fromDomain,
+            suffixes.organizationalDomain(ptr) == suffixes.organizationalDomain(fromDomain)
+        {
+            (compauth, reason) = ("softpass", "202")
+        } else {
+            compauth = "fail"
+            reason = isAccepted ? "601" : "001"
+            implicit = true
+        }
+        let summary = AuthenticationSummary(
+            fromDomain: fromDomain, spf: spf, spfDomain: spfDomain, dkim: dkim, dkimDomains: dkimDomains, dmarc: dmarc,
+            dmarcPolicy: policy?.rawValue, spfAligned: spfAligned, dkimAligned: dkimAligned, compauth: compauth, reason: reason,
+            trustedFrom: authservID, untrustedIDs: untrusted)
+        trace.steps.append(TraceStep(
+            "trusted Authentication-Results", .matched,
+            "from `\(authservID)`: spf=\(spf)\(spfDomain.map { " (\($0))" } ?? "") dkim=\(dkim)"
+                + (dkimDomains.isEmpty ? "" : " (" + dkimDomains.joined(separator: ", ") + ")")
+                + " dmarc=\(dmarc)\(policy.map { " p=\($0.rawValue)" } ?? "")"))
+        trace.steps.append(TraceStep(
+            "alignment", spfAligned || dkimAligned ? .matched : .clear,
+            "From domain `\(fromDomain ?? "none")`: SPF \(spfAligned ? "aligned" : "not aligned"), DKIM \(dkimAligned ? "aligned" : "not aligned") (relaxed, organizational domains)"))
+        trace.steps.append(TraceStep("composite authentication", compauth == "fail" ? .matched : .clear, "compauth=\(compauth) reason=\(reason)"))
+        return CompositeAuthentication(summary: summary, explicitFailurePolicy: explicit, implicitFailure: implicit)
+    }
+}

@@ -1,0 +1,144 @@
+import SluiceChecking
+import SluiceDiagnostics
+
+/// The action stage: the applicable policy's action for the verdict (§3.1, §3.4), secure by
+/// default's conversions (§2.3), the quarantine policy with the recipient's effective
+/// permissions (§4), retention (§4.5) and notification.
+extension Evaluation {
+    /// The anti-spam policy's action for the anti-spam verdicts; nil for the others.
+    func actionFor(_ verdict: ThreatVerdict, antiSpam: AntiSpamPolicy) -> PolicyAction? {
+        verdict.antiSpamVerdict.flatMap { antiSpam.actions[$0]?.value }
+    }
+
+    private func policyAction(_ verdict: ThreatVerdict, antiSpam: AntiSpamPolicy, antiPhishing: AntiPhishingPolicy,
+                              antiMalware: AntiMalwarePolicy) -> (action: PolicyAction, span: SourceSpan?, policyName: String) {
+        switch verdict {
+        case .malware:
+            return (antiMalware.action.value, antiMalware.action.span, "anti-malware \(antiMalware.header.displayName)")
+        case .spoofDMARCReject:
+            return (antiPhishing.dmarcRejectAction.value, antiPhishing.dmarcRejectAction.span, "anti-phishing \(antiPhishing.header.displayName)")
+        case .spoofDMARCQuarantine:
+            return (antiPhishing.dmarcQuarantineAction.value, antiPhishing.dmarcQuarantineAction.span, "anti-phishing \(antiPhishing.header.displayName)")
+        case .spoof:
+            return (antiPhishing.spoofAction.value, antiPhishing.spoofAction.span, "anti-phishing \(antiPhishing.header.displayName)")
+        default:
+            let setting = antiSpam.actions[verdict.antiSpamVerdict!]!
+            return (setting.value, setting.span, "anti-spam \(antiSpam.header.displayName)")
+        }
+    }
+
+    /// The quarantine policy a verdict uses when its action names none (§3.3, §3.4, §4.3).
+    static func defaultQuarantinePolicy(_ verdict: ThreatVerdict?) -> String {
+        switch verdict {
+        case .malware?, .highConfidencePhish?, nil: QuarantinePolicy.adminOnly
+        default: QuarantinePolicy.defaultFullAccess
+        }
+    }
+
+    mutating func decision(_ outcome: Outcome, verdict: ThreatVerdict?, winner: Detection?, antiSpam: AntiSpamPolicy,
+                           antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy) -> Decision {
+        var stage = TraceStage(name: "action")
+        var action = FinalAction.deliver
+        var location = DeliveryLocation.inbox
+        var quarantine: QuarantineOutcome? = nil
+        let retention = antiSpam.retentionDays.value
+
+        switch outcome.disposition {
+        case .deliver:
+            stage.steps.append(TraceStep("delivery", .note, "delivered to the Inbox"))
+        case .junk:
+            (action, location) = (.junk, .junk)
+            stage.steps.append(TraceStep("delivery", .note, "moved to Junk"))
+        case .drop:
+            (action, location) = (.drop, .dropped)
+            stage.steps.append(TraceStep("delivery", .note, "dropped at the edge"))
+        case .rule(let ruleAction):
+            switch ruleAction {
+            case .quarantine(let name):
+                (action, location) = (.quarantine, .quarantine)
+                // Mail flow rule quarantines are admin-only and kept 30 days (§4.3, §4.5).
+                quarantine = quarantineOutcome(name ?? QuarantinePolicy.adminOnly, span: nil, verdict: verdict, retention: 30, stage: &stage)
+            case .junk: (action, location) = (.junk, .junk)
+            case .reject(let code, let enhanced, let text): (action, location) = (.reject(code: code, enhancedCode: enhanced, text: text), .rejected)
+            case .delete: (action, location) = (.delete, .dropped)
+            case .redirect(let addresses): (action, location) = (.redirect(addresses.map(\.description)), .redirected)
+            default: break
+            }
+            stage.steps.append(TraceStep("rule action", .note, "\(ruleAction)"))
+        case .verdictAction:
+            let verdict = verdict!
+            var (policyAction, span, policyName) = policyAction(verdict, antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware)
+            if verdict == .highConfidencePhish, policyAction == .junk {
+                stage.steps.append(TraceStep("secure by default", .note, "a Junk action for high confidence phish becomes quarantine (§2.3)", span: span))
+                policyAction = .quarantine(nil)
+            }
+            stage.steps.append(TraceStep("\(policyName)", .matched, "\(verdict.displayName) → `\(policyAction)`", span: span))
+            switch policyAction {
+            case .junk: (action, location) = (.junk, .junk)
+            case .quarantine(let name):
+                (action, location) = (.quarantine, .quarantine)
+                let days = verdict == .malware ? 30 : retention
+                let policyName = name ?? (verdict.isSpoof ? QuarantinePolicy.defaultFullAccess : Self.defaultQuarantinePolicy(verdict))
+                quarantine = quarantineOutcome(policyName, span: span, verdict: verdict, retention: days, stage: &stage)
+            case .delete: (action, location) = (.delete, .dropped)
+            case .redirect(let addresses): (action, location) = (.redirect(addresses.map(\.description)), .redirected)
+            case .addHeader(let name):
+                modifications.append("add header `\(name): This message appears to be spam`")
+                location = verdict == .spam || verdict == .highConfidenceSpam ? .junk : .inbox
+                action = location == .junk ? .junk : .deliver
+            case .prependSubject(let text):
+                modifications.append("prepend `\(text)` to the subject")
+                (action, location) = (.junk, .junk)
+            case .noAction: break
+            case .reject:
+                let domain = facts.authentication.summary.fromDomain ?? ""
+                (action, location) = (.reject(code: "550", enhancedCode: "5.7.509",
+                                              text: "Access denied, sending domain \(domain) does not pass DMARC verification and has a DMARC policy of reject"), .rejected)
+            }
+        }
+
+        let bcl = facts.upstream.bcl
+        let scl: Int = outcome.bypassed ? -1 : ruleSCL?.scl ?? facts.upstream.scl ?? {
+            switch verdict {
+            case nil: return 1
+            case .spam?: return 5
+            case .bulk?: return 6
+            default: return 9
+            }
+        }()
+        trace.append(stage)
+        var applied = ["anti-spam": antiSpam.header.name ?? "default", "anti-phishing": antiPhishing.header.name ?? "default"]
+        applied["anti-malware"] = antiMalware.header.name ?? "default"
+        return Decision(
+            recipient: facts.recipient.description, action: action, location: location, verdict: verdict,
+            category: verdict?.category ?? "NONE", decidedBy: outcome.source, scl: scl, bcl: bcl, sfv: outcome.sfv,
+            authentication: facts.authentication.summary, appliedPolicies: applied, quarantine: quarantine,
+            modifications: modifications, refreshedEntries: refreshed, trace: trace, policyHash: evaluator.policyHash)
+    }
+
+    private func quarantineOutcome(_ name: String, span: SourceSpan?, verdict: ThreatVerdict?, retention: Int,
+                                   stage: inout TraceStage) -> QuarantineOutcome {
+        let quarantinePolicy = policy.quarantinePolicies[name] ?? QuarantinePolicy.builtIn[0]
+        var permissions = quarantinePolicy.permissions
+        var hardRule = false
+        // Recipients can never release malware or high confidence phish themselves (§4.3).
+        if verdict?.isSecureByDefault == true, permissions.contains(.release) {
+            permissions.remove(.release)
+            permissions.insert(.requestRelease)
+            hardRule = true
+            stage.steps.append(TraceStep("quarantine permissions", .note,
+                                         "`\(name)` grants release, but \(verdict!.displayName) can at most be requested for release (§4.3)",
+                                         span: quarantinePolicy.span))
+        }
+        let cadence = policy.notifications.cadence.value
+        stage.steps.append(TraceStep(
+            "quarantine policy", .note,
+            "`\(name)`: " + (permissions.isEmpty ? "no permissions" : permissions.sorted().map(\.rawValue).joined(separator: ", "))
+                + "; kept \(retention) days; " + (quarantinePolicy.notify ? "notified \(cadence)" : "no notification"),
+            span: quarantinePolicy.span))
+        return QuarantineOutcome(
+            policy: name, policySpan: quarantinePolicy.span, permissions: permissions.sorted(), retentionDays: retention,
+            expires: date.adding(days: retention), notify: quarantinePolicy.notify,
+            notificationCadence: quarantinePolicy.notify ? cadence.description : nil, hardRuleApplied: hardRule)
+    }
+}

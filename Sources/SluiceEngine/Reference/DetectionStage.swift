@@ -1,0 +1,242 @@
+import SluiceChecking
+import SluiceDiagnostics
+import SluiceMessage
+
+/// The detection stage: tenant blocks, the anti-malware file filter, DMARC and spoof
+/// intelligence, upstream verdicts, custom rules, anti-spam blocked lists, bulk.
+extension Evaluation {
+    mutating func detectionStage(antiSpam: AntiSpamPolicy, antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy) {
+        var stage = TraceStage(name: "detection")
+        tenantBlocks(&stage)
+        fileTypeFilter(antiMalware, &stage)
+        spoofAndDMARC(antiPhishing, &stage)
+        upstreamVerdicts(&stage)
+        rules(&stage)
+        antiSpamLists(antiSpam, &stage)
+        bulk(antiSpam, &stage)
+        if detections.isEmpty { stage.steps.append(TraceStep("verdict", .clear, "no filter found a threat")) }
+        trace.append(stage)
+    }
+
+    private mutating func tenantBlocks(_ stage: inout TraceStage) {
+        let message = facts.message
+        let blockVerdict = ThreatVerdict(policy.organization.senderBlockVerdict.value)
+        for entry in policy.entries where entry.action == .block {
+            switch entry.target {
+            case .sender(let address):
+                guard let from = facts.from, address.matches(from), noteMatch(entry, stage: &stage, what: "tenant sender block") else { continue }
+                add(Detection(verdict: blockVerdict, origin: .tenantBlock(entry.target),
+                              description: "tenant block entry `sender \(address)`", span: entry.span), &stage)
+            case .domain(let pattern):
+                guard let from = facts.from, pattern.matches(from.domain), noteMatch(entry, stage: &stage, what: "tenant domain block") else { continue }
+                add(Detection(verdict: blockVerdict, origin: .tenantBlock(entry.target),
+                              description: "tenant block entry `domain \(pattern)` (From `\(from.address)`)", span: entry.span), &stage)
+            case .url(let pattern):
+                guard let url = message.urls.first(where: { pattern.matches($0, as: .block) }),
+                    noteMatch(entry, stage: &stage, what: "tenant URL block")
+                else { continue }
+                add(Detection(verdict: .highConfidencePhish, origin: .tenantBlock(entry.target),
+                              description: "tenant block entry `url \(pattern)` (link `\(url.url)`)", span: entry.span), &stage)
+            case .file(let hash):
+                guard let attachment = message.attachments.first(where: { $0.sha256 == hash.hex }),
+                    noteMatch(entry, stage: &stage, what: "tenant file block")
+                else { continue }
+                add(Detection(verdict: .malware, origin: .tenantBlock(entry.target),
+                              description: "tenant block entry `file \(hash)` (attachment `\(attachment.filename ?? attachment.part)`)",
+                              span: entry.span), &stage)
+            case .spoof(let pair):
+                guard matches(pair), noteMatch(entry, stage: &stage, what: "tenant spoof block") else { continue }
+                add(Detection(verdict: .spoof, origin: .tenantBlock(entry.target),
+                              description: "tenant spoof block `\(pair)` (compauth reason 002)", span: entry.span), &stage)
+            case .ip:
+                continue
+            }
+        }
+    }
+
+    func matches(_ pair: SpoofPair) -> Bool {
+        guard let from = facts.from else { return false }
+        return pair.matches(from: from, ptr: facts.envelope.ptr?.value, clientIP: facts.envelope.clientIP?.value,
+                            dkimDomains: facts.authentication.summary.dkimDomains,
+                            organizationalDomain: evaluator.suffixes.organizationalDomain)
+    }
+
+    /// The common attachments filter: by extension, or by what the bytes are (§3.4).
+    private mutating func fileTypeFilter(_ antiMalware: AntiMalwarePolicy, _ stage: inout TraceStage) {
+        guard antiMalware.commonAttachmentsFilter.value else { return }
+        let types = Set(antiMalware.fileTypes.value)
+        for attachment in facts.message.attachments {
+            let name = attachment.filename?.lowercased() ?? ""
+            let extensionType = name.contains(".") ? name.split(separator: ".").last.map(String.init) : nil
+            let sniffed = attachment.detectedType?.rawValue
+            guard let hit = [extensionType, sniffed].compactMap({ $0 }).first(where: types.contains) else { continue }
+            var detection = Detection(
+                verdict: .malware, origin: .filter,
+                description: "common attachments filter: `\(attachment.filename ?? attachment.part)` is a `.\(hit)` file",
+                span: antiMalware.fileTypes.span ?? antiMalware.commonAttachmentsFilter.span)
+            detection.isFileTypeFilter = true
+            add(detection, &stage)
+            return
+        }
+    }
+
+    /// DMARC and spoof intelligence by the Honor DMARC × spoof intelligence matrix (§5.2).
+    /// Spoof allow entries take the pair out of both (§2.5).
+    private mutating func spoofAndDMARC(_ antiPhishing: AntiPhishingPolicy, _ stage: inout TraceStage) {
+        let authentication = facts.authentication
+        guard authentication.explicitFailurePolicy != nil || authentication.implicitFailure else { return }
+        if let allow = policy.entries.first(where: { entry in
+            guard entry.action == .allow, case .spoof(let pair) = entry.target, matches(pair) else { return false }
+            return isActive(entry)
+        }) {
+            stage.steps.append(TraceStep("spoof allow", .matched, "`\(allow.target.key)` may send as this From domain: no spoof or DMARC verdict",
+                                         span: allow.span))
+            return
+        }
+        let honor = antiPhishing.honorDMARC.value
+        let intelligence = antiPhishing.spoofIntelligence.value
+        let summary = authentication.summary
+        let reason = "compauth=\(summary.compauth) reason=\(summary.reason)"
+        if let policyAction = authentication.explicitFailurePolicy {
+            if honor {
+                let verdict: ThreatVerdict = policyAction == .reject ? .spoofDMARCReject : .spoofDMARCQuarantine
+                add(Detection(verdict: verdict, origin: .filter,
+                              description: "DMARC failed and `\(summary.fromDomain ?? "")` publishes p=\(policyAction.rawValue) (honor DMARC on; \(reason))",
+                              span: antiPhishing.honorDMARC.span), &stage)
+            } else {
+                add(Detection(verdict: .spoof, origin: .filter,
+                              description: "DMARC failed with p=\(policyAction.rawValue); honor DMARC is off, so the spoof action applies (\(reason))",
+                              span: antiPhishing.honorDMARC.span), &stage)
+            }
+            return
+        }
+        guard intelligence else {
+            stage.steps.append(TraceStep("spoof intelligence", .clear, "off: implicit authentication failures are not checked (\(reason))",
+                                         span: antiPhishing.spoofIntelligence.span))
+            return
+        }
+        // A composite failure alone does not block (§5.1): Sluice acts on implicit failures when
+        // the From domain is the organization's own (intra-org spoof, reason 601).
+        if summary.reason == "601" || summary.reason == "010" {
+            add(Detection(verdict: .spoof, origin: .filter,
+                          description: "spoof intelligence: `\(summary.fromDomain ?? "")` is an accepted domain but the message fails authentication (\(reason))",
+                          span: antiPhishing.spoofIntelligence.span), &stage)
+        } else {
+            stage.steps.append(TraceStep("spoof intelligence", .clear,
+                                         "\(reason): an implicit failure from an external domain does not block by itself (§5.1)"))
+        }
+    }
+
+    private mutating func upstreamVerdicts(_ stage: inout TraceStage) {
+        let upstream = facts.upstream
+        if let (report, host) = upstream.forefront {
+            let header = "X-Forefront-Antispam-Report"
+            let byCategory: [String: ThreatVerdict] = [
+                "MALW": .malware, "HPHSH": .highConfidencePhish, "HPHISH": .highConfidencePhish, "PHSH": .phish, "SPOOF": .spoof,
+                "HSPM": .highConfidenceSpam, "SPM": .spam, "BULK": .bulk,
+            ]
+            if let category = report.cat?.uppercased(), let verdict = byCategory[category] {
+                add(Detection(verdict: verdict, origin: .upstream(header: header, host: host),
+                              description: "`\(header)` CAT:\(category) from `\(host)`"), &stage)
+            } else if let scl = report.scl, scl >= 5 {
+                add(Detection(verdict: scl >= 7 ? .highConfidenceSpam : .spam, origin: .upstream(header: header, host: host),
+                              description: "`\(header)` SCL:\(scl) from `\(host)`"), &stage)
+            } else {
+                stage.steps.append(TraceStep("upstream `\(header)`", .clear, "from `\(host)`: no threat (SCL \(report.scl.map(String.init) ?? "none"))"))
+            }
+        }
+        if let (status, host) = upstream.spamAssassin {
+            if status.isSpam == true {
+                add(Detection(verdict: .spam, origin: .upstream(header: "X-Spam-Status", host: host),
+                              description: "`X-Spam-Status: Yes` (score \(status.score.map { String($0) } ?? "?")) from `\(host)`"), &stage)
+            } else {
+                stage.steps.append(TraceStep("upstream `X-Spam-Status`", .clear, "from `\(host)`: not spam"))
+            }
+        }
+        if let (result, action, host) = upstream.rspamd {
+            if action == "reject" {
+                add(Detection(verdict: .highConfidenceSpam, origin: .upstream(header: "X-Spamd-Result", host: host),
+                              description: "rspamd action `reject` from `\(host)`"), &stage)
+            } else if result.isSpam == true || action == "add header" || action == "rewrite subject" {
+                add(Detection(verdict: .spam, origin: .upstream(header: "X-Spamd-Result", host: host),
+                              description: "rspamd says spam (score \(result.score.map { String($0) } ?? "?")) from `\(host)`"), &stage)
+            } else {
+                stage.steps.append(TraceStep("upstream `X-Spamd-Result`", .clear, "from `\(host)`: not spam"))
+            }
+        }
+    }
+
+    private mutating func rules(_ stage: inout TraceStage) {
+        var conditions = RuleConditionEvaluator(facts: facts, currentSCL: facts.upstream.scl)
+        for rule in policy.rules {
+            let holds = conditions.holds(rule.condition)
+            for pattern in conditions.limitHits {
+                stage.steps.append(TraceStep("rule \"\(rule.name)\"", .note, "\(pattern) hit PCRE2's match limit and counts as no match", span: rule.span))
+            }
+            conditions.limitHits.removeAll()
+            guard holds else {
+                stage.steps.append(TraceStep("rule \"\(rule.name)\"", .clear, "condition does not hold", span: rule.span))
+                continue
+            }
+            let actions = rule.actions.map(\.description).joined(separator: ", ")
+            if rule.mode == .audit {
+                stage.steps.append(TraceStep("rule \"\(rule.name)\"", .note, "condition holds; audit mode, so `\(actions)` is only recorded", span: rule.span))
+                continue
+            }
+            stage.steps.append(TraceStep("rule \"\(rule.name)\"", .matched, "condition holds: \(actions)", span: rule.span))
+            var stop = false
+            for action in rule.actions {
+                switch action {
+                case .setSCL(let scl):
+                    ruleSCL = (scl, rule.name, rule.span)
+                    conditions.currentSCL = scl
+                    if scl >= 5 {
+                        add(Detection(verdict: scl >= 7 ? .highConfidenceSpam : .spam, origin: .rule(rule.name),
+                                      description: "rule \"\(rule.name)\" sets SCL \(scl)", span: rule.span), &stage)
+                    }
+                case .mark(let verdict):
+                    add(Detection(verdict: ThreatVerdict(verdict), origin: .rule(rule.name),
+                                  description: "rule \"\(rule.name)\" marks \(verdict.rawValue)", span: rule.span), &stage)
+                case .addHeader(let name, let value): modifications.append("add header `\(name): \(value)` (rule \"\(rule.name)\")")
+                case .prependSubject(let text): modifications.append("prepend `\(text)` to the subject (rule \"\(rule.name)\")")
+                case .stop: stop = true
+                case .quarantine, .junk, .reject, .delete, .redirect:
+                    if ruleAction == nil { ruleAction = (action, rule.name, rule.span) }
+                }
+            }
+            if stop {
+                stage.steps.append(TraceStep("rule \"\(rule.name)\"", .note, "`stop`: later rules are not evaluated", span: rule.span))
+                break
+            }
+        }
+    }
+
+    /// Anti-spam blocked senders and domains mark high confidence spam (§3.2, `SFV:SKB`).
+    private mutating func antiSpamLists(_ antiSpam: AntiSpamPolicy, _ stage: inout TraceStage) {
+        guard let from = facts.from else { return }
+        if let hit = antiSpam.blockedSenders.first(where: { $0.value.matches(from) }) {
+            add(Detection(verdict: .highConfidenceSpam, origin: .antiSpamBlock,
+                          description: "anti-spam policy \(antiSpam.header.displayName) blocks sender `\(hit.value)`", span: hit.span), &stage)
+        } else if let hit = antiSpam.blockedDomains.first(where: { $0.value.matches(from.domain) }) {
+            add(Detection(verdict: .highConfidenceSpam, origin: .antiSpamBlock,
+                          description: "anti-spam policy \(antiSpam.header.displayName) blocks domain `\(hit.value)`", span: hit.span), &stage)
+        }
+    }
+
+    /// Bulk fires when BCL ≥ the threshold (decision 5).
+    private mutating func bulk(_ antiSpam: AntiSpamPolicy, _ stage: inout TraceStage) {
+        guard let bcl = facts.upstream.bcl else { return }
+        let threshold = antiSpam.bulkThreshold.value
+        if bcl >= threshold {
+            add(Detection(verdict: .bulk, origin: .upstream(header: "X-Microsoft-Antispam", host: facts.upstream.microsoftAntispam!.host),
+                          description: "BCL \(bcl) ≥ bulk threshold \(threshold)", span: antiSpam.bulkThreshold.span), &stage)
+        } else {
+            stage.steps.append(TraceStep("bulk", .clear, "BCL \(bcl) < bulk threshold \(threshold)", span: antiSpam.bulkThreshold.span))
+        }
+    }
+
+    mutating func add(_ detection: Detection, _ stage: inout TraceStage) {
+        detections.append(detection)
+        stage.steps.append(TraceStep(detection.verdict.displayName, .matched, detection.description, span: detection.span))
+    }
+}

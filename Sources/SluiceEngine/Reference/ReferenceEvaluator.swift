@@ -1,0 +1,133 @@
+import SluiceChecking
+import SluiceDiagnostics
+import SluiceMessage
+
+/// The reference evaluator: walks the checked policy directly, stage by stage, in the order of
+/// the reference (§0, §2): connection → authentication → detection → the processing order picks
+/// the verdict → policy selection → overrides → action → quarantine. It is the executable
+/// specification; the compiled decision tree must agree with it on every message.
+public struct ReferenceEvaluator: Sendable {
+    public let policy: CheckedPolicy
+    public let policyHash: String
+    let suffixes: PublicSuffixList
+
+    public init(policy: CheckedPolicy, suffixes: PublicSuffixList = .shipped) {
+        self.policy = policy
+        self.suffixes = suffixes
+        policyHash = PolicyHash.of(policy)
+    }
+
+    /// Decides what happens to `message` for `recipient` on `date` (entries expire by it).
+    /// `trustedAuthservIDs` adds to the policy's trusted authserv-ids.
+    public func evaluate(_ message: Message, envelope: Envelope, recipient: String, on date: CalendarDate,
+                         trustedAuthservIDs: Set<String> = []) -> Decision {
+        var run = Evaluation(evaluator: self, message: message, envelope: envelope, recipient: recipient, date: date,
+                             trustedAuthservIDs: trustedAuthservIDs)
+        return run.decide()
+    }
+}
+
+/// One evaluation's working state; each stage appends to its trace stage.
+struct Evaluation {
+    let evaluator: ReferenceEvaluator
+    var policy: CheckedPolicy { evaluator.policy }
+    let date: CalendarDate
+    var facts: MessageFacts
+    var detections: [Detection] = []
+    var refreshed: [EntryReference] = []
+    var modifications: [String] = []
+    var trace: [TraceStage] = []
+
+    // Connection stage results.
+    var ipBlock: (description: String, span: SourceSpan?)? = nil
+    var ipAllow: (description: String, span: SourceSpan?)? = nil
+    // Rule stage results.
+    var ruleSCL: (scl: Int, rule: String, span: SourceSpan)? = nil
+    var ruleAction: (action: RuleAction, rule: String, span: SourceSpan)? = nil
+
+    init(evaluator: ReferenceEvaluator, message: Message, envelope: Envelope, recipient: String, date: CalendarDate,
+         trustedAuthservIDs: Set<String>) {
+        self.evaluator = evaluator
+        self.date = date
+        let policy = evaluator.policy
+        let recipientAddress = (try? EmailAddress.parse(recipient).get()) ?? EmailAddress(localPart: recipient.lowercased(), domain: "")
+        var authenticationStage = TraceStage(name: "authentication")
+        let trusted = Set(policy.organization.trustedAuthservIDs.map(\.value)).union(trustedAuthservIDs.map { $0.lowercased() })
+        let authentication = CompositeAuthentication.evaluate(
+            message: message, envelope: envelope, trustedIDs: trusted,
+            acceptedDomains: Set(policy.organization.acceptedDomains.map(\.value)), suffixes: evaluator.suffixes,
+            trace: &authenticationStage)
+        var upstreamStage = TraceStage(name: "upstream")
+        let upstream = TrustedUpstream(message: message, trust: policy.upstream, trace: &upstreamStage)
+        facts = MessageFacts(message: message, envelope: envelope, recipient: recipientAddress, from: message.author,
+                             authentication: authentication, upstream: upstream)
+        trace.append(authenticationStage)
+        if !upstreamStage.steps.isEmpty { trace.append(upstreamStage) }
+    }
+
+    mutating func decide() -> Decision {
+        var selection = TraceStage(name: "policy selection")
+        let antiSpam = PolicySelection.select(policy.antiSpam, header: \.header, recipient: facts.recipient, groups: policy.groups,
+                                              trace: &selection, type: "anti-spam")
+        let antiPhishing = PolicySelection.select(policy.antiPhishing, header: \.header, recipient: facts.recipient,
+                                                  groups: policy.groups, trace: &selection, type: "anti-phishing")
+        let antiMalware = PolicySelection.select(policy.antiMalware, header: \.header, recipient: facts.recipient,
+                                                 groups: policy.groups, trace: &selection, type: "anti-malware")
+        trace.insert(selection, at: 0)
+        connectionStage()
+        detectionStage(antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware)
+        return resolve(antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware)
+    }
+
+    // MARK: - Entries
+
+    /// Whether an entry applies on the evaluation date; expired entries are traced as declined.
+    func isActive(_ entry: ListEntry) -> Bool {
+        guard let last = entry.lastDay else { return true }
+        return date <= last
+    }
+
+    mutating func noteMatch(_ entry: ListEntry, stage: inout TraceStage, what: String) -> Bool {
+        guard isActive(entry) else {
+            stage.steps.append(TraceStep(what, .declined, "`\(entry.action.rawValue) \(entry.target.kind) \(entry.target.key)` matches but expired on \(entry.lastDay!)",
+                                         span: entry.span))
+            return false
+        }
+        if entry.action == .allow, case .afterLastUse = entry.expiry {
+            let reference = EntryReference(key: entry.target.key, kind: entry.target.kind, span: entry.span)
+            if !refreshed.contains(reference) { refreshed.append(reference) }
+        }
+        return true
+    }
+
+    // MARK: - Connection
+
+    mutating func connectionStage() {
+        var stage = TraceStage(name: "connection")
+        guard let clientIP = facts.envelope.clientIP?.value else {
+            stage.steps.append(TraceStep("client IP", .note, "unknown: no IP filtering (give --client-ip, or trust a Received host)"))
+            trace.append(stage)
+            return
+        }
+        stage.steps.append(TraceStep("client IP", .note, "\(clientIP) (from \(facts.envelope.clientIP!.source))"))
+        if clientIP.family == .ipv4 {
+            if let hit = policy.connectionFilter.allow.first(where: { $0.value.contains(clientIP) }) {
+                ipAllow = ("IP Allow List `\(hit.value)`", hit.span)
+                stage.steps.append(TraceStep("IP Allow List", .matched, "`\(clientIP)` is in `\(hit.value)`", span: hit.span))
+            }
+            if let hit = policy.connectionFilter.block.first(where: { $0.value.contains(clientIP) }) {
+                ipBlock = ("IP Block List `\(hit.value)`", hit.span)
+                stage.steps.append(TraceStep("IP Block List", .matched, "`\(clientIP)` is in `\(hit.value)`", span: hit.span))
+            }
+        } else {
+            for entry in policy.entries {
+                guard case .ip(let range) = entry.target, range.contains(clientIP), noteMatch(entry, stage: &stage, what: "tenant IP entry") else { continue }
+                let description = "tenant \(entry.action.rawValue) entry `ip \(range)`"
+                if entry.action == .allow { ipAllow = ipAllow ?? (description, entry.span) } else { ipBlock = ipBlock ?? (description, entry.span) }
+                stage.steps.append(TraceStep("tenant IP entry", .matched, "`\(clientIP)` is in `\(range)` (\(entry.action.rawValue))", span: entry.span))
+            }
+        }
+        if ipAllow == nil && ipBlock == nil { stage.steps.append(TraceStep("IP lists", .clear, "`\(clientIP)` is on no IP list")) }
+        trace.append(stage)
+    }
+}
