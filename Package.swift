@@ -89,6 +89,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "SluiceEngineTests", dependencies: ["SluiceEngine", "SluiceChecking", "SluiceMessage"], exclude: ["Cases"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "SluiceCLITests",
             dependencies: ["sluice"],
             swiftSettings: strictSettings
