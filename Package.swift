@@ -62,7 +62,12 @@ let package = Package(
             exclude: ["Differential/python_email_dump.py", "Differential/known-differences.json"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "SluiceSyntaxTests", dependencies: ["SluiceSyntax"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SluiceSyntaxTests",
+            dependencies: ["SluiceSyntax"],
+            exclude: ["Fixtures"],  // golden files, read through #filePath
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "SluiceCLITests",
             dependencies: ["sluice"],
