@@ -83,7 +83,12 @@ let package = Package(
         ),
         // Helpers shared by the test targets (marked source text).
         .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport", swiftSettings: strictSettings),
-        .testTarget(name: "SluiceSyntaxTests", dependencies: ["SluiceSyntax", "SluiceTestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "SluiceSyntaxTests",
+            dependencies: ["SluiceSyntax", "SluiceTestSupport"],
+            exclude: ["Fixtures"],  // golden files, read through #filePath
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "SluiceCheckingTests", dependencies: ["SluiceChecking", "SluiceTestSupport"], exclude: ["Fixtures"],
             swiftSettings: strictSettings

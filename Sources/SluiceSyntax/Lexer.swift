@@ -28,7 +28,10 @@ public struct Lexer {
                 tokens.append(token(.newline, start, index))
             case UInt8(ascii: "#"):
                 while index < bytes.count && bytes[index] != 0x0A { index += 1 }
-                tokens.append(token(.comment, start, index))
+                // A final `\r` is not part of the comment: before `\n` it belongs to the line
+                // break, and at the end of the file it is what is left of one.
+                let end = bytes[index - 1] == 0x0D ? index - 1 : index
+                tokens.append(token(.comment, start, end))
             case UInt8(ascii: "\""):
                 tokens.append(lexString(&index))
             case UInt8(ascii: "/"):

@@ -17,8 +17,9 @@ enum InputFiles {
         }
     }
 
-    /// Expands directories into the regular files below them, skipping hidden ones.
-    static func expand(_ paths: [String]) -> [String] {
+    /// Expands directories into the regular files below them, skipping hidden ones and, when
+    /// `pathExtension` is given, files without it (files named on the command line are kept).
+    static func expand(_ paths: [String], pathExtension: String? = nil) -> [String] {
         var result: [String] = []
         let manager = FileManager.default
         for path in paths {
@@ -31,6 +32,7 @@ enum InputFiles {
             if let walker = manager.enumerator(atPath: path) {
                 while let relative = walker.nextObject() as? String {
                     if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+                    if let pathExtension, (relative as NSString).pathExtension != pathExtension { continue }
                     let full = (path as NSString).appendingPathComponent(relative)
                     var childIsDirectory: ObjCBool = false
                     if manager.fileExists(atPath: full, isDirectory: &childIsDirectory), !childIsDirectory.boolValue {
