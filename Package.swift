@@ -77,9 +77,13 @@ let package = Package(
         .testTarget(name: "SluiceRegexTests", dependencies: ["SluiceRegex"], swiftSettings: strictSettings),
         .testTarget(
             name: "SluiceMessageTests",
-            dependencies: ["SluiceMessage"],
+            dependencies: ["SluiceMessage", "SluiceWorkload"],
             exclude: ["Differential/python_email_dump.py", "Differential/known-differences.json"],
             swiftSettings: strictSettings
+        ),
+        // Generated policies and messages for the benchmark and the differential tests.
+        .target(
+            name: "SluiceWorkload", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: strictSettings
         ),
         // Helpers shared by the test targets (marked source text).
         .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport", swiftSettings: strictSettings),
@@ -94,7 +98,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "SluiceEngineTests", dependencies: ["SluiceEngine", "SluiceChecking", "SluiceMessage"], exclude: ["Cases"],
+            name: "SluiceEngineTests", dependencies: ["SluiceEngine", "SluiceChecking", "SluiceMessage", "SluiceWorkload"], exclude: ["Cases"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -45,8 +45,10 @@ struct SemanticCaseTests {
         for (key, value) in testCase.expectations where key == "recipient" { recipient = value }
         let (envelope, _) = Envelope.resolve(given: input, givenBy: "case", message: message, trustedHosts: [])
         let target = try #require(recipient ?? input.rcptTo?.first, "a case needs `recipient` in its expectations")
-        let decision = ReferenceEvaluator(policy: policy).evaluate(message, envelope: envelope, recipient: target, on: date)
+        let decision = Evaluator.reference(policy).evaluate(message, envelope: envelope, recipient: target, on: date)
         let context = "\(testCase.testDescription)\n  decision: \(decision.summaryLine)\n\(decision.traceText)"
+        let compiled = Evaluator.compiled(policy).evaluate(message, envelope: envelope, recipient: target, on: date)
+        #expect(try DecisionJSON.text(compiled) == DecisionJSON.text(decision), "the compiled policy decides differently\n\(context)")
         for (key, value) in testCase.expectations {
             let actual: String? = switch key {
             case "recipient": target

@@ -58,7 +58,7 @@ struct EvalCommand: ParsableCommand {
             Terminal.writeError("error: the policy `\(policy)` does not check; fix it first (`sluice check \(policy)`)")
             throw ExitStatus.usageOrInput
         }
-        let evaluator = ReferenceEvaluator(policy: checked)
+        let evaluator = Evaluator.compiled(checked)
         let given = try envelope.input()
         let reader = MessageReader(options: ReadOptions(trustedAuthservIDs: []))
         let hosts = Set((trustedHosts + trustedAuthservIDs + checked.organization.trustedAuthservIDs.map(\.value)).map { $0.lowercased() })

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceDiagnostics
+import SluiceWorkload
 import Testing
 
 @testable import SluiceMessage
@@ -7,18 +8,6 @@ import Testing
 /// Bad input is read as far as it goes, quickly, with the damage reported; never a crash.
 @Suite("Malformed and hostile input")
 struct MalformedInputTests {
-    /// A deterministic generator so a failure can be reproduced (SplitMix64).
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     private func codes(_ message: Message) -> Set<String> { Set(message.problems.map(\.code.rawValue)) }
 
     /// What must hold for any input: every part's body lies inside the bytes read, and every
@@ -77,7 +66,7 @@ struct MalformedInputTests {
 
     @Test("one megabyte of random bytes is read as a headerless body, with the problem reported")
     func binaryGarbage() {
-        var generator = SeededGenerator(state: 0x5EED)
+        var generator = SeededGenerator(seed: 0x5EED)
         let garbage = (0..<1_048_576).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let (message, elapsed) = timed { MessageReader().read(garbage) }
         #expect(message.size == garbage.count)
@@ -99,7 +88,7 @@ struct MalformedInputTests {
 
     @Test("a 50 MB message is cut at the size limit, read up to it, and the cut is reported")
     func fiftyMegabytes() throws {
-        var generator = SeededGenerator(state: 50)
+        var generator = SeededGenerator(seed: 50)
         let payload = (0..<(3 * 1024 * 1024)).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let line = Data(payload).base64EncodedString(options: .lineLength76Characters)
         var text = """
@@ -186,7 +175,7 @@ struct MalformedInputTests {
 
     @Test("random mutations of corpus messages never crash the reader", arguments: 0..<8)
     func mutatedCorpus(seed: Int) throws {
-        var generator = SeededGenerator(state: UInt64(seed) &* 7919)
+        var generator = SeededGenerator(seed: UInt64(seed) &* 7919)
         let files = Fixtures.corpusMessages.filter { !$0.hasPrefix("mail-parser/mail_test_") }
         for file in files.shuffled(using: &generator).prefix(20) {
             var bytes = try Fixtures.bytes(file)

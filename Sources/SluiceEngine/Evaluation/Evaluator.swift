@@ -2,19 +2,34 @@ import SluiceChecking
 import SluiceDiagnostics
 import SluiceMessage
 
-/// The reference evaluator: walks the checked policy directly, stage by stage, in the order of
-/// the reference (§0, §2): connection → authentication → detection → the processing order picks
-/// the verdict → policy selection → overrides → action → quarantine. It is the executable
-/// specification; the compiled decision tree must agree with it on every message.
-public struct ReferenceEvaluator: Sendable {
+/// Decides messages under a checked policy, stage by stage, in the order of the reference
+/// (§0, §2): connection → authentication → detection → the processing order picks the verdict
+/// → policy selection → overrides → action → quarantine.
+///
+/// `reference(_:)` is the executable specification: it tries every entry of the policy in
+/// turn. `compiled(_:)` finds candidate entries in indexes (`IndexedLookup`) and must give the
+/// same decision on every message; the differential tests hold it to that.
+public struct Evaluator: Sendable {
     public let policy: CheckedPolicy
     public let policyHash: String
     let suffixes: PublicSuffixList
+    let lookup: any EntryLookup
 
-    public init(policy: CheckedPolicy, suffixes: PublicSuffixList = .shipped) {
+    public init(policy: CheckedPolicy, lookup: any EntryLookup, suffixes: PublicSuffixList = .shipped) {
         self.policy = policy
+        self.lookup = lookup
         self.suffixes = suffixes
         policyHash = PolicyHash.of(policy)
+    }
+
+    /// The reference evaluator: a linear walk over the policy's entries.
+    public static func reference(_ policy: CheckedPolicy) -> Evaluator {
+        Evaluator(policy: policy, lookup: LinearLookup(policy: policy))
+    }
+
+    /// The compiled evaluator: entries found through indexes.
+    public static func compiled(_ policy: CheckedPolicy) -> Evaluator {
+        Evaluator(policy: policy, lookup: IndexedLookup(policy: policy))
     }
 
     /// Decides what happens to `message` for `recipient` on `date` (entries expire by it).
@@ -29,7 +44,9 @@ public struct ReferenceEvaluator: Sendable {
 
 /// One evaluation's working state; each stage appends to its trace stage.
 struct Evaluation {
-    let evaluator: ReferenceEvaluator
+    let evaluator: Evaluator
+    /// The entries the lookup says may concern this message, in policy order.
+    let candidates: [ListEntry]
     var policy: CheckedPolicy { evaluator.policy }
     let date: CalendarDate
     var facts: MessageFacts
@@ -45,7 +62,7 @@ struct Evaluation {
     var ruleSCL: (scl: Int, rule: String, span: SourceSpan)? = nil
     var ruleAction: (action: RuleAction, rule: String, span: SourceSpan)? = nil
 
-    init(evaluator: ReferenceEvaluator, message: Message, envelope: Envelope, recipient: String, date: CalendarDate,
+    init(evaluator: Evaluator, message: Message, envelope: Envelope, recipient: String, date: CalendarDate,
          trustedAuthservIDs: Set<String>) {
         self.evaluator = evaluator
         self.date = date
@@ -61,6 +78,10 @@ struct Evaluation {
         let upstream = TrustedUpstream(message: message, trust: policy.upstream, trace: &upstreamStage)
         facts = MessageFacts(message: message, envelope: envelope, recipient: recipientAddress, from: message.author,
                              authentication: authentication, upstream: upstream)
+        candidates = evaluator.lookup.candidates(
+            from: message.author, urls: message.urls, hashes: message.attachments.compactMap(\.sha256),
+            clientIP: envelope.clientIP?.value
+        ).map { policy.entries[$0] }
         trace.append(authenticationStage)
         if !upstreamStage.steps.isEmpty { trace.append(upstreamStage) }
     }
@@ -111,16 +132,17 @@ struct Evaluation {
         }
         stage.steps.append(TraceStep("client IP", .note, "\(clientIP) (from \(facts.envelope.clientIP!.source))"))
         if clientIP.family == .ipv4 {
-            if let hit = policy.connectionFilter.allow.first(where: { $0.value.contains(clientIP) }) {
+            let (allow, block) = evaluator.lookup.connectionFilter(clientIP)
+            if let hit = allow {
                 ipAllow = ("IP Allow List `\(hit.value)`", hit.span)
                 stage.steps.append(TraceStep("IP Allow List", .matched, "`\(clientIP)` is in `\(hit.value)`", span: hit.span))
             }
-            if let hit = policy.connectionFilter.block.first(where: { $0.value.contains(clientIP) }) {
+            if let hit = block {
                 ipBlock = ("IP Block List `\(hit.value)`", hit.span)
                 stage.steps.append(TraceStep("IP Block List", .matched, "`\(clientIP)` is in `\(hit.value)`", span: hit.span))
             }
         } else {
-            for entry in policy.entries {
+            for entry in candidates {
                 guard case .ip(let range) = entry.target, range.contains(clientIP), noteMatch(entry, stage: &stage, what: "tenant IP entry") else { continue }
                 let description = "tenant \(entry.action.rawValue) entry `ip \(range)`"
                 if entry.action == .allow { ipAllow = ipAllow ?? (description, entry.span) } else { ipBlock = ipBlock ?? (description, entry.span) }

@@ -21,7 +21,7 @@ extension Evaluation {
     private mutating func tenantBlocks(_ stage: inout TraceStage) {
         let message = facts.message
         let blockVerdict = ThreatVerdict(policy.organization.senderBlockVerdict.value)
-        for entry in policy.entries where entry.action == .block {
+        for entry in candidates where entry.action == .block {
             switch entry.target {
             case .sender(let address):
                 guard let from = facts.from, address.matches(from), noteMatch(entry, stage: &stage, what: "tenant sender block") else { continue }
@@ -85,7 +85,7 @@ extension Evaluation {
     private mutating func spoofAndDMARC(_ antiPhishing: AntiPhishingPolicy, _ stage: inout TraceStage) {
         let authentication = facts.authentication
         guard authentication.explicitFailurePolicy != nil || authentication.implicitFailure else { return }
-        if let allow = policy.entries.first(where: { entry in
+        if let allow = candidates.first(where: { entry in
             guard entry.action == .allow, case .spoof(let pair) = entry.target, matches(pair) else { return false }
             return isActive(entry)
         }) {

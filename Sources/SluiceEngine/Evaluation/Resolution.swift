@@ -201,7 +201,7 @@ extension Evaluation {
     /// phish (sender, domain, URL, file) (§1.3, decision 3); the file-type filter is never rescued.
     private mutating func submissionAllow(for verdict: ThreatVerdict) -> ListEntry? {
         let message = facts.message
-        for entry in policy.entries where entry.action == .allow && entry.fromSubmission && isActive(entry) {
+        for entry in candidates where entry.action == .allow && entry.fromSubmission && isActive(entry) {
             let hit: Bool = switch entry.target {
             case .sender(let address): verdict == .highConfidencePhish && facts.from.map(address.matches) == true
             case .domain(let pattern): verdict == .highConfidencePhish && facts.from.map { pattern.matches($0.domain) } == true
@@ -259,7 +259,7 @@ extension Evaluation {
     /// A tenant sender or domain allow for the From address; a block for the same key wins
     /// inside the list (§1), which the detection stage has already applied.
     private mutating func tenantSenderAllow(_ from: Mailbox, stage: inout TraceStage) -> ListEntry? {
-        for entry in policy.entries where entry.action == .allow {
+        for entry in candidates where entry.action == .allow {
             let hit: Bool = switch entry.target {
             case .sender(let address): address.matches(from)
             case .domain(let pattern): pattern.matches(from.domain)
