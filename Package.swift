@@ -70,6 +70,9 @@ let package = Package(
             name: "sluice-bench",
             dependencies: [
                 "SluiceMessage",
+                "SluiceChecking",
+                "SluiceEngine",
+                "SluiceWorkload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

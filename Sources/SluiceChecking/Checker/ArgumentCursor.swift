@@ -68,6 +68,9 @@ extension SyntaxArgument {
         }
     }
 
+    /// `word`, `string`…, for "unexpected word".
+    var kindNoun: String { String(kindName.split(separator: " ", maxSplits: 1).last ?? "") }
+
     var kindName: String {
         switch self {
         case .word: "a word"

@@ -16,7 +16,7 @@ extension PolicyChecker {
         guard let first = cursor.peek else { return }
         let last = cursor.remaining.last!.argument.range
         report("check.unexpected-argument", .error,
-               "unexpected \(first.argument.kindName) after `\(cursor.statement.keyword.text)`'s arguments",
+               "unexpected \(first.argument.kindNoun) after the arguments of `\(cursor.statement.keyword.text)`",
                at: span(first.argument.range.lowerBound..<last.upperBound),
                help: "remove it, or start a new statement on its own line")
     }
@@ -99,7 +99,7 @@ extension PolicyChecker {
                 let lower = min(range.lowerBound + inner.lowerBound, range.upperBound)
                 range = lower..<max(lower, min(range.lowerBound + inner.upperBound, range.upperBound))
             }
-            report(code, .error, problem.message, at: span(range), help: problem.help)
+            report(code, .error, problem.message, at: characterSpan(range), help: problem.help)
             return nil
         }
     }
@@ -112,25 +112,41 @@ extension PolicyChecker {
             missing(cursor, what)
             return []
         }
-        let list = cursor.nextList()
-        var result: [Setting<T>] = []
-        for (position, argument) in list.enumerated() {
-            if position > 0, case .word(let word) = argument, Self.statementKeywords.contains(word.text),
-                file.position(of: word.range.lowerBound).line != file.position(of: list[position - 1].range.lowerBound).line
-            {
-                let comma = list[position - 1].range.upperBound
-                report("check.list-swallowed-statement", .error,
-                       "this list ends with a comma, so it runs on into the `\(word.text)` statement on the next line",
-                       at: span(word.range),
-                       labels: [Label(span(comma..<comma + 1), "the list continues after this comma")],
-                       help: "remove the comma after the list's last value",
-                       fixes: [FixIt("remove the trailing comma", replacing: span(comma..<comma + 1), with: "")])
-                while !cursor.isAtEnd { _ = cursor.next() }
-                break
-            }
-            if let parsed = value(argument, code, what, parse) { result.append(Setting(parsed, span: span(argument.range))) }
+        var list = cursor.nextList()
+        if let swallowed = reportSwallowed(list) {
+            list = Array(list[..<swallowed])
+            while !cursor.isAtEnd { _ = cursor.next() }
         }
-        return result
+        return list.compactMap { argument in value(argument, code, what, parse).map { Setting($0, span: span(argument.range)) } }
+    }
+
+    /// A comma-separated list whose trailing comma ran on into the next line's statement
+    /// (`accepted-domains a.example,` then `trust …`): reported at the swallowed keyword, with
+    /// a fix-it removing the comma. Returns the index where the list really ended.
+    mutating func reportSwallowed(_ list: [SyntaxArgument]) -> Int? {
+        for position in list.indices.dropFirst() {
+            guard case .word(let word) = list[position], Self.statementKeywords.contains(word.text),
+                file.position(of: word.range.lowerBound).line != file.position(of: list[position - 1].range.upperBound).line
+            else { continue }
+            swallowedStatement = true
+            let comma = commaOffset(after: list[position - 1].range.upperBound)
+            report("check.list-swallowed-statement", .error,
+                   "this list ends with a comma, so it runs on into the `\(word.text)` statement on the next line",
+                   at: span(word.range),
+                   labels: [Label(span(comma..<comma + 1), "the list continues after this comma")],
+                   help: "remove the comma after the list's last value",
+                   fixes: [FixIt("remove the trailing comma", replacing: span(comma..<comma + 1), with: "")])
+            return position
+        }
+        return nil
+    }
+
+    /// The offset of the first `,` at or after `offset` (lists put it right after a value, but
+    /// spaces may stand between).
+    private func commaOffset(after offset: Int) -> Int {
+        var index = offset
+        while index < file.bytes.count && file.bytes[index] != UInt8(ascii: ",") { index += 1 }
+        return min(index, file.bytes.count)
     }
 
     mutating func boolean(_ cursor: inout ArgumentCursor) -> Bool? {
@@ -140,12 +156,20 @@ extension PolicyChecker {
 
     mutating func integer(_ cursor: inout ArgumentCursor, _ what: String, in range: ClosedRange<Int>) -> Int? {
         guard let word = word(&cursor, what) else { return nil }
-        guard let number = Int(word.text), range.contains(number) else {
+        guard let number = Self.asciiInteger(word.text), range.contains(number) else {
             report("check.invalid-number", .error, "`\(word.text)` is not \(what) from \(range.lowerBound) to \(range.upperBound)",
                    at: span(word.range))
             return nil
         }
         return number
+    }
+
+    /// An integer written in ASCII digits with an optional leading `-` (no `+`, hex or
+    /// other scripts' digits, which `Int(_:)` or `Character.isNumber` would let through).
+    static func asciiInteger(_ text: String) -> Int? {
+        let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        guard !digits.isEmpty, digits.utf8.count <= 9, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int(text)
     }
 
     /// Notes a quarantine policy or group name to resolve once every file has been read.
@@ -162,7 +186,7 @@ extension PolicyChecker {
                 report("check.duplicate-setting", .warning, "`\(key)` is set twice in this block; the later one wins",
                        at: span(statement.range), labels: [Label(earlier, "first set here")])
             }
-            seen[key] = span(statement.range)
+            if seen[key] == nil { seen[key] = span(statement.range) }
             body(&self, statement)
         }
     }

@@ -17,6 +17,17 @@ extension PolicyChecker {
             missing(cursor, "the \(kind.text) to \(action.rawValue)")
             return
         }
+        if cursor.peek?.afterComma == true {
+            var list = [keyItem.argument]
+            var probe = cursor
+            while let item = probe.peek, item.afterComma {
+                list.append(item.argument)
+                _ = probe.next()
+            }
+            if reportSwallowed(list) != nil {
+                while !cursor.isAtEnd { _ = cursor.next() }
+            }
+        }
         if keyItem.afterComma || cursor.peek?.afterComma == true {
             report("check.entry-list", .error, "an entry has one key; write one `\(action.rawValue) \(kind.text)` line per value",
                    at: span(keyItem.argument.range))
@@ -27,7 +38,11 @@ extension PolicyChecker {
         var entry = ListEntry(
             action: action, target: target, expiry: Expiry.defaultFor(action), fromSubmission: false,
             span: span(statement.range), keySpan: keySpan)
-        if case .spoof = target { entry.expiry = .never }
+        // Spoof pairs and IPv6 entries never expire unless told to (§1.4).
+        switch target {
+        case .spoof, .ip: entry.expiry = .never
+        default: break
+        }
         var expirySpan: SourceSpan? = nil
         var seen: Set<String> = []
         while let item = cursor.next() {
@@ -46,8 +61,10 @@ extension PolicyChecker {
             }
             switch option.text {
             case "expires":
-                expirySpan = span(option.range)
-                if let expiry = self.expiry(&cursor, action: action) { entry.expiry = expiry }
+                if let expiry = self.expiry(&cursor, action: action) {
+                    entry.expiry = expiry
+                    expirySpan = span(option.range)
+                }
             case "note": entry.note = string(&cursor, "the note")?.value
             case "ticket": entry.ticket = string(&cursor, "the ticket")?.value
             case "owner": entry.owner = string(&cursor, "the owner")?.value
@@ -176,9 +193,10 @@ extension PolicyChecker {
         if word.text.contains("-") {
             return value(.word(word), "check.invalid-date", "a date", CalendarDate.parse).map { .on($0) }
         }
-        guard let days = Int(word.text), (1...3650).contains(days) else {
+        guard let days = Self.asciiInteger(word.text), (1...3650).contains(days) else {
             report("check.invalid-expiry", .error, "`\(word.text)` is not an expiry", at: span(word.range),
-                   help: "write `never`, a date such as `2026-12-31`, `30 days` or `45 days after last use`")
+                   help: "write `never`, a date such as `2026-12-31`, `30 days` (1 to 3650) or `45 days after last use`")
+            for expected in ["days", "after", "last", "use"] where cursor.peekWord == expected { _ = cursor.next() }
             return nil
         }
         guard keyword(&cursor, oneOf: ["days"], "`days`") != nil else { return nil }

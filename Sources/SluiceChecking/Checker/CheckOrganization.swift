@@ -158,7 +158,7 @@ extension PolicyChecker {
             let known = UpstreamHeader.allCases.map(\.rawValue)
             guard let header = UpstreamHeader(rawValue: name.lowercased()) else {
                 let suggestion = Suggestions.closest(to: name.lowercased(), in: known)
-                checker.report("check.unknown-upstream-header", .error, "Sluice does not read verdicts from `\(name)`",
+                checker.report("check.unknown-upstream-header", .error, "verdicts are not read from `\(name)`",
                                at: checker.span(item.argument.range),
                                notes: ["known verdict headers: " + known.map { "`\($0)`" }.joined(separator: ", ")],
                                help: suggestion.map { "did you mean `\($0)`?" })

@@ -13,13 +13,13 @@ extension PolicyChecker {
         var spamPolicy = antiSpam[name] ?? AntiSpamPolicy.microsoftDefault(PolicyHeader(name: name, spans: []))
         spamPolicy.header.spans.append(span(statement.range))
         let settings = Self.scopeSettings + Self.verdictNames + ["bulk-threshold", "retention", "allow", "block"]
-        forEachSetting(in: block, repeatable: ["applies-to", "except"]) { checker, setting in
+        forEachSetting(in: block, repeatable: ["applies-to", "except", "allow", "block"]) { checker, setting in
             var cursor = ArgumentCursor(setting)
             checker.forbidBlock(setting)
             let settingSpan = checker.span(setting.range)
             let keyword = setting.keyword.text
             if Self.scopeSettings.contains(keyword) {
-                checker.scopeSetting(setting, &cursor, &spamPolicy.header)
+                checker.scopeSetting(setting, &cursor, &spamPolicy.header, type: "anti-spam")
             } else if let verdict = Verdict(rawValue: keyword) {
                 guard checker.keyword(&cursor, oneOf: ["action"], "`action`") != nil,
                     let action = checker.policyAction(&cursor, allowed: Self.antiSpamActions(for: verdict), for: "`\(keyword)`")
@@ -80,7 +80,7 @@ extension PolicyChecker {
             checker.forbidBlock(setting)
             let settingSpan = checker.span(setting.range)
             switch setting.keyword.text {
-            case "priority", "applies-to", "except": checker.scopeSetting(setting, &cursor, &phishingPolicy.header)
+            case "priority", "applies-to", "except": checker.scopeSetting(setting, &cursor, &phishingPolicy.header, type: "anti-phishing")
             case "spoof-intelligence":
                 if let value = checker.boolean(&cursor) { phishingPolicy.spoofIntelligence = Setting(value, span: settingSpan) }
             case "honor-dmarc":
@@ -118,7 +118,7 @@ extension PolicyChecker {
             checker.forbidBlock(setting)
             let settingSpan = checker.span(setting.range)
             switch setting.keyword.text {
-            case "priority", "applies-to", "except": checker.scopeSetting(setting, &cursor, &malwarePolicy.header)
+            case "priority", "applies-to", "except": checker.scopeSetting(setting, &cursor, &malwarePolicy.header, type: "anti-malware")
             case "common-attachments-filter":
                 if let value = checker.boolean(&cursor) { malwarePolicy.commonAttachmentsFilter = Setting(value, span: settingSpan) }
             case "file-types":
@@ -158,15 +158,17 @@ extension PolicyChecker {
         return (name, block)
     }
 
-    private mutating func scopeSetting(_ setting: Statement, _ cursor: inout ArgumentCursor, _ header: inout PolicyHeader) {
+    private mutating func scopeSetting(_ setting: Statement, _ cursor: inout ArgumentCursor, _ header: inout PolicyHeader, type: String) {
         let settingSpan = span(setting.range)
         if header.isDefault {
             report("check.default-policy-scoped", .error, "the default policy applies to everyone and cannot be scoped or ordered",
                    at: settingSpan, notes: ["reference §2.2: the default policy has the lowest priority and no conditions"],
-                   help: "define a named policy for these recipients: `\(cursor.statement.keyword.text) \"Finance\" { … }`")
+                   help: "define a named policy for these recipients: `\(type) \"Finance\" { … }`")
             while !cursor.isAtEnd { _ = cursor.next() }
             return
         }
+        // Written, even if invalid: a missing priority or scope is not reported on top.
+        writtenScopeSettings.insert("\(type)\u{0}\(header.name ?? "")\u{0}\(setting.keyword.text == "priority" ? "priority" : "scope")")
         if setting.keyword.text == "priority" {
             header.priority = integer(&cursor, "a priority", in: 0...1000)
             return
@@ -236,20 +238,25 @@ extension PolicyChecker {
             var seen: Set<String> = []
             let names = policyOrder.compactMap { $0 }.filter { seen.insert($0).inserted }
             let named = names.compactMap { name in policies[name].map { (name, $0) } }
-            var byPriority: [Int: String] = [:]
+            var byPriority: [Int: (name: String, span: SourceSpan)] = [:]
             for (name, policy) in named {
                 let policyHeader = header(policy)
+                let writtenSettings = writtenScopeSettings
+                let written = { (what: String) in writtenSettings.contains("\(type)\u{0}\(name)\u{0}\(what)") }
                 guard let priority = policyHeader.priority else {
-                    report("check.missing-priority", .error, "the \(type) policy `\(name)` has no priority", at: policyHeader.spans[0],
-                           help: "add `priority N` (0 is applied first)")
+                    if !written("priority") {
+                        report("check.missing-priority", .error, "the \(type) policy `\(name)` has no priority", at: policyHeader.spans[0],
+                               help: "add `priority N` (0 is applied first)")
+                    }
                     continue
                 }
                 if let other = byPriority[priority] {
-                    report("check.duplicate-priority", .error, "the \(type) policies `\(other)` and `\(name)` both have priority \(priority)",
-                           at: policyHeader.spans[0], notes: ["only the first matching policy applies, so their order must be clear"])
+                    report("check.duplicate-priority", .error, "the \(type) policies `\(other.name)` and `\(name)` both have priority \(priority)",
+                           at: policyHeader.spans[0], labels: [Label(other.span, "`\(other.name)` has priority \(priority) too")],
+                           notes: ["only the first matching policy applies, so their order must be clear"])
                 }
-                byPriority[priority] = name
-                if policyHeader.appliesTo.isEmpty {
+                byPriority[priority] = (name, policyHeader.spans[0])
+                if policyHeader.appliesTo.isEmpty && !written("scope") {
                     report("check.unscoped-policy", .warning, "the \(type) policy `\(name)` applies to no one", at: policyHeader.spans[0],
                            help: "add `applies-to users …`, `groups …` or `domains …`")
                 }

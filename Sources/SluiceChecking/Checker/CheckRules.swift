@@ -14,6 +14,7 @@ extension PolicyChecker {
         guard let name = string(&cursor, "the rule's name") else { return }
         expectEnd(cursor)
         guard let block = requireBlock(statement, example: "rule \"\(name.value)\" { when subject contains \"invoice\"; then junk }") else { return }
+        swallowedStatement = false
         var condition: RuleCondition? = nil
         var actions: [RuleAction]? = nil
         var mode = Rule.Mode.enforce
@@ -26,6 +27,12 @@ extension PolicyChecker {
                     return
                 }
                 condition = checker.condition(syntax)
+                if setting.arguments.count > 1 && !checker.swallowedStatement {
+                    let extra = setting.arguments[1...]
+                    checker.report("check.unexpected-argument", .error, "unexpected text after the condition",
+                                   at: checker.span(extra.first!.range.lowerBound..<extra.last!.range.upperBound),
+                                   help: "join tests with `and`/`or`, and put actions on a `then` line")
+                }
             case "then":
                 actions = checker.ruleActions(setting)
             case "mode":
@@ -36,8 +43,20 @@ extension PolicyChecker {
                 checker.unknownStatement(setting, expected: ["when", "then", "mode"], context: "in `rule`")
             }
         }
-        let hasWhen = block.statements.contains { $0.keyword.text == "when" }
-        let hasThen = block.statements.contains { $0.keyword.text == "then" }
+        // A `when` or `then` line with a syntax error was dropped by the parser, which said so.
+        let syntaxErrorInside = loader.diagnostics.contains { diagnostic in
+            guard diagnostic.severity == .error, case .source(let at)? = diagnostic.location else { return false }
+            return at.file == file.path && block.range.contains(at.start)
+        }
+        let incomplete = syntaxErrorInside || swallowedStatement
+        let hasWhen = incomplete || block.statements.contains { $0.keyword.text == "when" }
+        let hasThen = incomplete || block.statements.contains { $0.keyword.text == "then" }
+        if let earlier = ruleNames[name.value] {
+            report("check.duplicate-rule-name", .warning, "another rule is named `\(name.value)`", at: span(name.range),
+                   labels: [Label(earlier, "first used here")], help: "give each rule its own name, so traces and explanations are unambiguous")
+        } else {
+            ruleNames[name.value] = span(name.range)
+        }
         if !hasWhen {
             report("check.rule-without-condition", .error, "the rule `\(name.value)` has no `when`", at: span(name.range),
                    help: "say which messages it applies to: `when from.domain is fabrikam.example`")
@@ -128,6 +147,9 @@ extension PolicyChecker {
         }
         var values: [SyntaxArgument] = []
         if case .list(let items, _) = value { values = items } else { values = [value] }
+        if let swallowed = reportSwallowed(values) {
+            values = Array(values[..<swallowed])
+        }
         if predicate != "in" && values.count > 1 {
             report("check.unexpected-list", .error, "`\(predicate)` takes one value; use `in` for a list", at: span(value.range))
             return nil
@@ -148,7 +170,7 @@ extension PolicyChecker {
             do {
                 return .like(try PolicyRegex.glob(glob))
             } catch {
-                report("check.invalid-pattern", .error, "`\(glob)` is not a usable wildcard pattern", at: span(value.range))
+                report("check.invalid-pattern", .error, "`\(glob.prefix(60))\(glob.count > 60 ? "…" : "")` is not a usable wildcard pattern", at: span(value.range))
                 return nil
             }
         case "contains":
@@ -216,14 +238,21 @@ extension PolicyChecker {
         if subject == .attachmentSize {
             let units: [(String, Double)] = [("KB", 1024), ("MB", 1024 * 1024), ("GB", 1024 * 1024 * 1024), ("B", 1)]
             for (unit, factor) in units where text.uppercased().hasSuffix(unit) {
-                return Double(text.dropLast(unit.count)).map { $0 * factor }
+                return number(String(text.dropLast(unit.count)), subject: .scl).map { $0 * factor }
             }
         }
-        return Double(text).flatMap { $0.isFinite ? $0 : nil }
+        // ASCII decimal only: `Double` would also read `0x5`, `+5`, `inf` and `nan`.
+        let body = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        guard !body.isEmpty, body.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ".") }),
+            body.utf8.first != UInt8(ascii: ".")
+        else { return nil }
+        return Double(text)
     }
 
     /// Compiles a regex literal, pointing any error at its place inside the pattern.
     private mutating func regex(_ literal: RegexLiteral) -> PolicyRegex? {
+        // An unterminated literal has no closing `/`; the parser has reported it.
+        guard literal.range.upperBound > literal.patternStart + literal.pattern.utf8.count else { return nil }
         guard let options = PCRERegex.Options(flags: literal.flags) else {
             let flagsStart = literal.range.upperBound - literal.flags.utf8.count
             report("check.regex-flags", .error, "`\(literal.flags)` are not regex flags", at: span(flagsStart..<literal.range.upperBound),
@@ -239,7 +268,7 @@ extension PolicyChecker {
             if case .compile(let reason, let offset) = error {
                 message = "regular expression error: \(reason)"
                 let position = literal.patternStart + min(offset, literal.pattern.utf8.count)
-                at = span(position..<min(position + 1, literal.patternStart + literal.pattern.utf8.count + 1))
+                at = characterSpan(position..<min(position + 1, literal.range.upperBound))
             }
             report("check.regex-error", .error, message, at: at, notes: ["patterns are compiled by PCRE2 \(PCRERegex.pcre2Version)"])
             return nil
@@ -258,6 +287,11 @@ extension PolicyChecker {
             return nil
         }
         while !cursor.isAtEnd {
+            if cursor.peek!.afterComma, let previous = cursor.index > 0 ? cursor.items[cursor.index - 1].argument : nil,
+                reportSwallowed([previous, cursor.peek!.argument]) != nil
+            {
+                return failed ? nil : actions
+            }
             if !actions.isEmpty || failed {
                 guard cursor.peek!.afterComma else {
                     report("check.unexpected-argument", .error, "actions are separated by commas", at: span(cursor.peek!.argument.range))
@@ -298,7 +332,7 @@ extension PolicyChecker {
         case "reject":
             var code = "550", enhanced = "5.7.1", text = "Delivery not authorized, message refused"
             if let next = cursor.peekWord, !cursor.peek!.afterComma {
-                guard next.count == 3, next.hasPrefix("5"), next.allSatisfy(\.isNumber) else {
+                guard next.utf8.count == 3, next.hasPrefix("5"), Self.asciiInteger(next) != nil else {
                     report("check.invalid-smtp-code", .error, "`\(next)` is not a permanent SMTP reply code", at: span(cursor.peek!.argument.range),
                            help: "reject with a 5xx code such as `550`")
                     return nil
@@ -307,7 +341,7 @@ extension PolicyChecker {
                 _ = cursor.next()
                 if let status = cursor.peekWord, !cursor.peek!.afterComma {
                     let parts = status.split(separator: ".", omittingEmptySubsequences: false)
-                    guard parts.count == 3, parts[0] == "5", parts.allSatisfy({ !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) }) else {
+                    guard parts.count == 3, parts[0] == "5", parts.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 3 && Self.asciiInteger(String($0)) != nil }) else {
                         report("check.invalid-smtp-code", .error, "`\(status)` is not an enhanced status code", at: span(cursor.peek!.argument.range),
                                help: "write it as `5.7.1`")
                         return nil

@@ -20,6 +20,11 @@ public struct PolicyChecker {
     var antiMalware: [String?: AntiMalwarePolicy] = [:]
     var policyOrder: [String?] = []
     var definedQuarantinePolicies: [String: SourceSpan] = [:]
+    /// `type\0name\0priority|scope` for scope settings written (valid or not) in named policies.
+    var writtenScopeSettings: Set<String> = []
+    var ruleNames: [String: SourceSpan] = [:]
+    /// Set when a list ran on into the next statement, which is then missing from its block.
+    var swallowedStatement = false
     /// Names used before (or without) their definition, resolved at the end.
     var references: [(kind: NameKind, name: String, span: SourceSpan)] = []
 
@@ -89,6 +94,7 @@ public struct PolicyChecker {
     mutating func checkTopLevel(_ statement: Statement) {
         switch statement.keyword.text {
         case "include":
+            forbidBlock(statement)
             if case .string(let target)? = statement.arguments.first {
                 checkFile(PolicyLoader.resolve(target.value, from: file.path))
             }
@@ -133,6 +139,15 @@ public struct PolicyChecker {
     }
 
     func span(_ range: Range<Int>) -> SourceSpan { file.span(range) }
+
+    /// A span widened to whole UTF-8 characters, so a caret never points into the middle of one.
+    func characterSpan(_ range: Range<Int>) -> SourceSpan {
+        let bytes = file.bytes
+        var lower = min(range.lowerBound, bytes.count), upper = min(range.upperBound, bytes.count)
+        while lower > 0 && lower < bytes.count && bytes[lower] & 0xC0 == 0x80 { lower -= 1 }
+        while upper < bytes.count && upper > lower && bytes[upper] & 0xC0 == 0x80 { upper += 1 }
+        return file.span(lower..<max(lower, upper))
+    }
 
     // MARK: - Finishing
 

@@ -1,11 +1,21 @@
+import Foundation
 import SluiceMessage
 
 /// Sender-keyed matching shared by the engine and the lint rules: tenant sender and domain
 /// entries, anti-spam policy lists, Outlook-style user lists and spoof pairs all key on the
 /// `5322.From` address.
 extension EmailAddress {
+    /// Entries write unusual local parts percent-encoded (`%22bad%2B%20attacker%22`, §1.6);
+    /// they match the address as written in the message (`"bad+ attacker"`).
     public func matches(_ mailbox: Mailbox) -> Bool {
-        mailbox.domain == domain && mailbox.localPart.lowercased() == localPart
+        mailbox.domain == domain && mailbox.localPart.lowercased() == unescapedLocalPart
+    }
+
+    /// The local part as a message writes it: percent escapes decoded, surrounding quotes
+    /// dropped (as `Mailbox.localPart` drops them).
+    public var unescapedLocalPart: String {
+        guard localPart.utf8.contains(UInt8(ascii: "%")), let decoded = localPart.removingPercentEncoding else { return localPart }
+        return decoded.count >= 2 && decoded.hasPrefix("\"") && decoded.hasSuffix("\"") ? String(decoded.dropFirst().dropLast()) : decoded
     }
 }
 

@@ -86,10 +86,10 @@ public enum ComparisonOperator: String, Sendable, Hashable {
 public enum RulePredicate: Sendable {
     case matches(PolicyRegex)
     case like(PolicyRegex)
-    /// `is` and `in` on text, addresses and authentication results, compared without case.
+    /// `is` and `in` on text, addresses, hosts and authentication results, compared without
+    /// case; for addresses and hosts an item that is a domain entry (`contoso.example`,
+    /// `*.contoso.example`) matches as one.
     case equals([String])
-    /// `in` and `is` on addresses and hosts given as domain entries (`*.contoso.example`).
-    case inDomains([DomainPattern])
     case contains(String)
     case exists
     case compare(ComparisonOperator, Double)

@@ -30,7 +30,7 @@ public enum DomainName {
                 let character = String(decoding: [label.utf8[bad]], as: UTF8.self)
                 return .failure(ValueProblem(
                     "`\(character)` cannot appear in the \(what) `\(text)`",
-                    help: character == "*" ? "a wildcard may only start a domain entry, as `*.`" : "host names use letters, digits and `-`",
+                    help: character == "*" ? "a wildcard may only start a domain entry, as `*.`" : "host names use letters, digits, `-` and `_`",
                     range: position..<position + 1))
             }
             if label.hasPrefix("-") || label.hasSuffix("-") {
@@ -39,8 +39,7 @@ public enum DomainName {
             offset += length + 1
         }
         if labels.count < 2 {
-            return .failure(ValueProblem(
-                "the \(what) `\(text)` has no dot", help: "write a full name such as `\(text).example`; to cover a whole top-level domain write `*.\(text)`"))
+            return .failure(ValueProblem("the \(what) `\(text)` has no dot", help: "write a full name such as `\(text).example`"))
         }
         if labels.last!.utf8.count < 2 {
             return .failure(ValueProblem("the top-level label of `\(text)` is shorter than two characters", range: bytes.count - 1..<bytes.count))
@@ -54,8 +53,11 @@ public enum DomainName {
 
     /// Validates a single top-level label (`com`, `example`), as in a `*.com` domain entry.
     public static func validateTopLevel(_ text: String) -> Result<String, ValueProblem> {
-        if text.isEmpty || !text.utf8.allSatisfy(isLabelByte) || text.hasPrefix("-") || text.hasSuffix("-") {
-            return .failure(ValueProblem("`\(text)` is not a top-level domain"))
+        if text.utf8.count < 2 || !text.utf8.allSatisfy(isLabelByte) || text.hasPrefix("-") || text.hasSuffix("-")
+            || text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+        {
+            return .failure(ValueProblem("`\(text)` is not a top-level domain", help: "top-level domains have two or more letters",
+                                         range: text.isEmpty ? nil : 0..<text.utf8.count))
         }
         return .success(lowercased(text))
     }

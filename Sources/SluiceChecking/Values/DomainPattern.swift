@@ -16,6 +16,7 @@ public struct DomainPattern: Sendable, Hashable, CustomStringConvertible {
             let rest = String(text.dropFirst(2))
             if !rest.contains(".") {
                 return DomainName.validateTopLevel(rest).map { DomainPattern(kind: .subdomains, domain: $0) }
+                    .mapError { ValueProblem($0.message, help: $0.help, range: $0.range.map { $0.lowerBound + 2..<$0.upperBound + 2 }) }
             }
             return DomainName.validate(rest).map { DomainPattern(kind: .subdomains, domain: $0) }
                 .mapError { ValueProblem($0.message, help: $0.help, range: $0.range.map { $0.lowerBound + 2..<$0.upperBound + 2 }) }
@@ -25,11 +26,16 @@ public struct DomainPattern: Sendable, Hashable, CustomStringConvertible {
                 "a domain wildcard must be followed by a dot", help: "write `*.\(text.dropFirst())` for its subdomains",
                 range: 0..<1))
         }
+        if !text.contains("."), case .success = DomainName.validateTopLevel(text) {
+            return .failure(ValueProblem(
+                "the domain `\(text)` has no dot", help: "write a full name such as `\(text).example`; to cover the whole top-level domain write `*.\(text)`"))
+        }
         return DomainName.validate(text).map { DomainPattern(kind: .exact, domain: $0) }
     }
 
     public func matches(_ host: String) -> Bool {
-        switch kind {
+        let host = host.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? DomainName.lowercased(host) : host
+        return switch kind {
         case .exact: host == domain
         case .subdomains: host != domain && DomainName.host(host, isWithin: domain)
         }

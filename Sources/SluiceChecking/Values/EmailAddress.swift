@@ -27,6 +27,14 @@ public struct EmailAddress: Sendable, Hashable, Comparable, CustomStringConverti
                 help: "write spaces, quotes and symbols as UTF-8 percent escapes (`\"a b\"@x` is `%22a%20b%22@x`)",
                 range: position..<position + 1))
         }
+        let localBytes = Array(local.utf8)
+        for (index, byte) in localBytes.enumerated() where byte == UInt8(ascii: "%") {
+            let hex = { (position: Int) in position < localBytes.count && Character(Unicode.Scalar(localBytes[position])).isHexDigit }
+            if !(hex(index + 1) && hex(index + 2)) {
+                return .failure(ValueProblem(
+                    "`%` in `\(text)` does not start a percent escape", help: "write `%` itself as `%25`", range: index..<index + 1))
+            }
+        }
         if local.utf8.count > 64 { return .failure(ValueProblem("the local part of `\(text)` is longer than 64 characters")) }
         return DomainName.validate(domainText, what: "address domain")
             .map { EmailAddress(localPart: DomainName.lowercased(local), domain: $0) }

@@ -20,10 +20,10 @@ public struct IPRange: Sendable, Hashable, CustomStringConvertible {
     /// it probably meant, since silently widening or narrowing it would change what it matches.
     public static func parse(_ text: String) -> Result<IPRange, ValueProblem> {
         if text.contains("*") {
-            return .failure(ValueProblem("IP addresses take no wildcards", help: "write a CIDR block such as `198.51.100.0/24`"))
+            return .failure(ValueProblem("an IP address takes no wildcards", help: "write a CIDR block such as `198.51.100.0/24`"))
         }
         let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        guard !parts[0].hasPrefix("["), let address = IPAddress(String(parts[0])) else {
+        guard let address = address(String(parts[0])) else {
             return .failure(ValueProblem("`\(text)` is not an IP address or CIDR block", range: 0..<parts[0].utf8.count))
         }
         let bits = address.family == .ipv4 ? 32 : 128
@@ -32,7 +32,7 @@ public struct IPRange: Sendable, Hashable, CustomStringConvertible {
         guard let length = Int(parts[1]), (parts[1].first?.isNumber ?? false), length >= 0, length <= bits else {
             return .failure(ValueProblem(
                 "the prefix length of `\(text)` must be a number from 0 to \(bits)",
-                range: prefixStart..<prefixStart + max(1, parts[1].utf8.count)))
+                range: parts[1].isEmpty ? prefixStart - 1..<prefixStart : prefixStart..<prefixStart + parts[1].utf8.count))
         }
         let masked = mask(address, to: length)
         if masked != address {
@@ -40,6 +40,15 @@ public struct IPRange: Sendable, Hashable, CustomStringConvertible {
                 "`\(text)` has bits set after the first \(length)", help: "the block is `\(masked)/\(length)`"))
         }
         return .success(IPRange(network: masked, prefixLength: length))
+    }
+
+    /// An address as policy entries write it: bare, without the brackets or `IPv6:` tag that
+    /// trace headers use.
+    static func address(_ text: String) -> IPAddress? {
+        guard let first = text.utf8.first, first == UInt8(ascii: ":") || (first < 0x80 && Character(Unicode.Scalar(first)).isHexDigit),
+            !text.lowercased().hasPrefix("ipv6:")
+        else { return nil }
+        return IPAddress(text)
     }
 
     public func contains(_ address: IPAddress) -> Bool {

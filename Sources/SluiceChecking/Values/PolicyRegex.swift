@@ -25,7 +25,7 @@ public struct PolicyRegex: Sendable {
             default: pattern.append(character)
             }
         }
-        return pattern + "$"
+        return pattern + "\\z"
     }
 
     public static func glob(_ glob: String) throws(RegexError) -> PolicyRegex {

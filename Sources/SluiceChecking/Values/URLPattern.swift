@@ -47,15 +47,20 @@ public struct URLPattern: Sendable, Hashable, CustomStringConvertible {
         if let index = written.utf8.firstIndex(where: { $0 >= 0x80 }) {
             let offset = written.utf8.distance(from: written.utf8.startIndex, to: index)
             return .failure(ValueProblem(
-                "URL entries cannot contain raw Unicode", help: "write the host in Punycode (`xn--`) and percent-encode the path",
+                "a URL entry cannot contain raw Unicode", help: "write the host in Punycode (`xn--`) and percent-encode the path",
                 range: offset..<offset + 1))
+        }
+        if let quote = written.utf8.firstIndex(of: UInt8(ascii: "\"")) {
+            let offset = written.utf8.distance(from: written.utf8.startIndex, to: quote)
+            return .failure(ValueProblem("a URL entry cannot contain quotes", range: offset..<offset + 1))
         }
         var text = Substring(written)
         var offset = 0
-        if let scheme = text.range(of: "://") {
+        // A scheme stands before the first `/`; a `://` later is part of a redirect's path.
+        if let scheme = text.range(of: "://"), !text[..<scheme.lowerBound].contains("/") {
             let name = text[..<scheme.lowerBound].lowercased()
             guard name == "http" || name == "https" else {
-                return .failure(ValueProblem("URL entries cover web addresses only, not `\(name)://`", range: 0..<name.utf8.count))
+                return .failure(ValueProblem("a URL entry covers web addresses only, not `\(name)://`", range: 0..<name.utf8.count))
             }
             offset = text.utf8.distance(from: text.startIndex, to: scheme.upperBound)
             text = text[scheme.upperBound...]
@@ -72,8 +77,10 @@ public struct URLPattern: Sendable, Hashable, CustomStringConvertible {
                 return fail("a `~` entry names a host, not a path", help: "`~contoso.com~` already covers every path", at: slash)
             }
             if let star = host.firstIndex(of: "*") { return fail("a `~` entry takes no `*`", at: star) }
-            return validateHost(String(host), offset: offset + 1).map {
-                URLPattern(hostForm: anywhere ? .anywhere : .domainAndSubdomains, host: $0.host, isIPAddress: $0.isIP, path: nil, pathWildcard: false)
+            return validateHost(String(host), offset: offset + 1).flatMap { host in
+                host.isIP
+                    ? .failure(ValueProblem("an IP address takes no wildcards or `~`", help: "name the address alone: `\(host.host)`", range: offset..<offset + 1))
+                    : .success(URLPattern(hostForm: anywhere ? .anywhere : .domainAndSubdomains, host: host.host, isIPAddress: false, path: nil, pathWildcard: false))
             }
         }
 
@@ -81,7 +88,7 @@ public struct URLPattern: Sendable, Hashable, CustomStringConvertible {
         var hostPart = text[..<(slash ?? text.endIndex)]
         let pathPart = slash.map { text[text.index(after: $0)...] }
         if let at = hostPart.firstIndex(of: "@") {
-            return fail("URL entries cannot contain a user name or password", help: "remove everything up to and including `@`", at: at)
+            return fail("a URL entry cannot contain a user name or password", help: "remove everything up to and including `@`", at: at)
         }
         var form = HostForm.exact
         if hostPart.hasPrefix("*") {
@@ -93,6 +100,9 @@ public struct URLPattern: Sendable, Hashable, CustomStringConvertible {
             }
             form = .subdomains
             hostPart = hostPart.dropFirst(2)
+            if hostPart.hasPrefix("*") {
+                return fail("`*.*` would match every host", help: "name the domain: `*.contoso.com`", at: hostPart.startIndex)
+            }
         }
         if let star = hostPart.firstIndex(of: "*") {
             if hostPart.index(after: star) == hostPart.endIndex && !hostPart.hasSuffix(".*") {
@@ -100,8 +110,14 @@ public struct URLPattern: Sendable, Hashable, CustomStringConvertible {
             }
             return fail("a host takes a wildcard only at its start, as `*.`", at: star)
         }
-        if !hostPart.hasPrefix("["), let colon = hostPart.firstIndex(of: ":"), IPAddress(String(hostPart)) == nil {
-            return fail("URL entries cannot name a port", help: "drop `\(hostPart[colon...])`", at: colon, length: hostPart[colon...].utf8.count)
+        if hostPart.hasPrefix("["), let close = hostPart.firstIndex(of: "]"), hostPart.index(after: close) < hostPart.endIndex {
+            let rest = hostPart[hostPart.index(after: close)...]
+            if rest.hasPrefix(":") {
+                return fail("a URL entry cannot name a port", help: "drop `\(rest)`", at: rest.startIndex, length: rest.utf8.count)
+            }
+        }
+        if !hostPart.hasPrefix("["), let colon = hostPart.firstIndex(of: ":"), IPRange.address(String(hostPart)) == nil {
+            return fail("a URL entry cannot name a port", help: "drop `\(hostPart[colon...])`", at: colon, length: hostPart[colon...].utf8.count)
         }
         let hostOffset = offset + text.utf8.distance(from: text.startIndex, to: hostPart.startIndex)
         let host: (host: String, isIP: Bool)
@@ -110,7 +126,7 @@ public struct URLPattern: Sendable, Hashable, CustomStringConvertible {
         case .failure(let problem): return .failure(problem)
         }
         if form == .subdomains && host.isIP {
-            return .failure(ValueProblem("IP addresses take no wildcards", range: offset..<offset + 1))
+            return .failure(ValueProblem("an IP address takes no wildcards", range: offset..<offset + 1))
         }
 
         var path: String? = nil
@@ -142,9 +158,12 @@ public struct URLPattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func validateHost(_ text: String, offset: Int, allowTopLevel: Bool = false) -> Result<(host: String, isIP: Bool), ValueProblem> {
-        if let address = IPAddress(text) { return .success((address.description, true)) }
+        if let address = IPRange.address(text) ?? (text.hasPrefix("[") && text.hasSuffix("]") ? IPRange.address(String(text.dropFirst().dropLast())) : nil) {
+            return .success((address.description, true))
+        }
         if allowTopLevel && !text.contains(".") {
             return DomainName.validateTopLevel(text).map { ($0, false) }
+                .mapError { ValueProblem($0.message, help: $0.help, range: $0.range.map { $0.lowerBound + offset..<$0.upperBound + offset }) }
         }
         return DomainName.validate(text, what: "host").map { ($0, false) }
             .mapError { ValueProblem($0.message, help: $0.help, range: $0.range.map { $0.lowerBound + offset..<$0.upperBound + offset }) }

@@ -70,6 +70,8 @@ public struct CompositeAuthentication: Sendable {
             compauth = "fail"
             reason = isAccepted ? "010" : "000"
             explicit = policy
+        } else if dmarc == "bestguesspass" {
+            (compauth, reason) = ("pass", "109")
         } else if (dmarc == "temperror" || dmarc == "permerror") && (spfAligned || dkimAligned) {
             (compauth, reason) = ("pass", "111")
         } else if dmarc == "none" && (spfAligned || dkimAligned) {
@@ -82,6 +84,12 @@ public struct CompositeAuthentication: Sendable {
             compauth = "fail"
             reason = isAccepted ? "601" : "001"
             implicit = true
+        }
+        // `action=pct.quarantine` / `pct.reject`: the domain's `pct` left this message out of the
+        // enforced sample, so its policy is not applied (§6.5).
+        if explicit != nil, let action = dmarcResult?.property("action"), action.lowercased().hasPrefix("pct.") {
+            explicit = nil
+            trace.steps.append(TraceStep("DMARC sample", .note, "`action=\(action)`: outside the enforced `pct` sample, so no DMARC action"))
         }
         let summary = AuthenticationSummary(
             fromDomain: fromDomain, spf: spf, spfDomain: spfDomain, dkim: dkim, dkimDomains: dkimDomains, dmarc: dmarc,

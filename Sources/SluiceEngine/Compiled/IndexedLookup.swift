@@ -28,7 +28,7 @@ public struct IndexedLookup: EntryLookup {
         connectionFilter = policy.connectionFilter
         for (index, entry) in policy.entries.enumerated() {
             switch entry.target {
-            case .sender(let address): byAddress[address.description, default: []].append(index)
+            case .sender(let address): byAddress["\(address.unescapedLocalPart)@\(address.domain)", default: []].append(index)
             case .domain(let pattern):
                 if pattern.kind == .exact {
                     byExactDomain[pattern.domain, default: []].append(index)
@@ -89,6 +89,6 @@ public struct IndexedLookup: EntryLookup {
     /// The maximal runs of name characters (`a-z0-9.-`) in a path and query, lower-cased: where
     /// a host name standing inside another URL can be.
     static func hostTokens(_ text: String) -> [String] {
-        text.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }.map(String.init).filter { $0.contains(".") }
+        text.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }.filter { $0.utf8.contains(UInt8(ascii: ".")) }.map(String.init)
     }
 }

@@ -35,6 +35,13 @@ extension Evaluation {
         }
     }
 
+    /// DMARC quarantines use the spoof action's quarantine policy (§5.2), by default
+    /// DefaultFullAccessPolicy (§3.4 `SpoofQuarantineTag`).
+    private func spoofQuarantinePolicy(_ antiPhishing: AntiPhishingPolicy) -> String {
+        if case .quarantine(let name?) = antiPhishing.spoofAction.value { return name }
+        return QuarantinePolicy.defaultFullAccess
+    }
+
     mutating func decision(_ outcome: Outcome, verdict: ThreatVerdict?, winner: Detection?, antiSpam: AntiSpamPolicy,
                            antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy) -> Decision {
         var stage = TraceStage(name: "action")
@@ -78,7 +85,7 @@ extension Evaluation {
             case .quarantine(let name):
                 (action, location) = (.quarantine, .quarantine)
                 let days = verdict == .malware ? 30 : retention
-                let policyName = name ?? (verdict.isSpoof ? QuarantinePolicy.defaultFullAccess : Self.defaultQuarantinePolicy(verdict))
+                let policyName = name ?? (verdict.isSpoof ? spoofQuarantinePolicy(antiPhishing) : Self.defaultQuarantinePolicy(verdict))
                 quarantine = quarantineOutcome(policyName, span: span, verdict: verdict, retention: days, stage: &stage)
             case .delete: (action, location) = (.delete, .dropped)
             case .redirect(let addresses): (action, location) = (.redirect(addresses.map(\.description)), .redirected)
@@ -98,7 +105,8 @@ extension Evaluation {
         }
 
         let bcl = facts.upstream.bcl
-        let scl: Int = outcome.bypassed ? -1 : ruleSCL?.scl ?? facts.upstream.scl ?? {
+        let requested = ruleSCL.flatMap { $0.scl == -1 ? nil : $0.scl }
+        let scl: Int = outcome.bypassed ? -1 : requested ?? facts.upstream.scl ?? {
             switch verdict {
             case nil: return 1
             case .spam?: return 5

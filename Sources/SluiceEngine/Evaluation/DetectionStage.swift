@@ -67,7 +67,7 @@ extension Evaluation {
         let types = Set(antiMalware.fileTypes.value)
         for attachment in facts.message.attachments {
             let name = attachment.filename?.lowercased() ?? ""
-            let extensionType = name.contains(".") ? name.split(separator: ".").last.map(String.init) : nil
+            let extensionType = name.utf8.contains(UInt8(ascii: ".")) ? name.split(separator: ".").last.map(String.init) : nil
             let sniffed = attachment.detectedType?.rawValue
             guard let hit = [extensionType, sniffed].compactMap({ $0 }).first(where: types.contains) else { continue }
             var detection = Detection(

@@ -29,8 +29,20 @@ extension Evaluation {
 
     mutating func resolve(antiSpam: AntiSpamPolicy, antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy) -> Decision {
         var stage = TraceStage(name: "overrides")
-        let winner = detections.min { ($0.verdict, $0.isTenantBlock ? 0 : 1) < ($1.verdict, $1.isTenantBlock ? 0 : 1) }
+        var winner = detections.min { ($0.verdict, $0.isTenantBlock ? 0 : 1) < ($1.verdict, $1.isTenantBlock ? 0 : 1) }
+        // A tenant block decides for the organization over any verdict that is not secure by
+        // default (§2.4 rows "TABL block"): a spoof block gives the spoof action even where
+        // the processing order would pick phish.
+        if let first = winner, !first.verdict.isSecureByDefault, !first.isTenantBlock,
+            let block = detections.filter(\.isTenantBlock).min(by: { $0.verdict < $1.verdict })
+        {
+            winner = block
+        }
         let verdict = winner?.verdict
+        if detections.contains(where: { if case .tenantBlock(.spoof) = $0.origin { true } else { false } }) {
+            facts.authentication.summary.compauth = "fail"
+            facts.authentication.summary.reason = "002"
+        }
         if let winner {
             let others = detections.filter { $0.verdict != winner.verdict }.map(\.verdict.displayName)
             var stepsStage = TraceStage(name: "verdict")
@@ -44,6 +56,17 @@ extension Evaluation {
         let outcome = overrides(verdict: verdict, winner: winner, antiSpam: antiSpam, stage: &stage)
         trace.append(stage)
         return decision(outcome, verdict: verdict, winner: winner, antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware)
+    }
+
+    /// `SKB` for anti-spam blocked senders, `SKS` for a rule's spam request, `SPM`/`NSPM`
+    /// from the content filter (§6.3).
+    static func filterSFV(verdict: ThreatVerdict?, winner: Detection?) -> String {
+        guard let winner else { return "NSPM" }
+        switch winner.origin {
+        case .antiSpamBlock: return "SKB"
+        case .rule: return "SKS"
+        default: return verdict == nil ? "NSPM" : "SPM"
+        }
     }
 
     private func filterSource(_ winner: Detection?) -> DecidingSource {
@@ -61,7 +84,7 @@ extension Evaluation {
     private mutating func overrides(verdict: ThreatVerdict?, winner: Detection?, antiSpam: AntiSpamPolicy, stage: inout TraceStage) -> Outcome {
         var outcome = override(verdict: verdict, winner: winner, antiSpam: antiSpam, stage: &stage)
         // An allow that had nothing to override skips filtering (SCL −1) but decides nothing.
-        if verdict == nil, case .deliver = outcome.disposition, outcome.source.kind != .advancedDelivery {
+        if verdict == nil, ruleAction == nil, case .deliver = outcome.disposition, outcome.source.kind != .advancedDelivery {
             outcome.source = filterSource(nil)
         }
         return outcome
@@ -69,7 +92,7 @@ extension Evaluation {
 
     private mutating func override(verdict: ThreatVerdict?, winner: Detection?, antiSpam: AntiSpamPolicy, stage: inout TraceStage) -> Outcome {
         let filter = Outcome(disposition: verdict == nil ? .deliver : .verdictAction, source: filterSource(winner),
-                             sfv: verdict == nil ? "NSPM" : "SPM")
+                             sfv: Self.filterSFV(verdict: verdict, winner: winner))
         let name = verdict?.displayName ?? "no threat"
         let secure = verdict?.isSecureByDefault ?? false
         let mxElsewhere = policy.organization.mxElsewhere.value
@@ -114,7 +137,7 @@ extension Evaluation {
         let blockedSender = from.flatMap { from in userLists?.blockedSenders.first { $0.value.matches(from) } }
 
         // Secure by default (§2.3): only submission allows, or any allow with the MX elsewhere.
-        if secure && !mxElsewhere {
+        if verdict == .malware || (verdict == .highConfidencePhish && !mxElsewhere) {
             if let allow = submissionAllow(for: verdict!) {
                 stage.steps.append(TraceStep("tenant allow", .matched,
                                              "`\(allow.target.kind) \(allow.target.key)` was created from a reviewed submission and may override \(name)", span: allow.span))
@@ -139,7 +162,9 @@ extension Evaluation {
             }
         }
         if let blockedSender {
-            if verdict == nil || verdict == .bulk {
+            let organizationVerdict = verdict == .spoofDMARCReject || verdict == .spoofDMARCQuarantine
+                || winner.map { if case .antiSpamBlock = $0.origin { true } else if case .rule = $0.origin { true } else { false } } == true
+            if verdict == nil || verdict == .bulk || organizationVerdict {
                 stage.steps.append(TraceStep("user blocked senders", .matched, "`\(blockedSender.value)` is in \(facts.recipient)'s blocked senders: Junk", span: blockedSender.span))
                 return Outcome(disposition: .junk, source: DecidingSource(kind: .userOverride, description: "\(facts.recipient)'s blocked senders: `\(blockedSender.value)`", span: blockedSender.span), sfv: "BLK")
             }
@@ -163,7 +188,7 @@ extension Evaluation {
             } else {
                 stage.steps.append(TraceStep("IP Allow List", .matched, "\(allow.description): filtering skipped", span: allow.span))
                 return Outcome(disposition: .deliver, source: DecidingSource(kind: .organizationOverride, description: allow.description, span: allow.span),
-                               sfv: "SKN", bypassed: true)
+                               sfv: "SKI", bypassed: true)
             }
         }
         if let from, let hit = antiSpamAllow(antiSpam, from) {
@@ -183,6 +208,17 @@ extension Evaluation {
             } else {
                 stage.steps.append(TraceStep("tenant allow", .matched, "`\(allow.target.kind) \(allow.target.key)`: sender-based filters skipped", span: allow.span))
                 return Outcome(disposition: .deliver, source: DecidingSource(kind: .organizationOverride, description: "tenant allow entry `\(allow.target.kind) \(allow.target.key)`", span: allow.span),
+                               sfv: "SKA", bypassed: true)
+            }
+        }
+
+        if let allow = tenantURLAllow(stage: &stage) {
+            if verdict?.isSpoof == true {
+                stage.steps.append(TraceStep("tenant allow", .declined,
+                                             "`url \(allow.target.key)` matches, but URL allows do not cover spoofing", span: allow.span))
+            } else {
+                stage.steps.append(TraceStep("tenant allow", .matched, "`url \(allow.target.key)`: URL-based filters skipped", span: allow.span))
+                return Outcome(disposition: .deliver, source: DecidingSource(kind: .organizationOverride, description: "tenant allow entry `url \(allow.target.key)`", span: allow.span),
                                sfv: "SKA", bypassed: true)
             }
         }
@@ -266,6 +302,16 @@ extension Evaluation {
             default: false
             }
             if hit && noteMatch(entry, stage: &stage, what: "tenant allow") { return entry }
+        }
+        return nil
+    }
+
+    /// A tenant URL allow matching one of the message's links: created directly it overrides up
+    /// to regular confidence phish (§1.3).
+    private mutating func tenantURLAllow(stage: inout TraceStage) -> ListEntry? {
+        for entry in candidates where entry.action == .allow {
+            guard case .url(let pattern) = entry.target, facts.message.urls.contains(where: { pattern.matches($0, as: .allow) }) else { continue }
+            if noteMatch(entry, stage: &stage, what: "tenant allow") { return entry }
         }
         return nil
     }
