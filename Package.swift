@@ -97,7 +97,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "SluiceCheckingTests", dependencies: ["SluiceChecking", "SluiceTestSupport"], exclude: ["Fixtures"],
+            name: "SluiceCheckingTests", dependencies: ["SluiceChecking", "SluiceTestSupport", "SluiceWorkload"], exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

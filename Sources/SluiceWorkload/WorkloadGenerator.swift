@@ -31,7 +31,7 @@ public struct WorkloadGenerator {
         SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }
 
-    private mutating func pick<T>(_ values: [T]) -> T { values[Int(random.next() % UInt64(values.count))] }
+    private mutating func pick<T>(_ values: [T]) -> T { random.pick(values) }
     private mutating func chance(_ percent: Int) -> Bool { Int(random.next() % 100) < percent }
     private mutating func number(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(random.next() % UInt64(range.count)) }
 

@@ -1,6 +1,7 @@
 import Foundation
 import SluiceChecking
 import SluiceDiagnostics
+import SluiceWorkload
 import Testing
 
 /// Deterministic fuzzing of the policy checker: every `.sluice` file under `rules/` and a few
@@ -37,7 +38,7 @@ struct CheckerFuzzTests {
 
     @Test("mutated policies give bounded, well-formed diagnostics", arguments: FuzzInput.corpus)
     func mutated(_ input: FuzzInput) {
-        var random = SplitMix64(seed: FuzzInput.stableHash(input.name))
+        var random = SeededGenerator(seed: FuzzInput.stableHash(input.name))
         let original = Array(input.text.utf8)
         var violations: [String: (count: Int, reproducer: [UInt8])] = [:]
         var checks = 0
@@ -284,30 +285,10 @@ struct FuzzInput: Sendable, CustomTestStringConvertible {
 
 // MARK: - Randomness and mutations
 
-/// SplitMix64 (Steele, Lea, Flood 2014): small, fast, and the same sequence on every platform.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in `0..<bound` (`bound` > 0).
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-
-    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-}
-
 enum Mutation: CaseIterable {
     case truncate, swapTokens, deleteToken, replaceToken, duplicateLine, insertBytes
 
-    static func random(_ random: inout SplitMix64) -> Mutation { random.pick(allCases) }
+    static func random(_ random: inout SeededGenerator) -> Mutation { random.pick(allCases) }
 
     /// Byte sequences to insert: structure, quoting, wildcards, broken and multi-byte UTF-8,
     /// control characters and keywords.
@@ -325,7 +306,7 @@ enum Mutation: CaseIterable {
         "after", "last", "use", "never", "from-submission", "applies-to", "groups", "\"Finance\"", "priority",
     ]
 
-    func apply(to bytes: inout [UInt8], _ random: inout SplitMix64) {
+    func apply(to bytes: inout [UInt8], _ random: inout SeededGenerator) {
         switch self {
         case .truncate:
             bytes.removeSubrange(random.below(bytes.count + 1)...)
