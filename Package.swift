@@ -92,7 +92,7 @@ let package = Package(
         .target(name: "SluiceTestSupport", path: "Tests/SluiceTestSupport", swiftSettings: strictSettings),
         .testTarget(
             name: "SluiceSyntaxTests",
-            dependencies: ["SluiceSyntax", "SluiceTestSupport"],
+            dependencies: ["SluiceSyntax", "SluiceTestSupport", "SluiceWorkload"],
             exclude: ["Fixtures"],  // golden files, read through #filePath
             swiftSettings: strictSettings
         ),
@@ -106,7 +106,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceCLITests",
-            dependencies: ["sluice"],
+            dependencies: ["sluice", "SluiceWorkload"],
             swiftSettings: strictSettings
         ),
     ]

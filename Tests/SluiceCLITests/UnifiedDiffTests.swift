@@ -1,3 +1,4 @@
+import SluiceWorkload
 import Testing
 
 @testable import sluice
@@ -76,13 +77,8 @@ struct UnifiedDiffTests {
     @Test("random texts: the diff applies exactly and is as short as the longest common subsequence allows",
           arguments: 0..<20)
     func random(seed: Int) throws {
-        var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1
-        func next(_ bound: Int) -> Int {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return Int(state % UInt64(bound))
-        }
+        var random = SeededGenerator(seed: UInt64(seed))
+        func next(_ bound: Int) -> Int { random.below(bound) }
         let alphabet = ["a\n", "b\n", "c\n", "d\n"]
         for _ in 0..<200 {
             let letters = 1 + next(4)

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceDiagnostics
+import SluiceWorkload
 import Testing
 
 @testable import SluiceSyntax
@@ -80,13 +81,8 @@ struct FormatterTests {
 
     @Test("random edits of a policy that still parse without errors format to the same tree", arguments: 0..<8)
     func fuzz(seed: Int) {
-        var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 &+ 1
-        func next(_ bound: Int) -> Int {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return Int(state % UInt64(bound))
-        }
+        var random = SeededGenerator(seed: UInt64(seed))
+        func next(_ bound: Int) -> Int { random.below(bound) }
         let base = Array("""
             # header
 

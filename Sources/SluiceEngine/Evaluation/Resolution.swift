@@ -201,24 +201,16 @@ extension Evaluation {
                                sfv: "SKA", bypassed: true)
             }
         }
-        if let from, let allow = tenantSenderAllow(from, stage: &stage) {
+        // Tenant allows: sender and domain entries (message level) and URL entries (entity
+        // level, created directly: up to regular confidence phish, §1.3).
+        if let allow = tenantAllow(stage: &stage) {
+            let entry = "`\(allow.target.kind) \(allow.target.key)`"
             if verdict?.isSpoof == true {
-                stage.steps.append(TraceStep("tenant allow", .declined,
-                                             "`\(allow.target.kind) \(allow.target.key)` matches, but sender allows do not cover spoofing; an `allow spoof` entry does", span: allow.span))
+                stage.steps.append(TraceStep("tenant allow", .declined, "\(entry) matches, but tenant allows do not cover spoofing; an `allow spoof` entry does",
+                                             span: allow.span))
             } else {
-                stage.steps.append(TraceStep("tenant allow", .matched, "`\(allow.target.kind) \(allow.target.key)`: sender-based filters skipped", span: allow.span))
-                return Outcome(disposition: .deliver, source: DecidingSource(kind: .organizationOverride, description: "tenant allow entry `\(allow.target.kind) \(allow.target.key)`", span: allow.span),
-                               sfv: "SKA", bypassed: true)
-            }
-        }
-
-        if let allow = tenantURLAllow(stage: &stage) {
-            if verdict?.isSpoof == true {
-                stage.steps.append(TraceStep("tenant allow", .declined,
-                                             "`url \(allow.target.key)` matches, but URL allows do not cover spoofing", span: allow.span))
-            } else {
-                stage.steps.append(TraceStep("tenant allow", .matched, "`url \(allow.target.key)`: URL-based filters skipped", span: allow.span))
-                return Outcome(disposition: .deliver, source: DecidingSource(kind: .organizationOverride, description: "tenant allow entry `url \(allow.target.key)`", span: allow.span),
+                stage.steps.append(TraceStep("tenant allow", .matched, "\(entry): the filters keyed on it are skipped", span: allow.span))
+                return Outcome(disposition: .deliver, source: DecidingSource(kind: .organizationOverride, description: "tenant allow entry \(entry)", span: allow.span),
                                sfv: "SKA", bypassed: true)
             }
         }
@@ -269,7 +261,7 @@ extension Evaluation {
         if let allow = ipAllow {
             stage.steps.append(TraceStep("IP Allow List", .declined, "\(allow.description) matches, but the IP Allow List \(reason)", span: allow.span))
         }
-        if let from = facts.from, let allow = tenantSenderAllow(from, stage: &stage) {
+        if let allow = tenantAllow(stage: &stage) {
             stage.steps.append(TraceStep("tenant allow", .declined,
                                          "`\(allow.target.kind) \(allow.target.key)` matches, but a directly created allow \(reason); only an allow created from a submission can",
                                          span: allow.span))
@@ -292,26 +284,17 @@ extension Evaluation {
         return nil
     }
 
-    /// A tenant sender or domain allow for the From address; a block for the same key wins
-    /// inside the list (§1), which the detection stage has already applied.
-    private mutating func tenantSenderAllow(_ from: Mailbox, stage: inout TraceStage) -> ListEntry? {
+    /// The first tenant allow for the From address or domain, or for one of the message's links
+    /// (a block for the same key wins inside the list, §1, which detection has applied).
+    private mutating func tenantAllow(stage: inout TraceStage) -> ListEntry? {
         for entry in candidates where entry.action == .allow {
             let hit: Bool = switch entry.target {
-            case .sender(let address): address.matches(from)
-            case .domain(let pattern): pattern.matches(from.domain)
+            case .sender(let address): facts.from.map(address.matches) ?? false
+            case .domain(let pattern): facts.from.map { pattern.matches($0.domain) } ?? false
+            case .url(let pattern): facts.message.urls.contains { pattern.matches($0, as: .allow) }
             default: false
             }
             if hit && noteMatch(entry, stage: &stage, what: "tenant allow") { return entry }
-        }
-        return nil
-    }
-
-    /// A tenant URL allow matching one of the message's links: created directly it overrides up
-    /// to regular confidence phish (§1.3).
-    private mutating func tenantURLAllow(stage: inout TraceStage) -> ListEntry? {
-        for entry in candidates where entry.action == .allow {
-            guard case .url(let pattern) = entry.target, facts.message.urls.contains(where: { pattern.matches($0, as: .allow) }) else { continue }
-            if noteMatch(entry, stage: &stage, what: "tenant allow") { return entry }
         }
         return nil
     }

@@ -40,11 +40,7 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Print every stage's trace under each decision (text format).")
     var trace = false
 
-    @Option(name: .customLong("trust-authserv"), help: "An Authentication-Results authserv-id to trust, besides the policy's (repeatable).")
-    var trustedAuthservIDs: [String] = []
-
-    @Option(name: .customLong("trust-host"), help: "A host of your own mail system, for reading Received headers (repeatable).")
-    var trustedHosts: [String] = []
+    @OptionGroup var trust: TrustOptions
 
     @OptionGroup var envelope: EnvelopeOptions
 
@@ -61,10 +57,10 @@ struct EvalCommand: ParsableCommand {
         let evaluator = Evaluator.compiled(checked)
         let given = try envelope.input()
         let reader = MessageReader(options: ReadOptions(trustedAuthservIDs: []))
-        let hosts = Set((trustedHosts + trustedAuthservIDs + checked.organization.trustedAuthservIDs.map(\.value)).map { $0.lowercased() })
+        let hosts = trust.receivingHosts.union(checked.organization.trustedAuthservIDs.map(\.value))
         let accepted = checked.organization.acceptedDomains.map(\.value)
         let paths = InputFiles.expand(messages)
-        let extraTrusted = Set(trustedAuthservIDs)
+        let extraTrusted = Set(trust.authservIDs)
         let recipients = recipient
 
         // Each message is independent: evaluate on all cores, print in input order.

@@ -24,11 +24,7 @@ struct InspectCommand: ParsableCommand {
     @Option(help: "Output format: text, json (one document), or jsonl (one line per message).")
     var format: Format = .text
 
-    @Option(name: .customLong("trust-authserv"), help: "An Authentication-Results authserv-id to trust (repeatable).")
-    var trustedAuthservIDs: [String] = []
-
-    @Option(name: .customLong("trust-host"), help: "A host of your own mail system, for reading Received headers (repeatable).")
-    var trustedHosts: [String] = []
+    @OptionGroup var trust: TrustOptions
 
     @OptionGroup var envelope: EnvelopeOptions
 
@@ -40,8 +36,8 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         let given = try envelope.input()
-        let reader = MessageReader(options: ReadOptions(trustedAuthservIDs: Set(trustedAuthservIDs)))
-        let hosts = Set((trustedHosts + trustedAuthservIDs).map { $0.lowercased() })
+        let reader = MessageReader(options: ReadOptions(trustedAuthservIDs: Set(trust.authservIDs)))
+        let hosts = trust.receivingHosts
         // Kept only for `--format json`, which prints one document at the end.
         var reports: [InspectionReport] = []
         var shown = 0
