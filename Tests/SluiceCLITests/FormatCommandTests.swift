@@ -41,9 +41,9 @@ struct FormatCommandTests {
         #expect(try contents(dirty) == messy)
     }
 
-    @Test("the shipped presets are already canonical")
+    @Test("every policy shipped under rules/ (presets and examples) is already canonical")
     func presets() throws {
-        let result = try SluiceBinary.run(["fmt", "--check", SluiceBinary.fixture("rules/presets")])
+        let result = try SluiceBinary.run(["fmt", "--check", SluiceBinary.fixture("rules")])
         #expect(result.status == 0, "\(result.stderr)")
     }
 
