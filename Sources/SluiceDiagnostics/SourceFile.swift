@@ -62,3 +62,19 @@ public struct SourceSpan: Sendable, Hashable, Codable, CustomStringConvertible {
     public var range: Range<Int> { start..<end }
     public var description: String { "\(file):\(line):\(column)" }
 }
+
+/// Encoded as its path and text; the line table is rebuilt on decoding.
+extension SourceFile: Codable {
+    private enum CodingKeys: String, CodingKey { case path, text }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(path: try container.decode(String.self, forKey: .path), text: try container.decode(String.self, forKey: .text))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(path, forKey: .path)
+        try container.encode(text, forKey: .text)
+    }
+}

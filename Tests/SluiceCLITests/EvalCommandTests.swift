@@ -70,3 +70,51 @@ struct EvalCommandTests {
         #expect(result.stdout.contains("lookalike-invoice.eml → ap@contoso.example: Quarantine"))
     }
 }
+
+/// `sluice compile`, run as a built binary.
+@Suite("sluice compile")
+struct CompileCommandTests {
+    private let policy = SluiceBinary.fixture("rules/examples/contoso/tenant.sluice")
+    private let messages = SluiceBinary.fixture("rules/examples/messages")
+
+    @Test("an artefact written by compile decides as the policy it came from")
+    func artefact() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("contoso-\(UUID()).sluicec").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let compiled = try SluiceBinary.run(["compile", policy, "-o", output])
+        #expect(compiled.status == 0, "\(compiled.stderr)")
+        #expect(compiled.stderr.contains("compiled `\(policy)` (38 entries, 6 rules)"))
+        let fromArtefact = try SluiceBinary.run(["eval", "--compiled", output, "--now", "2026-11-29", "--format", "jsonl", messages])
+        let fromSource = try SluiceBinary.run(["eval", "--policy", policy, "--now", "2026-11-29", "--format", "jsonl", messages])
+        #expect(fromArtefact.status == 0)
+        #expect(fromArtefact.stdout == fromSource.stdout)
+    }
+
+    @Test("--emit tree and --emit dot show the stages in evaluation order with their sources")
+    func emit() throws {
+        let tree = try SluiceBinary.run(["compile", policy, "--emit", "tree"])
+        #expect(tree.status == 0)
+        #expect(tree.stdout.contains("├─ connection"))
+        #expect(tree.stdout.contains("\"Invoice lure with HTML attachment\": then mark phish  (\(policy):129:1)"))
+        #expect(tree.stdout.contains("malware > high-confidence-phish > phish"))
+        let dot = try SluiceBinary.run(["compile", policy, "--emit", "dot"])
+        #expect(dot.stdout.hasPrefix("digraph policy {"))
+        #expect(dot.stdout.contains("[style=bold]"))
+    }
+
+    @Test("a damaged artefact is refused with exit status 2")
+    func damaged() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("junk-\(UUID()).sluicec").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        try Data("SLUICEPA garbage".utf8).write(to: URL(fileURLWithPath: output))
+        let result = try SluiceBinary.run(["eval", "--compiled", output, messages])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("damaged"))
+    }
+
+    @Test("without -o or --emit, compile is a usage error")
+    func usage() throws {
+        let result = try SluiceBinary.run(["compile", policy])
+        #expect(result.status == 2)
+    }
+}

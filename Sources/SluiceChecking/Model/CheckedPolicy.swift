@@ -3,7 +3,7 @@ import SluiceDiagnostics
 /// A policy after checking: every name resolved, every value parsed, defaults filled in from
 /// the reference where nothing was written. This is what the compiler and the reference
 /// evaluator take; every part keeps the span it came from.
-public struct CheckedPolicy: Sendable {
+public struct CheckedPolicy: Sendable, Codable {
     /// The file the policy was checked from (its includes are in `sources`).
     public var root: String
     public var sources: [String: SourceFile]

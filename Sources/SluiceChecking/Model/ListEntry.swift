@@ -2,7 +2,7 @@ import SluiceDiagnostics
 
 /// One tenant allow/block list entry (reference §1): `allow sender billing@fabrikam.example
 /// expires 45 days after last use note "FP #4411"`.
-public struct ListEntry: Sendable {
+public struct ListEntry: Sendable, Codable {
     public enum Action: String, Sendable, Hashable, Codable { case allow, block }
 
     public var action: Action
@@ -20,6 +20,20 @@ public struct ListEntry: Sendable {
     /// The entry's key (`billing@fabrikam.example`), for precise pointers.
     public var keySpan: SourceSpan
 
+    public init(action: Action, target: EntryTarget, expiry: Expiry, note: String? = nil, ticket: String? = nil, owner: String? = nil,
+                created: CalendarDate? = nil, fromSubmission: Bool, span: SourceSpan, keySpan: SourceSpan) {
+        self.action = action
+        self.target = target
+        self.expiry = expiry
+        self.note = note
+        self.ticket = ticket
+        self.owner = owner
+        self.created = created
+        self.fromSubmission = fromSubmission
+        self.span = span
+        self.keySpan = keySpan
+    }
+
     /// The last day the entry applies, when it has a fixed end; `afterLastUse` entries end
     /// relative to usage the store records.
     public var lastDay: CalendarDate? {
@@ -31,7 +45,7 @@ public struct ListEntry: Sendable {
     }
 }
 
-public enum EntryTarget: Sendable, Hashable {
+public enum EntryTarget: Sendable, Codable, Hashable {
     case sender(EmailAddress)
     case domain(DomainPattern)
     case url(URLPattern)
@@ -64,7 +78,7 @@ public enum EntryTarget: Sendable, Hashable {
 }
 
 /// When an entry stops applying (reference §1.4).
-public enum Expiry: Sendable, Hashable {
+public enum Expiry: Sendable, Codable, Hashable {
     case never
     /// The entry applies through this day.
     case on(CalendarDate)
@@ -82,14 +96,14 @@ public enum Expiry: Sendable, Hashable {
 
 /// A spoofed-sender pair (reference §1.6): who may be (or may not be) impersonated, from which
 /// sending infrastructure. Either side may be `*`, not both.
-public struct SpoofPair: Sendable, Hashable, CustomStringConvertible {
-    public enum SpoofedUser: Sendable, Hashable {
+public struct SpoofPair: Sendable, Codable, Hashable, CustomStringConvertible {
+    public enum SpoofedUser: Sendable, Codable, Hashable {
         case any
         case address(EmailAddress)
         case domain(String)
     }
 
-    public enum Infrastructure: Sendable, Hashable {
+    public enum Infrastructure: Sendable, Codable, Hashable {
         case any
         /// The PTR's organizational domain.
         case domain(String)
@@ -101,6 +115,11 @@ public struct SpoofPair: Sendable, Hashable, CustomStringConvertible {
 
     public var spoofedUser: SpoofedUser
     public var infrastructure: Infrastructure
+
+    public init(spoofedUser: SpoofedUser, infrastructure: Infrastructure) {
+        self.spoofedUser = spoofedUser
+        self.infrastructure = infrastructure
+    }
 
     public var description: String {
         let user = switch spoofedUser {

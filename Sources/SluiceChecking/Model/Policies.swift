@@ -10,7 +10,7 @@ public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// What a policy does with a verdict (reference §3.1, §3.4).
-public enum PolicyAction: Sendable, Hashable, CustomStringConvertible {
+public enum PolicyAction: Sendable, Codable, Hashable, CustomStringConvertible {
     case junk
     /// With the quarantine policy named (nil: the verdict's default policy).
     case quarantine(String?)
@@ -50,7 +50,7 @@ public struct Setting<Value: Sendable>: Sendable {
 
 /// Who a scoped policy applies to (reference §2.2): several values of one condition are OR,
 /// different conditions are AND; any exception excludes.
-public struct RecipientScope: Sendable {
+public struct RecipientScope: Sendable, Codable {
     public var users: [EmailAddress] = []
     public var groups: [String] = []
     public var domains: [String] = []
@@ -60,7 +60,7 @@ public struct RecipientScope: Sendable {
 }
 
 /// What every scoped policy type shares: a name, priority and recipient conditions.
-public struct PolicyHeader: Sendable {
+public struct PolicyHeader: Sendable, Codable {
     /// Nil for the `default` policy, which applies to everyone and cannot be scoped.
     public var name: String?
     public var priority: Int?
@@ -78,7 +78,7 @@ public struct PolicyHeader: Sendable {
     public var displayName: String { name.map { "\"\($0)\"" } ?? "default" }
 }
 
-public struct AntiSpamPolicy: Sendable {
+public struct AntiSpamPolicy: Sendable, Codable {
     public var header: PolicyHeader
     public var actions: [Verdict: Setting<PolicyAction>]
     public var bulkThreshold: Setting<Int>
@@ -100,7 +100,7 @@ public struct AntiSpamPolicy: Sendable {
     }
 }
 
-public struct AntiPhishingPolicy: Sendable {
+public struct AntiPhishingPolicy: Sendable, Codable {
     public var header: PolicyHeader
     public var spoofIntelligence: Setting<Bool>
     public var honorDMARC: Setting<Bool>
@@ -117,7 +117,7 @@ public struct AntiPhishingPolicy: Sendable {
     }
 }
 
-public struct AntiMalwarePolicy: Sendable {
+public struct AntiMalwarePolicy: Sendable, Codable {
     public var header: PolicyHeader
     public var commonAttachmentsFilter: Setting<Bool>
     /// File extensions, lower case, without the dot.
@@ -154,7 +154,7 @@ public enum QuarantinePermission: String, Sendable, Hashable, Codable, CaseItera
     }
 }
 
-public struct QuarantinePolicy: Sendable {
+public struct QuarantinePolicy: Sendable, Codable {
     public var name: String
     public var permissions: Set<QuarantinePermission>
     public var notify: Bool
@@ -177,7 +177,7 @@ public struct QuarantinePolicy: Sendable {
     }()
 }
 
-public enum NotificationCadence: Sendable, Hashable, CustomStringConvertible {
+public enum NotificationCadence: Sendable, Codable, Hashable, CustomStringConvertible {
     case everyHours(Int)
     case daily
     case weekly
@@ -199,14 +199,14 @@ public enum NotificationCadence: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-public struct NotificationSettings: Sendable {
+public struct NotificationSettings: Sendable, Codable {
     /// Daily where the policy does not say (brief §5, decision 8).
     public var cadence = Setting(NotificationCadence.daily)
     public var sender = Setting("quarantine@messaging.microsoft.com")
     public var language = Setting("en-US")
 }
 
-public struct Organization: Sendable {
+public struct Organization: Sendable, Codable {
     public var acceptedDomains: [Setting<String>] = []
     public var trustedAuthservIDs: [Setting<String>] = []
     /// The MX does not point at Sluice's host: secure-by-default exceptions apply (§2.3).
@@ -216,39 +216,39 @@ public struct Organization: Sendable {
 }
 
 /// Header families whose verdicts Sluice can take from upstream filters.
-public enum UpstreamHeader: String, Sendable, Hashable, CaseIterable {
+public enum UpstreamHeader: String, Sendable, Codable, Hashable, CaseIterable {
     case forefront = "x-forefront-antispam-report"
     case microsoftAntispam = "x-microsoft-antispam"
     case spamAssassin = "x-spam-status"
     case rspamd = "x-spamd-result"
 }
 
-public struct UpstreamTrust: Sendable {
+public struct UpstreamTrust: Sendable, Codable {
     public var header: UpstreamHeader
     public var hosts: [String]
     public var span: SourceSpan
 }
 
-public struct ConnectionFilter: Sendable {
+public struct ConnectionFilter: Sendable, Codable {
     public var allow: [Setting<IPRange>] = []
     public var block: [Setting<IPRange>] = []
 }
 
-public struct AdvancedDelivery: Sendable {
+public struct AdvancedDelivery: Sendable, Codable {
     public var secOpsMailboxes: [Setting<EmailAddress>] = []
     public var simulationDomains: [Setting<DomainPattern>] = []
     public var simulationIPs: [Setting<IPRange>] = []
     public var simulationURLs: [Setting<URLPattern>] = []
 }
 
-public struct RecipientGroup: Sendable {
+public struct RecipientGroup: Sendable, Codable {
     public var name: String
     public var members: [EmailAddress]
     public var span: SourceSpan
 }
 
 /// One key of an Outlook-style safe or blocked senders list (reference §8).
-public enum SenderKey: Sendable, Hashable, CustomStringConvertible {
+public enum SenderKey: Sendable, Codable, Hashable, CustomStringConvertible {
     case address(EmailAddress)
     case domain(String)
 
@@ -261,10 +261,12 @@ public enum SenderKey: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A recipient's junk email settings (reference §8).
-public struct UserLists: Sendable {
+public struct UserLists: Sendable, Codable {
     public var recipient: EmailAddress
     public var safeSenders: [Setting<SenderKey>] = []
     public var blockedSenders: [Setting<SenderKey>] = []
     public var safeListsOnly = Setting(false)
     public var span: SourceSpan
 }
+
+extension Setting: Codable where Value: Codable {}

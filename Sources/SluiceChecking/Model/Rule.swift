@@ -1,8 +1,8 @@
 import SluiceDiagnostics
 
 /// A custom (mail flow) rule: a condition and the actions taken when it holds.
-public struct Rule: Sendable {
-    public enum Mode: String, Sendable, Hashable { case enforce, audit }
+public struct Rule: Sendable, Codable {
+    public enum Mode: String, Sendable, Codable, Hashable { case enforce, audit }
 
     public var name: String
     public var condition: RuleCondition
@@ -12,7 +12,7 @@ public struct Rule: Sendable {
     public var span: SourceSpan
 }
 
-public indirect enum RuleCondition: Sendable {
+public indirect enum RuleCondition: Sendable, Codable {
     case all([RuleCondition])
     case any([RuleCondition])
     case not(RuleCondition)
@@ -20,8 +20,8 @@ public indirect enum RuleCondition: Sendable {
 }
 
 /// One test: `any attachment.name matches /\.html?$/i`.
-public struct RuleTest: Sendable {
-    public enum Quantifier: String, Sendable { case any, all }
+public struct RuleTest: Sendable, Codable {
+    public enum Quantifier: String, Sendable, Codable { case any, all }
 
     public var subject: RuleSubject
     /// How a test of a subject with several values (recipients, URLs, attachments) combines them.
@@ -33,7 +33,7 @@ public struct RuleTest: Sendable {
 }
 
 /// What a test looks at in the message (grammar: "Subjects").
-public enum RuleSubject: Sendable, Hashable {
+public enum RuleSubject: Sendable, Codable, Hashable {
     case subject, from, fromDomain, sender, to, cc, recipient, replyTo
     case header(String)
     case body, url, urlHost
@@ -79,11 +79,11 @@ public enum RuleSubject: Sendable, Hashable {
     }
 }
 
-public enum ComparisonOperator: String, Sendable, Hashable {
+public enum ComparisonOperator: String, Sendable, Codable, Hashable {
     case less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
 }
 
-public enum RulePredicate: Sendable {
+public enum RulePredicate: Sendable, Codable {
     case matches(PolicyRegex)
     case like(PolicyRegex)
     /// `is` and `in` on text, addresses, hosts and authentication results, compared without
@@ -97,7 +97,7 @@ public enum RulePredicate: Sendable {
     case inNetworks([IPRange])
 }
 
-public enum RuleAction: Sendable, Hashable, CustomStringConvertible {
+public enum RuleAction: Sendable, Codable, Hashable, CustomStringConvertible {
     /// −1 bypasses spam filtering; 0–4 not spam; 5–6 spam; 7–9 high confidence spam.
     case setSCL(Int)
     case mark(Verdict)

@@ -1,7 +1,7 @@
 /// A domain entry (reference §1.6): `contoso.com` is that domain only; `*.contoso.com` is every
 /// subdomain but not the apex; `*.com` is a whole top-level domain.
-public struct DomainPattern: Sendable, Hashable, CustomStringConvertible {
-    public enum Kind: Sendable, Hashable { case exact, subdomains }
+public struct DomainPattern: Sendable, Codable, Hashable, CustomStringConvertible {
+    public enum Kind: Sendable, Codable, Hashable { case exact, subdomains }
     public var kind: Kind
     /// Lower case, without the `*.`.
     public var domain: String

@@ -1,6 +1,6 @@
 /// A sender or recipient address as written in a policy: `local@domain`, compared without case.
 /// Local parts with spaces, quotes or symbols are written percent-encoded (reference §1.6).
-public struct EmailAddress: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct EmailAddress: Sendable, Codable, Hashable, Comparable, CustomStringConvertible {
     public var localPart: String
     public var domain: String
 

@@ -1,7 +1,10 @@
 /// A file entry's SHA-256, written `sha256:` and 64 hex digits (or the 64 digits alone), kept
 /// in lower case to compare with the reader's attachment hashes.
-public struct FileHash: Sendable, Hashable, CustomStringConvertible {
+public struct FileHash: Sendable, Codable, Hashable, CustomStringConvertible {
     public var hex: String
+
+    /// `hex` is 64 lower-case hex digits (use `parse` for text from a user).
+    public init(hex: String) { self.hex = hex }
 
     public static func parse(_ text: String) -> Result<FileHash, ValueProblem> {
         let prefix = text.lowercased().hasPrefix("sha256:") ? 7 : 0

@@ -1,7 +1,7 @@
 import SluiceMessage
 
 /// An IP address or CIDR block (`198.51.100.7`, `198.51.100.0/24`, `2001:db8::/32`).
-public struct IPRange: Sendable, Hashable, CustomStringConvertible {
+public struct IPRange: Sendable, Codable, Hashable, CustomStringConvertible {
     /// The network address (host bits zero).
     public var network: IPAddress
     public var prefixLength: Int

@@ -32,3 +32,28 @@ public struct PolicyRegex: Sendable {
         PolicyRegex(written: "\"\(glob)\"", regex: try PCRERegex(globPattern(glob), options: [.caseInsensitive, .dotAll]))
     }
 }
+
+/// Encoded as the pattern and its options; decoding compiles it again (JIT code cannot be
+/// stored), and a pattern that no longer compiles is a decoding error.
+extension PolicyRegex: Codable {
+    private enum CodingKeys: String, CodingKey { case written, pattern, options }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        written = try container.decode(String.self, forKey: .written)
+        let pattern = try container.decode(String.self, forKey: .pattern)
+        let options = PCRERegex.Options(rawValue: try container.decode(UInt32.self, forKey: .options))
+        do {
+            regex = try PCRERegex(pattern, options: options)
+        } catch {
+            throw DecodingError.dataCorruptedError(forKey: .pattern, in: container, debugDescription: "`\(pattern)` does not compile: \(error)")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(written, forKey: .written)
+        try container.encode(regex.pattern, forKey: .pattern)
+        try container.encode(regex.options.rawValue, forKey: .options)
+    }
+}

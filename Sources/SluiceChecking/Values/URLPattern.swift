@@ -2,8 +2,8 @@ import SluiceMessage
 
 /// A URL entry in Microsoft's syntax (reference §1.6): `contoso.com`, `*.contoso.com`,
 /// `contoso.com/a/*`, `~contoso.com`, `~contoso.com~`, `1.2.3.4/*`, `*.TLD/*`.
-public struct URLPattern: Sendable, Hashable, CustomStringConvertible {
-    public enum HostForm: Sendable, Hashable {
+public struct URLPattern: Sendable, Codable, Hashable, CustomStringConvertible {
+    public enum HostForm: Sendable, Codable, Hashable {
         /// `contoso.com`: the host as written.
         case exact
         /// `*.contoso.com`: subdomains, not the apex.
@@ -24,6 +24,14 @@ public struct URLPattern: Sendable, Hashable, CustomStringConvertible {
     public var pathWildcard: Bool
 
     public static let maxLength = 250
+
+    public init(hostForm: HostForm, host: String, isIPAddress: Bool, path: String?, pathWildcard: Bool) {
+        self.hostForm = hostForm
+        self.host = host
+        self.isIPAddress = isIPAddress
+        self.path = path
+        self.pathWildcard = pathWildcard
+    }
 
     public var description: String {
         switch hostForm {

@@ -12,6 +12,8 @@ struct IPPrefixTrie: Sendable {
 
     private var nodes = [Node()]
 
+    var nodeCount: Int { nodes.count - 1 }
+
     mutating func insert(_ range: IPRange, value: Int) {
         let bytes = range.network.bytes
         var node = 0

@@ -50,6 +50,22 @@ public struct IndexedLookup: EntryLookup {
         for (index, range) in policy.connectionFilter.block.enumerated() { blockRanges.insert(range.value, value: index) }
     }
 
+    /// Each index with its number of keys, for `sluice compile --emit`.
+    public var indexSizes: [(name: String, keys: Int)] {
+        [
+            ("sender addresses (hash map)", byAddress.count),
+            ("exact domains (hash map)", byExactDomain.count),
+            ("`*.` domains (hash map by label suffix)", bySubdomainPattern.count),
+            ("URL hosts (hash map by label suffix and path token)", urlsByHost.count),
+            ("file hashes (hash map)", byHash.count),
+            ("spoofed domains (hash map)", spoofByDomain.count),
+            ("spoof pairs for any sender", spoofAny.count),
+            ("IPv6 entries (radix trie nodes)", ipEntries.nodeCount),
+            ("IP Allow List (radix trie nodes)", allowRanges.nodeCount),
+            ("IP Block List (radix trie nodes)", blockRanges.nodeCount),
+        ]
+    }
+
     public func candidates(from: Mailbox?, urls: [ExtractedURL], hashes: [String], clientIP: IPAddress?) -> [Int] {
         var found: [Int] = []
         if let from {

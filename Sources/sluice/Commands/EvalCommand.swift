@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import SluiceChecking
-import SluiceDiagnostics
 import SluiceEngine
 import SluiceMessage
 import Synchronization
@@ -23,7 +22,10 @@ struct EvalCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, jsonl }
 
     @Option(help: "The policy file (.sluice).")
-    var policy: String
+    var policy: String?
+
+    @Option(help: "A compiled policy (from `sluice compile -o`), instead of --policy.")
+    var compiled: String?
 
     @Argument(help: "Message files or directories, or - for standard input.")
     var messages: [String]
@@ -44,16 +46,13 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var envelope: EnvelopeOptions
 
+    func validate() throws {
+        if (policy == nil) == (compiled == nil) { throw ValidationError("give exactly one of --policy and --compiled") }
+    }
+
     func run() throws {
         let date = try Self.evaluationDate(now)
-        let (checked, diagnostics, loader) = PolicyChecker.load(policy)
-        let errors = diagnostics.filter { $0.severity == .error }
-        if !errors.isEmpty {
-            let renderer = TextRenderer(useColor: Terminal.stderrSupportsColor)
-            for diagnostic in errors { Terminal.writeError(renderer.render(diagnostic, sources: loader.sources) + "\n") }
-            Terminal.writeError("error: the policy `\(policy)` does not check; fix it first (`sluice check \(policy)`)")
-            throw ExitStatus.usageOrInput
-        }
+        let checked = try policy.map(PolicyInput.checked) ?? PolicyInput.compiled(compiled!)
         let evaluator = Evaluator.compiled(checked)
         let given = try envelope.input()
         let reader = MessageReader(options: ReadOptions(trustedAuthservIDs: []))
