@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import SluiceChecking
+import SluiceEngine
+import SluiceMessage
+import SluiceSyntax
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Why a message was blocked (or delivered), and exactly what to change in the policy.",
+        discussion: """
+            Prints the result worded like an admin submission's, the decision with the quarantine \
+            permissions, the deciding entry with its lines, authentication, every stage's say, \
+            recommended steps (each applied to a copy of the policy and re-evaluated) and the \
+            smallest changes that would have changed the outcome. --apply writes the first verified \
+            addition into the policy file through the formatter; --dry-run shows that change as a \
+            diff. The JSON shape (`--format json`) is documented in docs/explain-json.md. \
+            Exit status: 0 explained; 1 --apply found no step it can apply; 2 usage or input error.
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Option(help: "The policy file (.sluice).")
+    var policy: String?
+
+    @Option(help: "A compiled policy (from `sluice compile -o`), instead of --policy.")
+    var compiled: String?
+
+    @Argument(help: "The message (RFC 5322 file, or - for standard input).")
+    var message: String
+
+    @Option(help: "The recipient the message is judged for (default: the envelope's, else the first To in an accepted domain).")
+    var recipient: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
+    @Option(help: "The evaluation date (YYYY-MM-DD); today by default.")
+    var now: String?
+
+    @Flag(help: "Also print the full trace, every check in order.")
+    var trace = false
+
+    @Flag(help: "Write the first verified recommended entry into the policy file, then explain again.")
+    var apply = false
+
+    @Flag(help: "Show what --apply would change, as a diff, without writing.")
+    var dryRun = false
+
+    @OptionGroup var trust: TrustOptions
+    @OptionGroup var envelope: EnvelopeOptions
+
+    func validate() throws {
+        if (policy == nil) == (compiled == nil) { throw ValidationError("give exactly one of --policy and --compiled") }
+        if (apply || dryRun) && policy == nil { throw ValidationError("--apply and --dry-run edit a policy file: give --policy") }
+        if apply && dryRun { throw ValidationError("--apply and --dry-run exclude each other") }
+    }
+
+    func run() throws {
+        let date = try EvalCommand.evaluationDate(now)
+        let checked = try policy.map(PolicyInput.checked) ?? PolicyInput.compiled(compiled!)
+        let input: InputFiles.Input
+        switch InputFiles.read(message) {
+        case .success(let read): input = read
+        case .failure(let failure):
+            Terminal.writeError("error: \(failure)")
+            throw ExitStatus.usageOrInput
+        }
+        let given = try envelope.input()
+        let parsed = MessageReader().read(input.bytes)
+        let (resolved, _) = Envelope.resolve(given: given.input, givenBy: given.source, message: parsed,
+                                             trustedHosts: trust.receivingHosts.union(checked.organization.trustedAuthservIDs.map(\.value)))
+        guard let target = recipient?.lowercased()
+            ?? EvalCommand.recipients(explicit: [], envelope: resolved, message: parsed, accepted: checked.organization.acceptedDomains.map(\.value)).first
+        else {
+            Terminal.writeError("error: no recipient to judge the message for: give --recipient")
+            throw ExitStatus.usageOrInput
+        }
+        let explainer = Explainer(policy: checked, date: date, trustedAuthservIDs: Set(trust.authservIDs))
+        let explain = {
+            explainer.explain(bytes: input.bytes, file: input.name, envelope: given.input, givenBy: given.source, recipient: target,
+                              trustedHosts: trust.receivingHosts)
+        }
+        let explanation = explain()
+        if apply || dryRun {
+            try applyStep(explanation, date: date, target: target, input: input, given: given)
+            return
+        }
+        switch format {
+        case .text: print(ExplanationText(useColor: Terminal.stdoutSupportsColor).render(explanation, trace: trace), terminator: "")
+        case .json: print(try JSONOutput.string(explanation, pretty: true))
+        }
+    }
+
+    /// Adds the first verified entry recommendation to the root policy file, formatted, and
+    /// shows the decision before and after (or only the diff, with --dry-run).
+    private func applyStep(_ explanation: Explanation, date: CalendarDate, target: String, input: InputFiles.Input,
+                           given: EnvelopeOptions.Given) throws {
+        guard let step = explanation.recommendations.first(where: { $0.kind == .addEntry && $0.verified }), let text = step.policyText,
+            let path = policy
+        else {
+            let manual = explanation.recommendations.first { $0.verified }
+            Terminal.writeError("error: no recommended step adds an entry that Sluice can write for you"
+                + (manual.map { "; by hand: \($0.summary)" + ($0.target.map { " at \($0)" } ?? "") } ?? ""))
+            throw ExitStatus.failure
+        }
+        guard let original = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
+            Terminal.writeError("error: cannot read `\(path)`")
+            throw ExitStatus.usageOrInput
+        }
+        let appended = original + (original.hasSuffix("\n") || original.isEmpty ? "" : "\n") + "\n# Added by sluice explain on \(date).\n" + text + "\n"
+        let (file, diagnostics) = Parser.parse(appended, path: path)
+        guard diagnostics.allSatisfy({ $0.severity != .error }) else {
+            Terminal.writeError("error: the policy would not parse after the change; nothing written")
+            throw ExitStatus.failure
+        }
+        let formatted = PolicyFormatter.format(file)
+        if dryRun {
+            print(UnifiedDiff.render(old: original, new: formatted, oldName: path, newName: path), terminator: "")
+            return
+        }
+        do {
+            try Data(formatted.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            Terminal.writeError("error: cannot write `\(path)`: \(error.localizedDescription)")
+            throw ExitStatus.usageOrInput
+        }
+        let after = Explainer(policy: try PolicyInput.checked(path), date: date, trustedAuthservIDs: Set(trust.authservIDs))
+            .explain(bytes: input.bytes, file: input.name, envelope: given.input, givenBy: given.source, recipient: target,
+                     trustedHosts: trust.receivingHosts)
+        print("added to \(path):\n  \(text)")
+        print("before: \(explanation.decision.summaryLine)")
+        print("after:  \(after.decision.summaryLine)")
+    }
+}
