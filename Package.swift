@@ -34,6 +34,7 @@ let package = Package(
         .target(
             name: "SluiceChecking",
             dependencies: ["SluiceDiagnostics", "SluiceSyntax", "SluiceRegex", "SluiceMessage"],
+            resources: [.copy("Resources/consumer-mail-domains.txt")],
             swiftSettings: strictSettings
         ),
         .target(

@@ -30,8 +30,8 @@ struct EngineBenchmark: ParsableCommand {
     var seed: UInt64 = 42
 
     func run() throws {
-        print("| entries | rules | compile (check + index) | artefact load (+ index) | tree msg/s incl. parsing | tree msg/s decide only | reference msg/s | tree ÷ reference | peak RSS |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("| entries | rules | compile (check + index) | lint | artefact load (+ index) | tree msg/s incl. parsing | tree msg/s decide only | reference msg/s | tree ÷ reference | peak RSS |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         let date = CalendarDate(year: 2026, month: 11, day: 29)!
         let reader = MessageReader()
         for size in sizes {
@@ -47,6 +47,9 @@ struct EngineBenchmark: ParsableCommand {
             let errors = diagnostics.filter { $0.severity == .error }
             guard errors.isEmpty else { throw ValidationError("generated policy does not check: \(errors[0].message)") }
             let reference = Evaluator.reference(policy)
+            let lintStart = clock.now
+            _ = Linter().lint(LintContext(policy: policy, today: date), files: [:])
+            let lintTime = clock.now - lintStart
             let artefact = try PolicyArtefact.encode(policy)
             let loadStart = clock.now
             _ = Evaluator.compiled(try PolicyArtefact.decode(artefact))
@@ -75,7 +78,8 @@ struct EngineBenchmark: ParsableCommand {
 
             let treeRate = Double(parsed.count) / seconds(decide)
             let referenceRate = Double(sample.count) / seconds(referenceTime)
-            print("| \(size) | \(rules) | \(String(format: "%.2f s", seconds(compileTime))) | \(String(format: "%.2f s", seconds(loadTime))) "
+            print("| \(size) | \(rules) | \(String(format: "%.2f s", seconds(compileTime))) | \(String(format: "%.2f s", seconds(lintTime))) "
+                + "| \(String(format: "%.2f s", seconds(loadTime))) "
                 + "| \(Int(Double(parsed.count) / seconds(endToEnd))) "
                 + "| \(Int(treeRate)) | \(Int(referenceRate)) | \(String(format: "%.0f×", treeRate / referenceRate)) | \(peakMemory()) |")
         }

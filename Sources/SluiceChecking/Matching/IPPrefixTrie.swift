@@ -1,10 +1,9 @@
-import SluiceChecking
 import SluiceMessage
 
 /// A binary radix trie over address bits: each CIDR block hangs its values on the node at its
 /// prefix length, and a look-up walks the address's bits collecting every block on the way,
 /// at most 32 or 128 steps whatever the number of blocks.
-struct IPPrefixTrie: Sendable {
+public struct IPPrefixTrie: Sendable {
     private struct Node: Sendable {
         var children: (Int32, Int32) = (-1, -1)
         var values: [Int] = []
@@ -12,9 +11,11 @@ struct IPPrefixTrie: Sendable {
 
     private var nodes = [Node()]
 
-    var nodeCount: Int { nodes.count - 1 }
+    public var nodeCount: Int { nodes.count - 1 }
 
-    mutating func insert(_ range: IPRange, value: Int) {
+    public init() {}
+
+    public mutating func insert(_ range: IPRange, value: Int) {
         let bytes = range.network.bytes
         var node = 0
         for bit in 0..<range.prefixLength {
@@ -33,7 +34,7 @@ struct IPPrefixTrie: Sendable {
     }
 
     /// Every value whose block contains `address`, shortest prefix first.
-    func values(containing address: IPAddress) -> [Int] {
+    public func values(containing address: IPAddress) -> [Int] {
         let bytes = address.bytes
         var found = nodes[0].values
         var node = 0

@@ -1,0 +1,31 @@
+import SluiceDiagnostics
+
+/// A rule that bypasses filtering (`set-scl -1`) on the From address or domain alone. Anyone
+/// can forge those; require authentication too (`and dmarc is pass`), as Microsoft advises for
+/// allow rules (§2.6).
+public struct FromOnlyBypass: LintRule {
+    public static let id = "from-only-bypass"
+    public static let severity = Severity.warning
+    public static let summary = "a rule bypasses filtering (SCL -1) on the forgeable From alone"
+
+    public init() {}
+
+    public func check(_ context: LintContext) -> [Diagnostic] {
+        context.policy.rules.compactMap { rule in
+            guard rule.actions.contains(.setSCL(-1)) else { return nil }
+            let subjects = Self.subjects(rule.condition)
+            let forgeable: Set<RuleSubject> = [.from, .fromDomain, .sender, .replyTo]
+            guard !subjects.isEmpty, subjects.isSubset(of: forgeable) else { return nil }
+            return finding("rule \"\(rule.name)\" skips filtering for anyone who writes the right From address", at: rule.span,
+                           help: "add an authentication test: `and dmarc is pass` (or `and client-ip in …`)")
+        }
+    }
+
+    static func subjects(_ condition: RuleCondition) -> Set<RuleSubject> {
+        switch condition {
+        case .all(let parts), .any(let parts): parts.reduce(into: []) { $0.formUnion(subjects($1)) }
+        case .not(let inner): subjects(inner)
+        case .test(let test): [test.subject]
+        }
+    }
+}
