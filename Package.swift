@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "SluiceEngine",
             dependencies: [
-                "SluiceChecking", "SluiceMessage", "SluiceRegex", "SluiceDiagnostics",
+                "SluiceChecking", "SluiceMessage", "SluiceRegex", "SluiceDiagnostics", "SluiceSyntax",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Resources/README.md"],
@@ -108,6 +108,7 @@ let package = Package(
         .testTarget(
             name: "SluiceCLITests",
             dependencies: ["sluice", "SluiceWorkload"],
+            exclude: ["Fixtures"],  // policies, messages and golden outputs, read through their paths
             swiftSettings: strictSettings
         ),
     ]

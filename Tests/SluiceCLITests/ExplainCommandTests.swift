@@ -189,8 +189,9 @@ struct ExplainCommandTests {
                 "1. only an allow created from a reviewed submission overrides high confidence phish",
             ]),
         Scenario(
-            name: "malware-exe", result: "Malware", location: "Quarantine", decidedBy: "filter", kinds: ["submit", "add-entry"],
-            policyTexts: ["allow file sha256:34b9348ecccb09747637e5bdaa744e48362a9e684b260766e49868f2e50cecab from-submission"],
+            // The file-type filter cannot be rescued, so no allow is offered (§2.3).
+            name: "malware-exe", result: "Malware", location: "Quarantine", decidedBy: "filter", kinds: ["submit"],
+            policyTexts: [],
             lines: ["--> rules/presets/standard.sluice:23:3"],
             phrases: [
                 "The filters found malware: common attachments filter: `x.exe` is a `.exe` file.",
@@ -316,6 +317,37 @@ struct ExplainCommandTests {
         #expect(!noColor.stdout.contains("\u{1B}"))
         #expect(noColor.stdout.hasPrefix(plain.stdout))
     }
+
+    #if os(Linux)
+    /// On a terminal (util-linux `script` gives one) the output is coloured; without the escape
+    /// codes it is the plain output, so colour never moves a line break.
+    @Test("on a terminal the text is coloured, and otherwise the same as without one",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")),
+          arguments: scenarios.filter { ["org-sender-block", "auth-dmarc-reject", "no-threat"].contains($0.name) })
+    func terminal(_ scenario: Scenario) throws {
+        let plain = try Self.explain(scenario)
+        let command = ([SluiceBinary.executable.path, "explain", "--policy", scenario.policy, scenario.message, "--now", Self.now,
+                        "--recipient", scenario.recipient]).map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        process.currentDirectoryURL = SluiceBinary.packageRoot
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = nil
+        environment["TERM"] = "xterm-256color"
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let coloured = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+        #expect(coloured.contains("\u{1B}["), "no colour on a terminal")
+        let stripped = coloured.replacing(/\x{1B}\[[0-9;]*m/, with: "")
+        #expect(stripped == plain.stdout)
+    }
+    #endif
 
     @Test("the whole text output matches the golden file", arguments: goldens)
     func golden(_ scenario: Scenario) throws {

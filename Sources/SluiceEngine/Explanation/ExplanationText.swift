@@ -42,7 +42,7 @@ public struct ExplanationText: Sendable {
         out.append(heading("Deciding source"))
         wrap("\(decision.decidedBy.kind.rawValue): \(decision.decidedBy.description)", indent: "  ", into: &out)
         if let header = decision.decidedBy.header { wrap("from the header \(header)", indent: "  ", into: &out) }
-        if let span = decision.decidedBy.span { out.append("  \(paint("-->", "34")) \(span)") }
+        if let span = decision.decidedBy.span { wrap("\(paint("-->", "34")) \(span)", indent: "  ", into: &out) }
         let gutter = explanation.decidingLines.map { String($0.line).count }.max() ?? 0
         for line in explanation.decidingLines {
             let number = String(line.line)
@@ -67,8 +67,8 @@ public struct ExplanationText: Sendable {
             wrap("\(number + 1). \(step.summary)", indent: "  ", continuation: "     ", into: &out)
             // Policy text is never clipped: it is meant to be copied.
             if let text = step.policyText { out.append("     " + paint(text, "1")) }
-            if let file = step.file, step.policyText != nil { out.append("     in \(file)") }
-            if let target = step.target { out.append("     at \(target)") }
+            if let file = step.file, step.policyText != nil { wrap("in \(file)", indent: "     ", into: &out) }
+            if let target = step.target { wrap("at \(target)", indent: "     ", into: &out) }
             if let can = step.canOverride { wrap("overrides: \(can)", indent: "     ", continuation: "       ", into: &out) }
             if let cannot = step.cannotOverride { wrap("cannot override: \(cannot)", indent: "     ", continuation: "       ", into: &out) }
             if let after = step.outcomeAfter {
@@ -108,7 +108,19 @@ public struct ExplanationText: Sendable {
         var line = indent
         var visible = indent.count
         var first = true
+        let firstLine = out.count
+        var words: [Substring] = []
         for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            // A word longer than a line (a long URL) is cut into line-sized pieces.
+            var rest = word
+            let room = Self.width - next.count
+            while rest.count - escapeLength(rest) > room && escapeLength(rest) == 0 {
+                words.append(rest.prefix(room))
+                rest = rest.dropFirst(room)
+            }
+            words.append(rest)
+        }
+        for word in words {
             let length = word.count - escapeLength(word)
             if visible + length + (first ? 0 : 1) > Self.width && !first {
                 out.append(line)
@@ -121,6 +133,9 @@ public struct ExplanationText: Sendable {
             first = false
         }
         out.append(line)
+        for index in firstLine..<out.count {
+            while out[index].hasSuffix(" ") { out[index].removeLast() }
+        }
     }
 
     private func escapeLength(_ word: Substring) -> Int {

@@ -38,11 +38,15 @@ extension Explainer {
         } else if decision.decidedBy.kind == .userOverride, let recipient = try? EmailAddress.parse(subject.recipient).get(),
             var lists = policy.userLists[recipient], let from
         {
+            let blocked = lists.blockedSenders.contains { $0.value.matches(from) }
             lists.blockedSenders.removeAll { $0.value.matches(from) }
             lists.safeListsOnly = Setting(false)
             var changed = policy
             changed.userLists[recipient] = lists
-            steps.append(verify(.editUserList, "take `\(from.address)` off \(subject.recipient)'s blocked senders (or turn safe-lists-only off)",
+            let summary = blocked
+                ? "take `\(from.address)` off \(subject.recipient)'s blocked senders"
+                : "\(subject.recipient) accepts only safe senders: add `\(from.address)` to their safe senders, or turn safe-lists-only off (shown here)"
+            steps.append(verify(.editUserList, summary,
                                 target: span, changed: changed, subject: subject, expectDelivered: true, canOverride: nil, cannotOverride: nil))
         }
 
@@ -55,6 +59,7 @@ extension Explainer {
                 steps.append(Recommendation(
                     kind: .submit, summary: "no allow can deliver it: the common attachments filter blocks the file type whatever the lists say (§2.3)",
                     cannotOverride: "tenant file allows and rules cannot rescue a blocked file type", verified: true))
+                return steps
             }
             for attachment in subject.message.attachments {
                 guard let hash = attachment.sha256 else { continue }
@@ -124,17 +129,19 @@ extension Explainer {
     /// Who added the entry and when; the admin adds the ticket.
     private func note(_ subject: Case) -> String { "sluice explain \(date)" }
 
-    /// Checks `text` as a policy line, adds its entry to a copy of the policy, and decides again.
+    /// Adds `text` to the root policy file as `--apply` would, checks the result, and decides again.
     private func addEntry(_ text: String, summary: String, subject: Case, canOverride: String, cannotOverride: String?,
                           expectDelivered: Bool = true) -> Recommendation {
-        let (snippet, diagnostics) = PolicyChecker.check(text: text + "\n", path: policy.root)
-        guard diagnostics.allSatisfy({ $0.severity != .error }), let entry = snippet.entries.first else {
-            return Recommendation(kind: .addEntry, summary: summary, policyText: text, file: policy.root, canOverride: canOverride,
-                                  cannotOverride: cannotOverride, outcomeAfter: "the entry does not check: " + diagnostics.map(\.message).joined(separator: "; "),
-                                  verified: false)
+        let failed = { (reason: String) in
+            Recommendation(kind: .addEntry, summary: summary, policyText: text, file: self.policy.root, canOverride: canOverride,
+                           cannotOverride: cannotOverride, outcomeAfter: reason, verified: false)
         }
-        var changed = policy
-        changed.entries.append(entry)
+        guard let original = policy.sources[policy.root]?.text,
+            let edited = PolicyEdit.appending(text, to: original, path: policy.root, date: date)
+        else { return failed("the entry cannot be added to `\(policy.root)`") }
+        let (changed, diagnostics) = PolicyChecker.check(text: edited, path: policy.root)
+        let errors = diagnostics.filter { $0.severity == .error }
+        guard errors.isEmpty else { return failed("the entry does not check: " + errors.map(\.message).joined(separator: "; ")) }
         var step = verify(.addEntry, summary, target: nil, changed: changed, subject: subject, expectDelivered: expectDelivered,
                           canOverride: canOverride, cannotOverride: cannotOverride)
         step.policyText = text

@@ -3,7 +3,6 @@ import Foundation
 import SluiceChecking
 import SluiceEngine
 import SluiceMessage
-import SluiceSyntax
 
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -110,13 +109,10 @@ struct ExplainCommand: ParsableCommand {
             Terminal.writeError("error: cannot read `\(path)`")
             throw ExitStatus.usageOrInput
         }
-        let appended = original + (original.hasSuffix("\n") || original.isEmpty ? "" : "\n") + "\n# Added by sluice explain on \(date).\n" + text + "\n"
-        let (file, diagnostics) = Parser.parse(appended, path: path)
-        guard diagnostics.allSatisfy({ $0.severity != .error }) else {
+        guard let formatted = PolicyEdit.appending(text, to: original, path: path, date: date) else {
             Terminal.writeError("error: the policy would not parse after the change; nothing written")
             throw ExitStatus.failure
         }
-        let formatted = PolicyFormatter.format(file)
         if dryRun {
             print(UnifiedDiff.render(old: original, new: formatted, oldName: path, newName: path), terminator: "")
             return
