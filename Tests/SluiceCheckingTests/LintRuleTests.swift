@@ -66,6 +66,15 @@ struct LintRuleTests {
         Case(rule: "regex-unescaped-dot",
              finding: "rule \"r\" {\n  when 1️⃣from.domain matches /contoso.com$/\n  then junk\n}\n",
              nearMiss: "rule \"r\" {\n  when from.domain matches /contoso\\.com$/\n  then junk\n}\n"),
+        Case(rule: "regex-backtracking",
+             finding: "rule \"r\" {\n  when 1️⃣subject matches /^(a+)+$/\n  then junk\n}\n",
+             nearMiss: "rule \"r\" {\n  when subject matches /^(ab)+$/\n  then junk\n}\n"),
+        Case(rule: "regex-matches-everything",
+             finding: "rule \"r\" {\n  when 1️⃣subject matches /(invoice)?/i\n  then junk\n}\n",
+             nearMiss: "rule \"r\" {\n  when subject matches /invoice/i\n  then junk\n}\n"),
+        Case(rule: "lookalike-domain",
+             finding: "allow sender 1️⃣billing@c0ntoso.example note \"x\"\n",
+             nearMiss: "allow sender billing@fabrikam.example note \"x\"\n"),
     ]
 
     private func lint(_ text: String) -> [Diagnostic] {

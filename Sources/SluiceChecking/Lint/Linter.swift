@@ -9,7 +9,8 @@ public struct Linter: Sendable {
     public static let rules: [any LintRule] = [
         DuplicateEntry(), AllowAndBlock(), ShadowedEntry(), OwnDomainAllow(), ConsumerDomainAllow(), TopLevelDomainAllow(),
         ExpiredEntry(), ExpiringEntry(), AllowWithoutNote(), IneffectiveAllow(), FromOnlyBypass(), ReleaseWhereRequestOnly(),
-        NotifyWithoutPermissions(), UnusedQuarantinePolicy(), UnusedGroup(), UnescapedDotInRegex(), ListSizeLimit(),
+        NotifyWithoutPermissions(), UnusedQuarantinePolicy(), UnusedGroup(), UnescapedDotInRegex(), RegexBacktracking(),
+        RegexMatchesEverything(), LookalikeDomain(), ListSizeLimit(),
     ]
 
     public init() {}

@@ -1,0 +1,76 @@
+import SluiceDiagnostics
+
+/// An allow entry or spoof pair whose domain imitates one of the organization's accepted
+/// domains: `contoso.example` against `c0ntoso.example`, `rnicrosoft.example` (rn for m),
+/// `contosso.example` (one edit away). Allowing a lookalike lets the impersonator in.
+/// Punycode (`xn--`) labels are flagged too, since a name that renders like the real one is
+/// the homograph attack itself.
+public struct LookalikeDomain: LintRule {
+    public static let id = "lookalike-domain"
+    public static let severity = Severity.warning
+    public static let summary = "an allow or spoof pair for a domain that imitates an accepted domain"
+
+    /// Sequences people read as another: each maps to what it imitates.
+    static let confusables: [(String, String)] = [
+        ("rn", "m"), ("vv", "w"), ("cl", "d"), ("0", "o"), ("1", "l"), ("l", "i"), ("5", "s"), ("3", "e"), ("8", "b"), ("-", ""),
+    ]
+
+    public init() {}
+
+    public func check(_ context: LintContext) -> [Diagnostic] {
+        let accepted = context.policy.organization.acceptedDomains.map(\.value)
+        guard !accepted.isEmpty else { return [] }
+        let skeletons = Dictionary(accepted.map { (Self.skeleton($0), $0) }, uniquingKeysWith: { first, _ in first })
+        return context.policy.entries.compactMap { entry in
+            let domain: String? = switch entry.target {
+            case .sender(let address) where entry.action == .allow: address.domain
+            case .domain(let pattern) where entry.action == .allow: pattern.domain
+            case .spoof(let pair) where entry.action == .allow:
+                switch pair.spoofedUser {
+                case .address(let address): address.domain
+                case .domain(let domain): domain
+                case .any: nil
+                }
+            default: nil
+            }
+            guard let domain, !accepted.contains(where: { DomainName.host(domain, isWithin: $0) }) else { return nil }
+            let imitated = skeletons[Self.skeleton(domain)]
+                ?? accepted.first { Self.oneEditApart(Self.registrable(domain), Self.registrable($0)) }
+                ?? (domain.split(separator: ".").contains { $0.hasPrefix("xn--") } ? accepted.first : nil)
+            guard let imitated else { return nil }
+            return finding("`\(domain)` looks like your domain `\(imitated)`", at: entry.keySpan,
+                           help: "check the spelling: allowing a lookalike lets the impersonator in")
+        }
+    }
+
+    /// The name as a hurried reader sees it: confusable sequences folded.
+    static func skeleton(_ domain: String) -> String {
+        var text = domain
+        for (from, to) in confusables { text = text.replacingOccurrences(of: from, with: to) }
+        return text
+    }
+
+    /// The domain without its last label (`contoso` of `contoso.example`), where lookalikes differ.
+    static func registrable(_ domain: String) -> String {
+        domain.split(separator: ".").dropLast().joined(separator: ".")
+    }
+
+    /// One insertion, deletion, substitution or adjacent swap apart, for names long enough that
+    /// this is not a coincidence.
+    static func oneEditApart(_ a: String, _ b: String) -> Bool {
+        guard a != b, min(a.count, b.count) >= 5 else { return false }
+        let x = Array(a), y = Array(b)
+        if x.count == y.count {
+            let differing = x.indices.filter { x[$0] != y[$0] }
+            if differing.count == 1 { return true }
+            return differing.count == 2 && differing[1] == differing[0] + 1 && x[differing[0]] == y[differing[1]] && x[differing[1]] == y[differing[0]]
+        }
+        guard abs(x.count - y.count) == 1 else { return false }
+        let (short, long) = x.count < y.count ? (x, y) : (y, x)
+        var i = 0, j = 0, skipped = false
+        while i < short.count && j < long.count {
+            if short[i] == long[j] { i += 1; j += 1 } else if skipped { return false } else { skipped = true; j += 1 }
+        }
+        return true
+    }
+}
