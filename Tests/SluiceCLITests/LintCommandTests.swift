@@ -75,4 +75,26 @@ struct LintCommandTests {
         #expect(try SluiceBinary.run(["lint", path]).status == 1)
         #expect(try SluiceBinary.run(["lint", "no-such-dir/policy.sluice"]).status == 2)
     }
+
+    @Test("--fix removes exact duplicates and long-expired entries through the formatter, keeping comments")
+    func fix() throws {
+        let (path, cleanup) = try policy("""
+            # tenant
+            block sender a@evil.example expires never
+            block sender a@evil.example expires never
+            block sender old@evil.example expires 2026-09-01  # very old
+            block sender recent@evil.example expires 2026-11-20
+            allow sender x@fabrikam.example note "kept"
+
+            """)
+        defer { cleanup() }
+        let result = try SluiceBinary.run(["lint", "--fix", "--now", "2026-11-29", path])
+        #expect(result.stderr.contains("applied 2 fixes"))
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.components(separatedBy: "block sender a@evil.example").count == 2)
+        #expect(!text.contains("old@evil.example"))
+        #expect(text.contains("recent@evil.example"), "expired less than 30 days ago: reported, not removed")
+        #expect(text.contains("# tenant") && text.contains("# very old"))
+        #expect(try SluiceBinary.run(["fmt", "--check", path]).status == 0)
+    }
 }

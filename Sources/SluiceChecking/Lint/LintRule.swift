@@ -27,10 +27,13 @@ public struct LintContext: Sendable {
     public var today: CalendarDate
     /// Entries expiring within this many days are reported by `expiring-entry`.
     public var expiryWarningDays: Int
+    /// Entries expired longer ago than this carry a fix-it removing them (`--fix` applies it).
+    public var removeExpiredAfterDays: Int
 
-    public init(policy: CheckedPolicy, today: CalendarDate, expiryWarningDays: Int = 14) {
+    public init(policy: CheckedPolicy, today: CalendarDate, expiryWarningDays: Int = 14, removeExpiredAfterDays: Int = 30) {
         self.policy = policy
         self.today = today
         self.expiryWarningDays = expiryWarningDays
+        self.removeExpiredAfterDays = removeExpiredAfterDays
     }
 }

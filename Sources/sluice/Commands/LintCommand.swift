@@ -33,6 +33,9 @@ struct LintCommand: ParsableCommand {
     @Flag(help: "List the rules and exit.")
     var list = false
 
+    @Flag(help: "Apply the safe fixes (remove exact duplicates and entries expired more than 30 days ago) through the formatter.")
+    var fix = false
+
     func validate() throws {
         if !list && paths.isEmpty { throw ValidationError("name the policy files or directories to lint") }
     }
@@ -73,8 +76,46 @@ struct LintCommand: ParsableCommand {
             guard case .source(let span)? = diagnostic.location else { return true }
             return seen.insert("\(diagnostic.code)\u{0}\(span.file)\u{0}\(span.start)").inserted
         }
+        if fix {
+            let fixed = try applyFixes(diagnostics, sources: loader.sources)
+            Terminal.writeError("applied \(fixed.count) fix\(fixed.count == 1 ? "" : "es"); run `sluice lint` again to see what remains")
+            diagnostics.removeAll { diagnostic in fixed.contains { $0 == diagnostic } }
+        }
         try LintOutput(format: format, sources: loader.sources).write(diagnostics)
         let failing = diagnostics.contains { $0.severity == .error || (denyWarnings && $0.severity == .warning) }
         if failing { throw ExitStatus.failure }
+    }
+
+    /// Removes what the safe fixes remove, file by file, then formats each changed file (so the
+    /// blank lines left behind collapse and comments stay). Returns the findings it fixed.
+    private func applyFixes(_ diagnostics: [Diagnostic], sources: [String: SourceFile]) throws -> [Diagnostic] {
+        let safe: Set<DiagnosticCode> = ["lint.duplicate-entry", "lint.expired-entry"]
+        let fixable = diagnostics.filter { safe.contains($0.code) && !$0.fixes.isEmpty }
+        var applied: [Diagnostic] = []
+        for (path, findings) in Dictionary(grouping: fixable, by: { $0.fixes[0].span.file }) {
+            guard let source = sources[path], path != "<stdin>" else { continue }
+            var bytes = source.bytes
+            var lastStart = Int.max
+            for finding in findings.sorted(by: { $0.fixes[0].span.start > $1.fixes[0].span.start }) {
+                let span = finding.fixes[0].span
+                guard span.end <= lastStart, span.end <= bytes.count else { continue }
+                bytes.replaceSubrange(span.start..<span.end, with: Array(finding.fixes[0].replacement.utf8))
+                lastStart = span.start
+                applied.append(finding)
+            }
+            let (file, problems) = Parser.parse(String(decoding: bytes, as: UTF8.self), path: path)
+            guard problems.allSatisfy({ $0.severity != .error }) else {
+                Terminal.writeError("error: fixing `\(path)` would break its syntax; left unchanged")
+                applied.removeAll { $0.fixes[0].span.file == path }
+                continue
+            }
+            do {
+                try Data(PolicyFormatter.format(file).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                Terminal.writeError("error: cannot write `\(path)`: \(error.localizedDescription)")
+                throw ExitStatus.usageOrInput
+            }
+        }
+        return applied
     }
 }
