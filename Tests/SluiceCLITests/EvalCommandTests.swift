@@ -118,3 +118,35 @@ struct CompileCommandTests {
         #expect(result.status == 2)
     }
 }
+
+/// `sluice explain --decision`: a stored decision is explained only under the policy it came from.
+@Suite("sluice explain --decision")
+struct StoredDecisionTests {
+    private let policy = SluiceBinary.fixture("rules/examples/contoso/tenant.sluice")
+    private let message = SluiceBinary.fixture("rules/examples/messages/lookalike-invoice.eml")
+
+    @Test("a decision from the same policy is explained; one from another policy is refused with both hashes")
+    func hashes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-stored-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let stored = try SluiceBinary.run(["eval", "--policy", policy, "--now", "2026-11-29", "--format", "jsonl", message])
+        let decision = directory.appendingPathComponent("decision.jsonl").path
+        try Data(stored.stdout.utf8).write(to: URL(fileURLWithPath: decision))
+        let same = try SluiceBinary.run(["explain", "--policy", policy, "--now", "2026-11-29", "--decision", decision, message])
+        #expect(same.status == 0, "\(same.stderr)")
+        #expect(same.stdout.hasPrefix("Result: Blocked due to organizational overrides"))
+
+        // The same policy with one more comment is another policy: its hash differs.
+        let changed = directory.appendingPathComponent("tenant.sluice").path
+        let text = try String(contentsOfFile: policy, encoding: .utf8)
+            .replacingOccurrences(of: "include \"../../presets/standard.sluice\"", with: "include \"\(SluiceBinary.fixture("rules/presets/standard.sluice"))\"")
+            .replacingOccurrences(of: "include \"groups.sluice\"", with: "include \"\(SluiceBinary.fixture("rules/examples/contoso/groups.sluice"))\"")
+            .replacingOccurrences(of: "user-lists from \"user-lists", with: "user-lists from \"\(SluiceBinary.fixture("rules/examples/contoso"))/user-lists")
+        try Data(("# edited\n" + text).utf8).write(to: URL(fileURLWithPath: changed))
+        let other = try SluiceBinary.run(["explain", "--policy", changed, "--now", "2026-11-29", "--decision", decision, message])
+        #expect(other.status == 2)
+        #expect(other.stderr.contains("the stored decision was made under policy"))
+        #expect(other.stdout.isEmpty)
+    }
+}

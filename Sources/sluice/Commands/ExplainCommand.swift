@@ -42,6 +42,9 @@ struct ExplainCommand: ParsableCommand {
     @Flag(help: "Also print the full trace, every check in order.")
     var trace = false
 
+    @Option(help: "A stored decision (a line of `sluice eval --format jsonl`) to explain; refused when it was made under another policy.")
+    var decision: String?
+
     @Flag(help: "Write the first verified recommended entry into the policy file, then explain again.")
     var apply = false
 
@@ -60,6 +63,7 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let date = try EvalCommand.evaluationDate(now)
         let checked = try policy.map(PolicyInput.checked) ?? PolicyInput.compiled(compiled!)
+        let stored = try decision.map { try storedDecision($0, policyHash: PolicyHash.of(checked)) }
         let input: InputFiles.Input
         switch InputFiles.read(message) {
         case .success(let read): input = read
@@ -83,6 +87,10 @@ struct ExplainCommand: ParsableCommand {
                               trustedHosts: trust.receivingHosts)
         }
         let explanation = explain()
+        if let stored, stored.location != explanation.decision.location || stored.verdict != explanation.decision.verdict {
+            Terminal.writeError("note: the stored decision (\(stored.summaryLine)) differs from today's (\(explanation.decision.summaryLine)): "
+                + "entries may have expired since, or the envelope was different")
+        }
         if apply || dryRun {
             try applyStep(explanation, date: date, target: target, input: input, given: given)
             return
@@ -129,5 +137,26 @@ struct ExplainCommand: ParsableCommand {
         print("added to \(path):\n  \(text)")
         print("before: \(explanation.decision.summaryLine)")
         print("after:  \(after.decision.summaryLine)")
+    }
+
+    /// Reads a stored decision and refuses it when its policy hash is not the loaded policy's:
+    /// explaining it under another policy would explain something that did not happen.
+    private func storedDecision(_ path: String, policyHash: String) throws -> Decision {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            Terminal.writeError("error: cannot read the stored decision `\(path)`")
+            throw ExitStatus.usageOrInput
+        }
+        struct Record: Decodable { var decision: Decision }
+        let line = data.split(separator: UInt8(ascii: "\n")).first.map { Data($0) } ?? data
+        guard let stored = (try? JSONDecoder().decode(Record.self, from: line))?.decision ?? (try? JSONDecoder().decode(Decision.self, from: line)) else {
+            Terminal.writeError("error: `\(path)` is not a decision written by `sluice eval --format jsonl`")
+            throw ExitStatus.usageOrInput
+        }
+        guard stored.policyHash == policyHash else {
+            Terminal.writeError("error: the stored decision was made under policy \(stored.policyHash.prefix(12))…, not the loaded "
+                + "policy \(policyHash.prefix(12))…; explain it with the policy it came from")
+            throw ExitStatus.usageOrInput
+        }
+        return stored
     }
 }
