@@ -73,7 +73,7 @@ struct ExplainCommandTests {
         Scenario(
             name: "phish-rule", recipient: "ap@contoso.example", result: "Blocked due to organizational overrides",
             location: "Quarantine", decidedBy: "organization-override", kinds: ["edit-rule", "add-entry"],
-            policyTexts: ["allow sender invoices@fabrikarn.example \(note)"],
+            policyTexts: ["allow sender invoices@fabrikarn.example expires 45 days after last use \(note)"],
             lines: ["--> \(directory)/phish-rule.sluice:9:1", "11 |   then mark phish"],
             phrases: [
                 "Rule \"Invoice lure with HTML attachment\" marks phish decided it: Quarantine.",
@@ -83,7 +83,7 @@ struct ExplainCommandTests {
         Scenario(
             name: "spam-rule", result: "Blocked due to organizational overrides", location: "Junk",
             decidedBy: "organization-override", kinds: ["edit-rule", "add-entry"],
-            policyTexts: ["allow sender promo@wingtip.example \(note)"],
+            policyTexts: ["allow sender promo@wingtip.example expires 45 days after last use \(note)"],
             lines: ["--> \(directory)/spam-rule.sluice:9:1"],
             phrases: ["Rule \"Lottery\" marks spam decided it: Junk."]),
 
@@ -174,7 +174,7 @@ struct ExplainCommandTests {
         // ---- Filter and upstream verdicts ---------------------------------------------------
         Scenario(
             name: "phish-upstream", result: "Phishing", location: "Quarantine", decidedBy: "upstream", kinds: ["add-entry"],
-            policyTexts: ["allow sender security@woodgrove-bank.example \(note)"],
+            policyTexts: ["allow sender security@woodgrove-bank.example expires 45 days after last use \(note)"],
             lines: ["from the header X-Forefront-Antispam-Report from mx.contoso.example"],
             phrases: [
                 "The message was classified as phishing (X-Forefront-Antispam-Report from mx.contoso.example): "
@@ -183,7 +183,7 @@ struct ExplainCommandTests {
             ]),
         Scenario(
             name: "phish-high-confidence", result: "Phishing", location: "Quarantine", decidedBy: "upstream", kinds: ["add-entry"],
-            policyTexts: ["allow sender alerts@woodgrove-bank.example from-submission \(note)"],
+            policyTexts: ["allow sender alerts@woodgrove-bank.example from-submission expires 45 days after last use \(note)"],
             phrases: [
                 "The message was classified as high confidence phishing",
                 "1. only an allow created from a reviewed submission overrides high confidence phish",
@@ -207,11 +207,11 @@ struct ExplainCommandTests {
             ]),
         Scenario(
             name: "spam-upstream", result: "Spam", location: "Junk", decidedBy: "upstream", kinds: ["add-entry"],
-            policyTexts: ["allow sender newsletter@tailspin.example \(note)"],
+            policyTexts: ["allow sender newsletter@tailspin.example expires 45 days after last use \(note)"],
             phrases: ["The message was classified as spam (X-Forefront-Antispam-Report from mx.contoso.example)"]),
         Scenario(
             name: "bulk", result: "Bulk", location: "Junk", decidedBy: "upstream", kinds: ["add-entry"],
-            policyTexts: ["allow sender deals@tailspin.example \(note)"],
+            policyTexts: ["allow sender deals@tailspin.example expires 45 days after last use \(note)"],
             lines: ["from the header X-Microsoft-Antispam from mx.contoso.example"],
             phrases: ["The sender is a bulk mailer: BCL 8 ≥ bulk threshold 6.", "Junk (bulk, BULK); SCL 6, BCL 8, SFV SPM"]),
         Scenario(
@@ -526,7 +526,7 @@ struct ExplainCommandTests {
         let lines = result.stdout.components(separatedBy: "\n")
         #expect(lines.first == "--- \(path)")
         #expect(lines.dropFirst().first == "+++ \(path)")
-        #expect(lines.contains("+allow sender newsletter@tailspin.example \(Self.note)"))
+        #expect(lines.contains("+allow sender newsletter@tailspin.example expires 45 days after last use \(Self.note)"))
         #expect(lines.contains("+# Added by sluice explain on 2026-11-29."))
         #expect(!lines.contains { $0.hasPrefix("-") && !$0.hasPrefix("---") }, "the change only adds lines")
         #expect(try String(contentsOfFile: path, encoding: .utf8) == original)
@@ -544,7 +544,7 @@ struct ExplainCommandTests {
         let (directory, path) = try Self.copy(scenario)
         defer { try? FileManager.default.removeItem(at: directory) }
         let original = try String(contentsOfFile: path, encoding: .utf8)
-        let entry = "allow sender newsletter@tailspin.example \(Self.note)"
+        let entry = "allow sender newsletter@tailspin.example expires 45 days after last use \(Self.note)"
         let result = try Self.explain(scenario, ["--apply"], policy: path)
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.components(separatedBy: "\n")

@@ -71,7 +71,7 @@ extension Explainer {
             }
         case .highConfidencePhish:
             steps.append(addEntry(
-                "allow sender \(from.address) from-submission note \"\(note(subject))\"",
+                "allow sender \(from.address) from-submission expires 45 days after last use note \"\(note(subject))\"",
                 summary: "only an allow created from a reviewed submission overrides high confidence phish; after the review:",
                 subject: subject, canOverride: "up to high confidence phish (created from a submission)", cannotOverride: "malware"))
         case .spoofDMARCReject, .spoofDMARCQuarantine, .spoof:
@@ -88,8 +88,8 @@ extension Explainer {
         case .phish, .highConfidenceSpam, .spam, .bulk:
             let accepted = policy.organization.acceptedDomains.contains { DomainName.host(from.domain, isWithin: $0.value) }
             steps.append(addEntry(
-                "allow sender \(from.address) note \"\(note(subject))\"",
-                summary: "allow the sender (an allow lapses 45 days after it was last used unless it says otherwise)",
+                "allow sender \(from.address) expires 45 days after last use note \"\(note(subject))\"",
+                summary: "allow the sender until 45 days after the allow was last used",
                 subject: subject, canOverride: "bulk, spam, high confidence spam and phish",
                 cannotOverride: "malware, high confidence phish, tenant blocks" + (accepted ? "; and `\(from.domain)` is your own domain: fix its authentication instead" : "")))
         }
