@@ -72,6 +72,15 @@ struct LintRuleTests {
         Case(rule: "regex-matches-everything",
              finding: "rule \"r\" {\n  when 1️⃣subject matches /(invoice)?/i\n  then junk\n}\n",
              nearMiss: "rule \"r\" {\n  when subject matches /invoice/i\n  then junk\n}\n"),
+        Case(rule: "regex-unanchored",
+             finding: "rule \"r\" {\n  when 1️⃣from.domain matches /contoso\\.com/\n  then junk\n}\n",
+             nearMiss: "rule \"r\" {\n  when from.domain matches /(^|\\.)contoso\\.com$/\n  then junk\n}\n"),
+        Case(rule: "regex-never-matches",
+             finding: "rule \"r\" {\n  when 1️⃣subject matches /invoice$ due/\n  then junk\n}\n",
+             nearMiss: "rule \"r\" {\n  when subject matches /invoice due$/\n  then junk\n}\n"),
+        Case(rule: "unreachable-rule",
+             finding: "rule \"first\" {\n  when spf is fail\n  then junk, stop\n}\n1️⃣rule \"second\" {\n  when spf is fail\n  then mark spam\n}\n",
+             nearMiss: "rule \"first\" {\n  when spf is fail\n  then add-header \"X-Seen\" \"yes\"\n}\nrule \"second\" {\n  when spf is fail\n  then mark spam\n}\n"),
         Case(rule: "lookalike-domain",
              finding: "allow sender 1️⃣billing@c0ntoso.example note \"x\"\n",
              nearMiss: "allow sender billing@fabrikam.example note \"x\"\n"),
@@ -104,6 +113,27 @@ struct LintRuleTests {
     func nearMiss(_ testCase: Case) {
         let findings = lint(Self.header + testCase.nearMiss).filter { $0.code.rawValue == "lint.\(testCase.rule)" }
         #expect(findings.isEmpty, "\(findings.map(\.message))")
+    }
+
+    @Test("punycode homographs: decoded, folded to what they imitate, mixed scripts reported")
+    func homographs() {
+        // xn--pple-43d is "аpple" with a Cyrillic а; xn--cntoso-wqf is "cоntoso" with a Cyrillic о.
+        #expect(Punycode.decode("xn--pple-43d.example") == "\u{430}pple.example")
+        #expect(Punycode.decode("xn--mnchen-3ya.example") == "münchen.example")
+        let imitation = lint(Self.header + "allow domain xn--cntoso-wqf.example note \"x\"\n")
+        #expect(imitation.contains { $0.code.rawValue == "lint.lookalike-domain" && $0.message.contains("looks like your domain `contoso.example`") })
+        let mixed = lint(Self.header + "allow domain xn--pple-43d.example note \"x\"\n")
+        #expect(mixed.contains { $0.code.rawValue == "lint.lookalike-domain" && $0.message.contains("mixes scripts") })
+        let german = lint(Self.header + "allow domain xn--mnchen-3ya.example note \"x\"\n")
+        #expect(!german.contains { $0.code.rawValue == "lint.lookalike-domain" })
+    }
+
+    @Test("a later rule with the same condition as an earlier deciding rule never changes the outcome")
+    func moot() {
+        let rules = "rule \"first\" {\n  when spf is fail\n  then reject\n}\nrule \"second\" {\n  when spf is fail\n  then mark spam\n}\n"
+        #expect(lint(Self.header + rules).contains { $0.code.rawValue == "lint.unreachable-rule" && $0.message.contains("never changes the outcome") })
+        let tagging = rules.replacingOccurrences(of: "then mark spam", with: "then add-header \"X-Seen\" \"yes\"")
+        #expect(!lint(Self.header + tagging).contains { $0.code.rawValue == "lint.unreachable-rule" })
     }
 
     @Test("the list-size limit counts past Microsoft's maximum")

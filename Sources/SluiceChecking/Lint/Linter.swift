@@ -10,7 +10,7 @@ public struct Linter: Sendable {
         DuplicateEntry(), AllowAndBlock(), ShadowedEntry(), OwnDomainAllow(), ConsumerDomainAllow(), TopLevelDomainAllow(),
         ExpiredEntry(), ExpiringEntry(), AllowWithoutNote(), IneffectiveAllow(), FromOnlyBypass(), ReleaseWhereRequestOnly(),
         NotifyWithoutPermissions(), UnusedQuarantinePolicy(), UnusedGroup(), UnescapedDotInRegex(), RegexBacktracking(),
-        RegexMatchesEverything(), LookalikeDomain(), ListSizeLimit(),
+        RegexMatchesEverything(), RegexUnanchored(), RegexNeverMatches(), UnreachableRule(), LookalikeDomain(), ListSizeLimit(),
     ]
 
     public init() {}

@@ -3,8 +3,9 @@ import SluiceDiagnostics
 /// An allow entry or spoof pair whose domain imitates one of the organization's accepted
 /// domains: `contoso.example` against `c0ntoso.example`, `rnicrosoft.example` (rn for m),
 /// `contosso.example` (one edit away). Allowing a lookalike lets the impersonator in.
-/// Punycode (`xn--`) labels are flagged too, since a name that renders like the real one is
-/// the homograph attack itself.
+/// Punycode (`xn--`) names are decoded: Cyrillic and Greek letters that look Latin are folded
+/// (`аpple` with a Cyrillic а), and a label that mixes scripts is reported as a homograph even
+/// when it imitates no accepted domain.
 public struct LookalikeDomain: LintRule {
     public static let id = "lookalike-domain"
     public static let severity = Severity.warning
@@ -13,6 +14,9 @@ public struct LookalikeDomain: LintRule {
     /// Sequences people read as another: each maps to what it imitates.
     static let confusables: [(String, String)] = [
         ("rn", "m"), ("vv", "w"), ("cl", "d"), ("0", "o"), ("1", "l"), ("l", "i"), ("5", "s"), ("3", "e"), ("8", "b"), ("-", ""),
+        // Cyrillic and Greek letters drawn like Latin ones.
+        ("а", "a"), ("е", "e"), ("о", "o"), ("р", "p"), ("с", "c"), ("х", "x"), ("у", "y"), ("і", "i"), ("ј", "j"),
+        ("ѕ", "s"), ("һ", "h"), ("ԁ", "d"), ("ο", "o"), ("α", "a"), ("ε", "e"), ("ρ", "p"), ("ν", "v"), ("τ", "t"),
     ]
 
     public init() {}
@@ -34,13 +38,30 @@ public struct LookalikeDomain: LintRule {
             default: nil
             }
             guard let domain, !accepted.contains(where: { DomainName.host(domain, isWithin: $0) }) else { return nil }
-            let imitated = skeletons[Self.skeleton(domain)]
-                ?? accepted.first { Self.oneEditApart(Self.registrable(domain), Self.registrable($0)) }
-                ?? (domain.split(separator: ".").contains { $0.hasPrefix("xn--") } ? accepted.first : nil)
-            guard let imitated else { return nil }
-            return finding("`\(domain)` looks like your domain `\(imitated)`", at: entry.keySpan,
-                           help: "check the spelling: allowing a lookalike lets the impersonator in")
+            let shown = Punycode.decode(domain) ?? domain
+            if let imitated = skeletons[Self.skeleton(shown)] ?? accepted.first(where: { Self.oneEditApart(Self.registrable(shown), Self.registrable($0)) }) {
+                return finding("`\(domain)`\(shown == domain ? "" : " (shown as `\(shown)`)") looks like your domain `\(imitated)`", at: entry.keySpan,
+                               help: "check the spelling: allowing a lookalike lets the impersonator in")
+            }
+            if shown.split(separator: ".").contains(where: Self.mixesScripts) {
+                return finding("`\(domain)` is shown as `\(shown)`, which mixes scripts in one label (a homograph)", at: entry.keySpan,
+                               help: "allow the domain the sender really uses, written in one script")
+            }
+            return nil
         }
+    }
+
+    /// Latin letters together with Cyrillic or Greek ones in one label.
+    static func mixesScripts(_ label: Substring) -> Bool {
+        var latin = false, other = false
+        for scalar in label.unicodeScalars where scalar.properties.isAlphabetic {
+            switch scalar.value {
+            case 0x41...0x5A, 0x61...0x7A, 0xC0...0x24F: latin = true
+            case 0x370...0x3FF, 0x400...0x52F: other = true
+            default: break
+            }
+        }
+        return latin && other
     }
 
     /// The name as a hurried reader sees it: confusable sequences folded.
