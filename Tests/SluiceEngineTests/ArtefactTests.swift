@@ -17,7 +17,8 @@ struct ArtefactTests {
 
     @Test("a loaded artefact decides every message exactly as the checked policy does")
     func roundTrip() throws {
-        var (policy, workload) = Self.generated(seed: 7)
+        let (policy, generated) = Self.generated(seed: 7)
+        var workload = generated
         let loaded = try PolicyArtefact.decode(try PolicyArtefact.encode(policy))
         #expect(loaded.entries.count == policy.entries.count)
         #expect(PolicyHash.of(loaded) == PolicyHash.of(policy))
@@ -31,7 +32,6 @@ struct ArtefactTests {
             let actual = restored.evaluate(message, envelope: envelope, recipient: input.recipient, on: date)
             #expect(try DecisionJSON.text(actual) == DecisionJSON.text(expected))
         }
-        _ = policy
     }
 
     @Test("every entry kind survives the binary form field by field")

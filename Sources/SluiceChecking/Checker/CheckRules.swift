@@ -238,10 +238,14 @@ extension PolicyChecker {
         if subject == .attachmentSize {
             let units: [(String, Double)] = [("KB", 1024), ("MB", 1024 * 1024), ("GB", 1024 * 1024 * 1024), ("B", 1)]
             for (unit, factor) in units where text.uppercased().hasSuffix(unit) {
-                return number(String(text.dropLast(unit.count)), subject: .scl).map { $0 * factor }
+                return decimal(String(text.dropLast(unit.count))).map { $0 * factor }
             }
         }
-        // ASCII decimal only: `Double` would also read `0x5`, `+5`, `inf` and `nan`.
+        return decimal(text)
+    }
+
+    /// ASCII decimal only: `Double` would also read `0x5`, `+5`, `inf` and `nan`.
+    private static func decimal(_ text: String) -> Double? {
         let body = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
         guard !body.isEmpty, body.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ".") }),
             body.utf8.first != UInt8(ascii: ".")

@@ -30,6 +30,13 @@ public struct LintContext: Sendable {
     /// Entries expired longer ago than this carry a fix-it removing them (`--fix` applies it).
     public var removeExpiredAfterDays: Int
 
+    /// Every `matches` test of every rule, with its regex: what the regex rules look at.
+    public var regexTests: [(test: RuleTest, regex: PolicyRegex)] {
+        policy.rules.flatMap(\.condition.tests).compactMap { test in
+            if case .matches(let regex) = test.predicate { (test, regex) } else { nil }
+        }
+    }
+
     public init(policy: CheckedPolicy, today: CalendarDate, expiryWarningDays: Int = 14, removeExpiredAfterDays: Int = 30) {
         self.policy = policy
         self.today = today

@@ -19,9 +19,9 @@ extension URLPattern {
             guard hostIsSubdomain else { return false }
             return matchesPath(path, query: url.query, action: action, emptyWhenNoPath: true)
         case .exact:
-            if let entryPath = self.path {
+            if self.path != nil {
                 guard hostIsApex else { return false }
-                return matchesPath(path, query: url.query, action: action, emptyWhenNoPath: false, entryPath: entryPath)
+                return matchesPath(path, query: url.query, action: action, emptyWhenNoPath: false)
             }
             if isIPAddress || action == .allow { return hostIsApex && path.isEmpty }
             if hostIsApex || hostIsSubdomain { return true }
@@ -30,9 +30,8 @@ extension URLPattern {
         }
     }
 
-    private func matchesPath(_ path: String, query: String?, action: ListEntry.Action, emptyWhenNoPath: Bool, entryPath: String? = nil) -> Bool {
-        let entryPath = entryPath ?? self.path
-        guard let entryPath else { return emptyWhenNoPath ? path.isEmpty : true }
+    private func matchesPath(_ path: String, query: String?, action: ListEntry.Action, emptyWhenNoPath: Bool) -> Bool {
+        guard let entryPath = self.path else { return emptyWhenNoPath ? path.isEmpty : true }
         let prefix = "/" + entryPath
         if pathWildcard {
             // `/a/*` covers what lies below `/a/`, and `/a/?q=…`, never `/a` itself.

@@ -213,6 +213,13 @@ public struct Organization: Sendable, Codable {
     public var mxElsewhere = Setting(false)
     /// Tenant sender blocks give high confidence phish, or high confidence spam (decision 1).
     public var senderBlockVerdict = Setting(Verdict.highConfidencePhish)
+
+    /// The accepted domain `domain` is, or lies under.
+    public func acceptedDomain(containing domain: String) -> String? {
+        acceptedDomains.first { DomainName.host(domain, isWithin: $0.value) }?.value
+    }
+
+    public func accepts(_ domain: String) -> Bool { acceptedDomain(containing: domain) != nil }
 }
 
 /// Header families whose verdicts Sluice can take from upstream filters.

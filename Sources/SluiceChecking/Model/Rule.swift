@@ -17,6 +17,15 @@ public indirect enum RuleCondition: Sendable, Codable {
     case any([RuleCondition])
     case not(RuleCondition)
     case test(RuleTest)
+
+    /// Every test in the condition, left to right.
+    public var tests: [RuleTest] {
+        switch self {
+        case .all(let parts), .any(let parts): parts.flatMap(\.tests)
+        case .not(let inner): inner.tests
+        case .test(let test): [test]
+        }
+    }
 }
 
 /// One test: `any attachment.name matches /\.html?$/i`.
@@ -73,7 +82,6 @@ public enum RuleSubject: Sendable, Codable, Hashable {
         case .attachmentSize, .scl, .bcl, .spamAssassinScore, .rspamdScore: .number
         case .from, .sender, .to, .cc, .recipient, .replyTo: .address
         case .spf, .dkim, .dmarc, .compauth: .authentication
-        case .clientIP: .text
         default: .text
         }
     }

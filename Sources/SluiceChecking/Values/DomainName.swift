@@ -62,6 +62,17 @@ public enum DomainName {
         return .success(lowercased(text))
     }
 
+    /// `a.b.example`, `b.example`, `example`: the name and each name above it.
+    public static func labelSuffixes(_ host: String) -> [String] {
+        var suffixes = [host]
+        var rest = Substring(host)
+        while let dot = rest.firstIndex(of: ".") {
+            rest = rest[rest.index(after: dot)...]
+            suffixes.append(String(rest))
+        }
+        return suffixes
+    }
+
     /// Whether `host` is `domain` itself or a name under it.
     public static func host(_ host: String, isWithin domain: String) -> Bool {
         host == domain || (host.hasSuffix(domain) && host.utf8.count > domain.utf8.count

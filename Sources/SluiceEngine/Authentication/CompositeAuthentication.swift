@@ -13,7 +13,7 @@ public struct CompositeAuthentication: Sendable {
     public var passed: Bool { summary.compauth == "pass" }
 
     public static func evaluate(
-        message: Message, envelope: Envelope, trustedIDs: Set<String>, acceptedDomains: Set<String>,
+        message: Message, envelope: Envelope, trustedIDs: Set<String>, organization: Organization,
         suffixes: PublicSuffixList, trace: inout TraceStage
     ) -> CompositeAuthentication {
         let fromDomain = message.author.map(\.domain).flatMap { $0.isEmpty ? nil : $0 }
@@ -51,7 +51,7 @@ public struct CompositeAuthentication: Sendable {
         let spfAligned = spf == "pass" && aligned(spfDomain)
         let dkimAligned = dkimDomains.contains { aligned($0) }
         let dmarc = dmarcResult?.result.lowercased() ?? "none"
-        let isAccepted = fromDomain.map { domain in acceptedDomains.contains { DomainName.host(domain, isWithin: $0) } } ?? false
+        let isAccepted = fromDomain.map(organization.accepts) ?? false
 
         var compauth: String
         var reason: String

@@ -71,13 +71,13 @@ public struct IndexedLookup: EntryLookup {
         if let from {
             found += byAddress["\(from.localPart.lowercased())@\(from.domain)"] ?? []
             found += byExactDomain[from.domain] ?? []
-            for suffix in Self.labelSuffixes(from.domain) { found += bySubdomainPattern[suffix] ?? [] }
+            for suffix in DomainName.labelSuffixes(from.domain) { found += bySubdomainPattern[suffix] ?? [] }
             found += spoofByDomain[from.domain] ?? []
         }
         found += spoofAny
         for url in urls {
             let host = url.host.hasPrefix("[") ? String(url.host.dropFirst().dropLast()) : url.host
-            for suffix in Self.labelSuffixes(host) { found += urlsByHost[suffix] ?? [] }
+            for suffix in DomainName.labelSuffixes(host) { found += urlsByHost[suffix] ?? [] }
             for token in Self.hostTokens(url.path + (url.query.map { "?" + $0 } ?? "")) { found += urlsByHost[token] ?? [] }
         }
         for hash in hashes { found += byHash[hash] ?? [] }
@@ -89,17 +89,6 @@ public struct IndexedLookup: EntryLookup {
         let allow = allowRanges.values(containing: address).min().map { connectionFilter.allow[$0] }
         let block = blockRanges.values(containing: address).min().map { connectionFilter.block[$0] }
         return (allow, block)
-    }
-
-    /// `a.b.example`, `b.example`, `example`.
-    static func labelSuffixes(_ host: String) -> [String] {
-        var suffixes = [host]
-        var rest = Substring(host)
-        while let dot = rest.firstIndex(of: ".") {
-            rest = rest[rest.index(after: dot)...]
-            suffixes.append(String(rest))
-        }
-        return suffixes
     }
 
     /// The maximal runs of name characters (`a-z0-9.-`) in a path and query, lower-cased: where

@@ -14,12 +14,15 @@ public struct Evaluator: Sendable {
     public let policyHash: String
     let suffixes: PublicSuffixList
     let lookup: any EntryLookup
+    /// The policy's trusted authserv-ids, gathered once rather than per message.
+    let trustedAuthservIDs: Set<String>
 
     public init(policy: CheckedPolicy, lookup: any EntryLookup, suffixes: PublicSuffixList = .shipped) {
         self.policy = policy
         self.lookup = lookup
         self.suffixes = suffixes
         policyHash = PolicyHash.of(policy)
+        trustedAuthservIDs = Set(policy.organization.trustedAuthservIDs.map(\.value))
     }
 
     /// The reference evaluator: a linear walk over the policy's entries.
@@ -69,10 +72,10 @@ struct Evaluation {
         let policy = evaluator.policy
         let recipientAddress = (try? EmailAddress.parse(recipient).get()) ?? EmailAddress(localPart: recipient.lowercased(), domain: "")
         var authenticationStage = TraceStage(name: "authentication")
-        let trusted = Set(policy.organization.trustedAuthservIDs.map(\.value)).union(trustedAuthservIDs.map { $0.lowercased() })
+        let trusted = trustedAuthservIDs.isEmpty ? evaluator.trustedAuthservIDs : evaluator.trustedAuthservIDs.union(trustedAuthservIDs.map { $0.lowercased() })
         let authentication = CompositeAuthentication.evaluate(
             message: message, envelope: envelope, trustedIDs: trusted,
-            acceptedDomains: Set(policy.organization.acceptedDomains.map(\.value)), suffixes: evaluator.suffixes,
+            organization: policy.organization, suffixes: evaluator.suffixes,
             trace: &authenticationStage)
         var upstreamStage = TraceStage(name: "upstream")
         let upstream = TrustedUpstream(message: message, trust: policy.upstream, trace: &upstreamStage)
@@ -114,11 +117,15 @@ struct Evaluation {
                                          span: entry.span))
             return false
         }
-        if entry.action == .allow, case .afterLastUse = entry.expiry {
-            let reference = EntryReference(key: entry.target.key, kind: entry.target.kind, span: entry.span)
-            if !refreshed.contains(reference) { refreshed.append(reference) }
-        }
+        refresh(entry)
         return true
+    }
+
+    /// Notes an allow that lives `N days after last use`: this hit keeps it alive.
+    mutating func refresh(_ entry: ListEntry) {
+        guard entry.action == .allow, case .afterLastUse = entry.expiry else { return }
+        let reference = EntryReference(key: entry.target.key, kind: entry.target.kind, span: entry.span)
+        if !refreshed.contains(reference) { refreshed.append(reference) }
     }
 
     // MARK: - Connection

@@ -192,7 +192,7 @@ extension Evaluation {
             }
         }
         if let from, let hit = antiSpamAllow(antiSpam, from) {
-            if isAccepted(from.domain) && !facts.authentication.passed {
+            if policy.organization.accepts(from.domain) && !facts.authentication.passed {
                 stage.steps.append(TraceStep("anti-spam allowed senders", .declined,
                                              "`\(hit.key)` is allowed, but `\(from.domain)` is an accepted domain and the message fails authentication (§3.2)", span: hit.span))
             } else {
@@ -240,10 +240,7 @@ extension Evaluation {
             default: false
             }
             if hit {
-                if case .afterLastUse = entry.expiry {
-                    let reference = EntryReference(key: entry.target.key, kind: entry.target.kind, span: entry.span)
-                    if !refreshed.contains(reference) { refreshed.append(reference) }
-                }
+                refresh(entry)
                 return entry
             }
         }
@@ -299,7 +296,4 @@ extension Evaluation {
         return nil
     }
 
-    func isAccepted(_ domain: String) -> Bool {
-        policy.organization.acceptedDomains.contains { DomainName.host(domain, isWithin: $0.value) }
-    }
 }

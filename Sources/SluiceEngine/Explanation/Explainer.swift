@@ -82,9 +82,10 @@ public struct Explainer: Sendable {
                 ? ("Allowed due to user overrides", "\(from) is on \(decision.recipient)'s safe senders, which overrode the \(verdict) verdict.")
                 : ("Blocked due to user overrides", "\(decision.recipient)'s own settings (\(decision.decidedBy.description)) sent it to \(decision.location.rawValue).")
         case .organizationOverride:
+            let source = decision.decidedBy.description.prefix(1).uppercased() + decision.decidedBy.description.dropFirst()
             return delivered
-                ? ("Allowed due to organizational overrides", "\(decision.decidedBy.description.prefix(1).uppercased() + decision.decidedBy.description.dropFirst()) let it through despite the \(verdict) verdict.")
-                : ("Blocked due to organizational overrides", "\(decision.decidedBy.description.prefix(1).uppercased() + decision.decidedBy.description.dropFirst()) decided it: \(decision.location.rawValue).")
+                ? ("Allowed due to organizational overrides", "\(source) let it through despite the \(verdict) verdict.")
+                : ("Blocked due to organizational overrides", "\(source) decided it: \(decision.location.rawValue).")
         case .filter, .upstream:
             guard let threat = decision.verdict else {
                 return ("No threats found", "No filter, entry or rule found a threat in the message from \(from).")

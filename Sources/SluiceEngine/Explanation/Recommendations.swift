@@ -86,7 +86,7 @@ extension Explainer {
                 summary: "better: have `\(from.domain)` authorize this infrastructure (SPF include or a DKIM key aligned with the From domain), so DMARC passes",
                 verified: false))
         case .phish, .highConfidenceSpam, .spam, .bulk:
-            let accepted = policy.organization.acceptedDomains.contains { DomainName.host(from.domain, isWithin: $0.value) }
+            let accepted = policy.organization.accepts(from.domain)
             steps.append(addEntry(
                 "allow sender \(from.address) expires 45 days after last use note \"\(note(subject))\"",
                 summary: "allow the sender until 45 days after the allow was last used",

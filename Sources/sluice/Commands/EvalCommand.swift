@@ -21,11 +21,7 @@ struct EvalCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, jsonl }
 
-    @Option(help: "The policy file (.sluice).")
-    var policy: String?
-
-    @Option(help: "A compiled policy (from `sluice compile -o`), instead of --policy.")
-    var compiled: String?
+    @OptionGroup var source: PolicyOptions
 
     @Argument(help: "Message files or directories, or - for standard input.")
     var messages: [String]
@@ -46,18 +42,13 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var envelope: EnvelopeOptions
 
-    func validate() throws {
-        if (policy == nil) == (compiled == nil) { throw ValidationError("give exactly one of --policy and --compiled") }
-    }
-
     func run() throws {
-        let date = try Self.evaluationDate(now)
-        let checked = try policy.map(PolicyInput.checked) ?? PolicyInput.compiled(compiled!)
+        let date = try EvaluationDate.parse(now)
+        let checked = try source.load()
         let evaluator = Evaluator.compiled(checked)
         let given = try envelope.input()
         let reader = MessageReader(options: ReadOptions(trustedAuthservIDs: []))
         let hosts = trust.receivingHosts.union(checked.organization.trustedAuthservIDs.map(\.value))
-        let accepted = checked.organization.acceptedDomains.map(\.value)
         let paths = InputFiles.expand(messages)
         let extraTrusted = Set(trust.authservIDs)
         let recipients = recipient
@@ -71,7 +62,7 @@ struct EvalCommand: ParsableCommand {
             case .success(let input):
                 let message = reader.read(input.bytes)
                 let (resolved, _) = Envelope.resolve(given: given.input, givenBy: given.source, message: message, trustedHosts: hosts)
-                let targets = Self.recipients(explicit: recipients, envelope: resolved, message: message, accepted: accepted)
+                let targets = Self.recipients(explicit: recipients, envelope: resolved, message: message, organization: checked.organization)
                 if targets.isEmpty {
                     outcome = .failure(.noRecipient(input.name))
                 } else {
@@ -104,25 +95,12 @@ struct EvalCommand: ParsableCommand {
         if failed { throw ExitStatus.failure }
     }
 
-    static func evaluationDate(_ text: String?) throws -> CalendarDate {
-        guard let text else {
-            let days = Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))
-            return CalendarDate(dayNumber: days)
-        }
-        switch CalendarDate.parse(text) {
-        case .success(let date): return date
-        case .failure(let problem): throw ValidationError("--now: \(problem.message)")
-        }
-    }
-
     /// `--recipient`, else RCPT TO, else To and Cc addresses in the accepted domains.
-    static func recipients(explicit: [String], envelope: Envelope, message: Message, accepted: [String]) -> [String] {
+    static func recipients(explicit: [String], envelope: Envelope, message: Message, organization: Organization) -> [String] {
         if !explicit.isEmpty { return explicit.map { $0.lowercased() } }
         if let rcpt = envelope.recipients?.value, !rcpt.isEmpty { return rcpt.map { $0.lowercased() } }
         var seen: Set<String> = []
-        return (message.to + message.cc).filter { mailbox in
-            accepted.contains { DomainName.host(mailbox.domain, isWithin: $0) }
-        }.map { $0.address.lowercased() }.filter { seen.insert($0).inserted }
+        return (message.to + message.cc).filter { organization.accepts($0.domain) }.map { $0.address.lowercased() }.filter { seen.insert($0).inserted }
     }
 }
 

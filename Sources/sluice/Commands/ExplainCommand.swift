@@ -21,11 +21,7 @@ struct ExplainCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
-    @Option(help: "The policy file (.sluice).")
-    var policy: String?
-
-    @Option(help: "A compiled policy (from `sluice compile -o`), instead of --policy.")
-    var compiled: String?
+    @OptionGroup var source: PolicyOptions
 
     @Argument(help: "The message (RFC 5322 file, or - for standard input).")
     var message: String
@@ -55,14 +51,13 @@ struct ExplainCommand: ParsableCommand {
     @OptionGroup var envelope: EnvelopeOptions
 
     func validate() throws {
-        if (policy == nil) == (compiled == nil) { throw ValidationError("give exactly one of --policy and --compiled") }
-        if (apply || dryRun) && policy == nil { throw ValidationError("--apply and --dry-run edit a policy file: give --policy") }
+        if (apply || dryRun) && source.policy == nil { throw ValidationError("--apply and --dry-run edit a policy file: give --policy") }
         if apply && dryRun { throw ValidationError("--apply and --dry-run exclude each other") }
     }
 
     func run() throws {
-        let date = try EvalCommand.evaluationDate(now)
-        let checked = try policy.map(PolicyInput.checked) ?? PolicyInput.compiled(compiled!)
+        let date = try EvaluationDate.parse(now)
+        let checked = try source.load()
         let stored = try decision.map { try storedDecision($0, policyHash: PolicyHash.of(checked)) }
         let input: InputFiles.Input
         switch InputFiles.read(message) {
@@ -76,7 +71,7 @@ struct ExplainCommand: ParsableCommand {
         let (resolved, _) = Envelope.resolve(given: given.input, givenBy: given.source, message: parsed,
                                              trustedHosts: trust.receivingHosts.union(checked.organization.trustedAuthservIDs.map(\.value)))
         guard let target = recipient?.lowercased()
-            ?? EvalCommand.recipients(explicit: [], envelope: resolved, message: parsed, accepted: checked.organization.acceptedDomains.map(\.value)).first
+            ?? EvalCommand.recipients(explicit: [], envelope: resolved, message: parsed, organization: checked.organization).first
         else {
             Terminal.writeError("error: no recipient to judge the message for: give --recipient")
             throw ExitStatus.usageOrInput
@@ -106,7 +101,7 @@ struct ExplainCommand: ParsableCommand {
     private func applyStep(_ explanation: Explanation, date: CalendarDate, target: String, input: InputFiles.Input,
                            given: EnvelopeOptions.Given) throws {
         guard let step = explanation.recommendations.first(where: { $0.kind == .addEntry && $0.verified }), let text = step.policyText,
-            let path = policy
+            let path = source.policy
         else {
             let manual = explanation.recommendations.first { $0.verified }
             Terminal.writeError("error: no recommended step adds an entry that Sluice can write for you"

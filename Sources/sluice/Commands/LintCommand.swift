@@ -48,7 +48,7 @@ struct LintCommand: ParsableCommand {
             }
             return
         }
-        let today = try EvalCommand.evaluationDate(now)
+        let today = try EvaluationDate.parse(now)
         let files = InputFiles.expand(paths, pathExtension: "sluice")
         var loader = PolicyLoader()
         for path in files { loader.load(path) }

@@ -4,6 +4,34 @@ import SluiceChecking
 import SluiceDiagnostics
 import SluiceEngine
 
+/// `--policy FILE` or `--compiled FILE`, exactly one, for the commands that decide messages.
+struct PolicyOptions: ParsableArguments {
+    @Option(help: "The policy file (.sluice).")
+    var policy: String?
+
+    @Option(help: "A compiled policy (from `sluice compile -o`), instead of --policy.")
+    var compiled: String?
+
+    func validate() throws {
+        if (policy == nil) == (compiled == nil) { throw ValidationError("give exactly one of --policy and --compiled") }
+    }
+
+    func load() throws -> CheckedPolicy {
+        try policy.map(PolicyInput.checked) ?? PolicyInput.compiled(compiled!)
+    }
+}
+
+/// The day entries expire by: `--now YYYY-MM-DD`, else today (UTC).
+enum EvaluationDate {
+    static func parse(_ text: String?) throws -> CalendarDate {
+        guard let text else { return CalendarDate(dayNumber: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))) }
+        switch CalendarDate.parse(text) {
+        case .success(let date): return date
+        case .failure(let problem): throw ValidationError("--now: \(problem.message)")
+        }
+    }
+}
+
 /// Loads the policy a command works on: a `.sluice` file, checked (errors printed, exit 2), or
 /// a compiled artefact (refused with the reason when stale or damaged, exit 2).
 enum PolicyInput {

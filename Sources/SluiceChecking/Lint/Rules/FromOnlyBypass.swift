@@ -13,7 +13,7 @@ public struct FromOnlyBypass: LintRule {
     public func check(_ context: LintContext) -> [Diagnostic] {
         context.policy.rules.compactMap { rule in
             guard rule.actions.contains(.setSCL(-1)) else { return nil }
-            let subjects = Self.subjects(rule.condition)
+            let subjects = Set(rule.condition.tests.map(\.subject))
             let forgeable: Set<RuleSubject> = [.from, .fromDomain, .sender, .replyTo]
             guard !subjects.isEmpty, subjects.isSubset(of: forgeable) else { return nil }
             return finding("rule \"\(rule.name)\" skips filtering for anyone who writes the right From address", at: rule.span,
@@ -21,11 +21,4 @@ public struct FromOnlyBypass: LintRule {
         }
     }
 
-    static func subjects(_ condition: RuleCondition) -> Set<RuleSubject> {
-        switch condition {
-        case .all(let parts), .any(let parts): parts.reduce(into: []) { $0.formUnion(subjects($1)) }
-        case .not(let inner): subjects(inner)
-        case .test(let test): [test.subject]
-        }
-    }
 }

@@ -37,7 +37,7 @@ public struct LookalikeDomain: LintRule {
                 }
             default: nil
             }
-            guard let domain, !accepted.contains(where: { DomainName.host(domain, isWithin: $0) }) else { return nil }
+            guard let domain, !context.policy.organization.accepts(domain) else { return nil }
             let shown = Punycode.decode(domain) ?? domain
             if let imitated = skeletons[Self.skeleton(shown)] ?? accepted.first(where: { Self.oneEditApart(Self.registrable(shown), Self.registrable($0)) }) {
                 return finding("`\(domain)`\(shown == domain ? "" : " (shown as `\(shown)`)") looks like your domain `\(imitated)`", at: entry.keySpan,

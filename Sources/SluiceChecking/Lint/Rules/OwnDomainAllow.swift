@@ -12,15 +12,14 @@ public struct OwnDomainAllow: LintRule {
     public init() {}
 
     public func check(_ context: LintContext) -> [Diagnostic] {
-        let accepted = context.policy.organization.acceptedDomains.map(\.value)
-        return context.policy.entries.compactMap { entry in
+        context.policy.entries.compactMap { entry in
             guard entry.action == .allow else { return nil }
             let domain: String? = switch entry.target {
             case .sender(let address): address.domain
             case .domain(let pattern): pattern.domain
             default: nil
             }
-            guard let domain, let own = accepted.first(where: { DomainName.host(domain, isWithin: $0) }) else { return nil }
+            guard let domain, let own = context.policy.organization.acceptedDomain(containing: domain) else { return nil }
             return finding("`\(entry.target.key)` is in your own domain `\(own)`: anyone can write that From address",
                            at: entry.span, help: "allow the sending infrastructure with `allow spoof \(domain) via …`, or a rule that also requires `dmarc is pass`")
         }

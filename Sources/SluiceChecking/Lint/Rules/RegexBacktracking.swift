@@ -16,14 +16,14 @@ public struct RegexBacktracking: LintRule {
     public init() {}
 
     public func check(_ context: LintContext) -> [Diagnostic] {
-        context.policy.rules.flatMap { rule in UnescapedDotInRegex.tests(rule.condition).compactMap { test -> Diagnostic? in
-            guard case .matches(let regex) = test.predicate, Self.hasNestedQuantifier(regex.regex.pattern),
+        context.regexTests.compactMap { test, regex in
+            guard Self.hasNestedQuantifier(regex.regex.pattern),
                 let proof = Self.explodes(regex.regex)
             else { return nil }
             return finding("\(regex.written) backtracks catastrophically: PCRE2 gives up on \(proof)", at: test.span,
                            notes: ["a message that hits the limit counts as not matching, so the rule silently misses"],
                            help: "remove the outer quantifier, or make the inner part possessive (`(?:a++)`) or atomic (`(?>…)`)")
-        } }
+        }
     }
 
     /// A `(…)` group containing `+`, `*` or `{n,}` and itself followed by one of them.

@@ -11,12 +11,12 @@ public struct RegexMatchesEverything: LintRule {
     public init() {}
 
     public func check(_ context: LintContext) -> [Diagnostic] {
-        context.policy.rules.flatMap { rule in UnescapedDotInRegex.tests(rule.condition).compactMap { test -> Diagnostic? in
-            guard case .matches(let regex) = test.predicate, (try? regex.regex.matches("")) == true,
+        context.regexTests.compactMap { test, regex in
+            guard (try? regex.regex.matches("")) == true,
                 (try? regex.regex.matches("\u{1}zq9")) == true
             else { return nil }
             return finding("\(regex.written) matches the empty string, so every \(test.subject.name) passes", at: test.span,
                            help: "require something: `+` instead of `*`, or drop the `?` around the word")
-        } }
+        }
     }
 }

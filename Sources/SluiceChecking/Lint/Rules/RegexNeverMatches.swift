@@ -11,13 +11,13 @@ public struct RegexNeverMatches: LintRule {
     public init() {}
 
     public func check(_ context: LintContext) -> [Diagnostic] {
-        context.policy.rules.flatMap { rule in UnescapedDotInRegex.tests(rule.condition).compactMap { test -> Diagnostic? in
-            guard case .matches(let regex) = test.predicate, !regex.regex.options.contains(.multiline),
+        context.regexTests.compactMap { test, regex in
+            guard !regex.regex.options.contains(.multiline),
                 let spot = Self.misplacedAnchor(regex.regex.pattern)
             else { return nil }
             return finding("\(regex.written) can never match: \(spot)", at: test.span,
                            help: "move the anchor to the end (`$`) or the start (`^`), or add the `m` flag for line anchors")
-        } }
+        }
     }
 
     /// Describes a `$` with a literal after it, or a `^` with a literal before it, at the top

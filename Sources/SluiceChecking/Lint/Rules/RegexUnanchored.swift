@@ -12,12 +12,12 @@ public struct RegexUnanchored: LintRule {
 
     public func check(_ context: LintContext) -> [Diagnostic] {
         let named: Set<RuleSubject> = [.fromDomain, .urlHost, .helo, .attachmentName]
-        return context.policy.rules.flatMap { rule in UnescapedDotInRegex.tests(rule.condition).compactMap { test -> Diagnostic? in
-            guard named.contains(test.subject), case .matches(let regex) = test.predicate else { return nil }
+        return context.regexTests.compactMap { test, regex in
+            guard named.contains(test.subject) else { return nil }
             let pattern = regex.regex.pattern
             guard pattern.contains("\\."), !pattern.contains("$"), !pattern.contains("\\z"), !pattern.contains("\\Z") else { return nil }
             return finding("\(regex.written) is not anchored at the end, so it also matches longer \(test.subject == .attachmentName ? "names" : "hosts")",
                            at: test.span, help: test.subject == .attachmentName ? "end it with `$`: `/\\.exe$/i`" : "anchor it: `/(^|\\.)contoso\\.com$/`")
-        } }
+        }
     }
 }

@@ -35,15 +35,16 @@ public struct ShadowedEntry: LintRule {
             switch entry.target {
             case .domain(let pattern):
                 // `*.s` covers every name strictly below `s`.
-                if let cover = Self.parents(of: pattern.domain).lazy.compactMap({ wildcard[key + $0] }).first { report(entry, by: cover) }
+                if let cover = DomainName.labelSuffixes(pattern.domain).dropFirst().lazy.compactMap({ wildcard[key + $0] }).first { report(entry, by: cover) }
             case .sender(let address):
-                if let cover = exact[key + address.domain] ?? Self.parents(of: address.domain).lazy.compactMap({ wildcard[key + $0] }).first {
+                if let cover = exact[key + address.domain] ?? DomainName.labelSuffixes(address.domain).dropFirst().lazy.compactMap({ wildcard[key + $0] }).first {
                     report(entry, by: cover)
                 }
             case .ip(let range):
                 let (trie, entries) = ranges[entry.action]!
                 if let cover = trie.values(containing: range.network).map({ entries[$0] }).first(where: {
-                    if case .ip(let broader) = $0.target { return broader.prefixLength < range.prefixLength }
+                    // Equal blocks are duplicates, another rule's business.
+                    if case .ip(let broader) = $0.target { return broader != range && broader.covers(range) }
                     return false
                 }) { report(entry, by: cover) }
             default: break
@@ -52,14 +53,4 @@ public struct ShadowedEntry: LintRule {
         return findings
     }
 
-    /// `b.example` and `example` for `a.b.example`.
-    static func parents(of domain: String) -> [String] {
-        var result: [String] = []
-        var rest = Substring(domain)
-        while let dot = rest.firstIndex(of: ".") {
-            rest = rest[rest.index(after: dot)...]
-            result.append(String(rest))
-        }
-        return result
-    }
 }

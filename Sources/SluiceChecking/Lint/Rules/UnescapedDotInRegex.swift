@@ -10,18 +10,10 @@ public struct UnescapedDotInRegex: LintRule {
     public init() {}
 
     public func check(_ context: LintContext) -> [Diagnostic] {
-        context.policy.rules.flatMap { rule in Self.tests(rule.condition).compactMap { test -> Diagnostic? in
-            guard case .matches(let regex) = test.predicate, let dot = Self.hostLikeDot(regex.regex.pattern) else { return nil }
+        context.regexTests.compactMap { test, regex in
+            guard let dot = Self.hostLikeDot(regex.regex.pattern) else { return nil }
             return finding("`.` in \(regex.written) matches any character, not only a dot", at: test.span,
                            notes: ["in `\(regex.regex.pattern)` at `\(dot)`"], help: "write `\\.` for a literal dot")
-        } }
-    }
-
-    static func tests(_ condition: RuleCondition) -> [RuleTest] {
-        switch condition {
-        case .all(let parts), .any(let parts): parts.flatMap(tests)
-        case .not(let inner): tests(inner)
-        case .test(let test): [test]
         }
     }
 
