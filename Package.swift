@@ -15,10 +15,12 @@ let package = Package(
         .library(name: "SluiceRegex", targets: ["SluiceRegex"]),
         .library(name: "SluiceChecking", targets: ["SluiceChecking"]),
         .library(name: "SluiceEngine", targets: ["SluiceEngine"]),
+        .library(name: "SluiceQuarantine", targets: ["SluiceQuarantine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // PCRE2 as a system library; the shim fixes the code unit width before pcre2.h.
@@ -47,6 +49,16 @@ let package = Package(
             resources: [.copy("Resources/public_suffix_list.dat")],
             swiftSettings: strictSettings
         ),
+        // The quarantine: a SQLite store (GRDB), permissions, release, digests, submissions.
+        .target(
+            name: "SluiceQuarantine",
+            dependencies: [
+                "SluiceEngine", "SluiceChecking", "SluiceMessage", "SluiceSyntax", "SluiceDiagnostics",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "SluiceMessage",
             dependencies: [
@@ -63,6 +75,7 @@ let package = Package(
                 "SluiceSyntax",
                 "SluiceChecking",
                 "SluiceEngine",
+                "SluiceQuarantine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -103,6 +116,15 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceEngineTests", dependencies: ["SluiceEngine", "SluiceChecking", "SluiceMessage", "SluiceWorkload"], exclude: ["Cases"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SluiceQuarantineTests",
+            dependencies: [
+                "SluiceQuarantine", "SluiceEngine", "SluiceChecking", "SluiceMessage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

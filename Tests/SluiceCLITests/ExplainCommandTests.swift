@@ -692,6 +692,9 @@ enum ExplainSchema {
             ("a redirect has `to`; other actions have none", { ($0["name"]?.string == "redirect") == ($0["to"] != nil) }),
         ]))
 
+    static let entryReference = Shape.object(Object(
+        required: ["action": .oneOf(["allow", "block"]), "key": .string, "kind": .string, "span": span, "usageKey": .string]))
+
     static let decision = Shape.object(Object(
         required: [
             "recipient": .string, "action": action, "location": .oneOf(locations), "category": .oneOf(categories),
@@ -706,7 +709,8 @@ enum ExplainSchema {
                 optional: ["fromDomain": .string, "spfDomain": .string, "dmarcPolicy": .string, "trustedFrom": .string])),
             "appliedPolicies": .map(.string),
             "modifications": .array(.string),
-            "refreshedEntries": .array(.object(Object(required: ["key": .string, "kind": .string, "span": span]))),
+            "refreshedEntries": .array(entryReference),
+            "usedEntries": .array(entryReference),
             "trace": .array(.object(Object(
                 required: ["name": .string,
                            "steps": .array(.object(Object(

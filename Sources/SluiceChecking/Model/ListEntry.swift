@@ -34,6 +34,10 @@ public struct ListEntry: Sendable, Codable {
         self.keySpan = keySpan
     }
 
+    /// A stable name for the entry across edits that move it: its file and what it says
+    /// (`tenant.sluice|allow sender billing@fabrikam.example`). Usage records are keyed by it.
+    public var usageKey: String { "\(span.file)|\(action.rawValue) \(target.kind) \(target.key)" }
+
     /// The last day the entry applies, when it has a fixed end; `afterLastUse` entries end
     /// relative to usage the store records.
     public var lastDay: CalendarDate? {

@@ -25,6 +25,9 @@ public struct Decision: Sendable, Codable {
     public var modifications: [String]
     /// Allow entries with `N days after last use` that this hit keeps alive.
     public var refreshedEntries: [EntryReference]
+    /// Every active allow/block entry that matched this message: the quarantine store records
+    /// their last use.
+    public var usedEntries: [EntryReference]
     public var trace: [TraceStage]
     /// SHA-256 of the policy's sources: a stored decision can be matched to its policy.
     public var policyHash: String
@@ -196,9 +199,20 @@ public struct QuarantineOutcome: Sendable, Codable {
 }
 
 public struct EntryReference: Sendable, Codable, Hashable {
+    public var action: String
     public var key: String
     public var kind: String
     public var span: SourceSpan
+    /// `ListEntry.usageKey` of the entry.
+    public var usageKey: String
+
+    public init(_ entry: ListEntry) {
+        action = entry.action.rawValue
+        key = entry.target.key
+        kind = entry.target.kind
+        span = entry.span
+        usageKey = entry.usageKey
+    }
 }
 
 public struct AuthenticationSummary: Sendable, Codable {

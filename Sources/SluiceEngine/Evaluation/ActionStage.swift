@@ -121,7 +121,7 @@ extension Evaluation {
             recipient: facts.recipient.description, action: action, location: location, verdict: verdict,
             category: verdict?.category ?? "NONE", decidedBy: outcome.source, scl: scl, bcl: bcl, sfv: outcome.sfv,
             authentication: facts.authentication.summary, appliedPolicies: applied, quarantine: quarantine,
-            modifications: modifications, refreshedEntries: refreshed, trace: trace, policyHash: evaluator.policyHash)
+            modifications: modifications, refreshedEntries: refreshed, usedEntries: used, trace: trace, policyHash: evaluator.policyHash)
     }
 
     private func quarantineOutcome(_ name: String, span: SourceSpan?, verdict: ThreatVerdict?, retention: Int,

@@ -16,6 +16,10 @@ public struct Evaluator: Sendable {
     let lookup: any EntryLookup
     /// The policy's trusted authserv-ids, gathered once rather than per message.
     let trustedAuthservIDs: Set<String>
+    /// The day each entry was last used (by `ListEntry.usageKey`), as a quarantine store
+    /// recorded it. With it, `N days after last use` entries expire N days after that day (or
+    /// after their `created` date when never used); without it they never expire.
+    public var lastUse: [String: CalendarDate]? = nil
 
     public init(policy: CheckedPolicy, lookup: any EntryLookup, suffixes: PublicSuffixList = .shipped) {
         self.policy = policy
@@ -55,6 +59,7 @@ struct Evaluation {
     var facts: MessageFacts
     var detections: [Detection] = []
     var refreshed: [EntryReference] = []
+    var used: [EntryReference] = []
     var modifications: [String] = []
     var trace: [TraceStage] = []
 
@@ -107,16 +112,27 @@ struct Evaluation {
 
     /// Whether an entry applies on the evaluation date; expired entries are traced as declined.
     func isActive(_ entry: ListEntry) -> Bool {
-        guard let last = entry.lastDay else { return true }
+        guard let last = lastDay(of: entry) else { return true }
         return date <= last
+    }
+
+    /// The entry's fixed last day, or for `N days after last use` the day N days after the
+    /// recorded last use, when usage is known.
+    func lastDay(of entry: ListEntry) -> CalendarDate? {
+        if let last = entry.lastDay { return last }
+        guard case .afterLastUse(let days) = entry.expiry, let lastUse = evaluator.lastUse,
+              let since = lastUse[entry.usageKey] ?? entry.created else { return nil }
+        return since.adding(days: days)
     }
 
     mutating func noteMatch(_ entry: ListEntry, stage: inout TraceStage, what: String) -> Bool {
         guard isActive(entry) else {
-            stage.steps.append(TraceStep(what, .declined, "`\(entry.action.rawValue) \(entry.target.kind) \(entry.target.key)` matches but expired on \(entry.lastDay!)",
+            stage.steps.append(TraceStep(what, .declined, "`\(entry.action.rawValue) \(entry.target.kind) \(entry.target.key)` matches but expired on \(lastDay(of: entry)!)",
                                          span: entry.span))
             return false
         }
+        let reference = EntryReference(entry)
+        if !used.contains(reference) { used.append(reference) }
         refresh(entry)
         return true
     }
@@ -124,7 +140,7 @@ struct Evaluation {
     /// Notes an allow that lives `N days after last use`: this hit keeps it alive.
     mutating func refresh(_ entry: ListEntry) {
         guard entry.action == .allow, case .afterLastUse = entry.expiry else { return }
-        let reference = EntryReference(key: entry.target.key, kind: entry.target.kind, span: entry.span)
+        let reference = EntryReference(entry)
         if !refreshed.contains(reference) { refreshed.append(reference) }
     }
 

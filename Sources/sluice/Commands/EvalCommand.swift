@@ -3,6 +3,7 @@ import Foundation
 import SluiceChecking
 import SluiceEngine
 import SluiceMessage
+import SluiceQuarantine
 import Synchronization
 
 struct EvalCommand: ParsableCommand {
@@ -14,8 +15,11 @@ struct EvalCommand: ParsableCommand {
             input; directories are evaluated on all cores, results print in input order. Recipients \
             come from --recipient, else the envelope's RCPT TO, else the message's To and Cc in the \
             organization's accepted domains. A message that cannot be read is reported and the run \
-            goes on. Exit status: 0 every message evaluated; 1 some message could not be read or had \
-            no recipient; 2 usage error or a policy that does not check.
+            goes on. With --quarantine-store, every message some recipient's decision quarantines is \
+            kept in that store (once per message and recipient set) before its decision prints, and \
+            the last use of every matched entry is recorded (`N days after last use` entries expire \
+            by it). Exit status: 0 every message evaluated; 1 some message could not be read or had \
+            no recipient; 2 usage error, a policy that does not check, or a store that cannot be used.
             """
     )
 
@@ -32,8 +36,11 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Output format: text (one line per decision) or jsonl (one JSON decision per line).")
     var format: Format = .text
 
-    @Option(help: "The evaluation date (YYYY-MM-DD) for entry expiry; today by default.")
+    @Option(help: "The evaluation date (YYYY-MM-DD, or an RFC 3339 time that is also the arrival time in the store); now by default.")
     var now: String?
+
+    @Option(help: "Keep quarantined messages in this store (SQLite file, created when missing).")
+    var quarantineStore: String?
 
     @Flag(help: "Print every stage's trace under each decision (text format).")
     var trace = false
@@ -43,9 +50,13 @@ struct EvalCommand: ParsableCommand {
     @OptionGroup var envelope: EnvelopeOptions
 
     func run() throws {
-        let date = try EvaluationDate.parse(now)
+        let arrival = try EvaluationDate.moment(now)
+        let date = arrival.day
         let checked = try source.load()
-        let evaluator = Evaluator.compiled(checked)
+        let store = try quarantineStore.map { try StoreOptions.open($0, create: true) }
+        var compiled = Evaluator.compiled(checked)
+        if let store { compiled.lastUse = try storeAction { () throws(QuarantineError) in try store.lastUseDays() } }
+        let evaluator = compiled
         let given = try envelope.input()
         let reader = MessageReader(options: ReadOptions(trustedAuthservIDs: []))
         let hosts = trust.receivingHosts.union(checked.organization.trustedAuthservIDs.map(\.value))
@@ -54,9 +65,9 @@ struct EvalCommand: ParsableCommand {
         let recipients = recipient
 
         // Each message is independent: evaluate on all cores, print in input order.
-        let results = Mutex<[Int: Result<[Decision], EvalFailure>]>([:])
+        let results = Mutex<[Int: Result<Evaluated, EvalFailure>]>([:])
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            let outcome: Result<[Decision], EvalFailure>
+            let outcome: Result<Evaluated, EvalFailure>
             switch InputFiles.read(paths[index]) {
             case .failure(let failure): outcome = .failure(.unreadable(failure.description))
             case .success(let input):
@@ -66,9 +77,10 @@ struct EvalCommand: ParsableCommand {
                 if targets.isEmpty {
                     outcome = .failure(.noRecipient(input.name))
                 } else {
-                    outcome = .success(targets.map {
+                    let decisions = targets.map {
                         evaluator.evaluate(message, envelope: resolved, recipient: $0, on: date, trustedAuthservIDs: extraTrusted)
-                    })
+                    }
+                    outcome = .success(Evaluated(bytes: store == nil ? [] : input.bytes, message: message, envelope: resolved, decisions: decisions))
                 }
             }
             results.withLock { $0[index] = outcome }
@@ -80,14 +92,34 @@ struct EvalCommand: ParsableCommand {
             case .failure(let failure):
                 Terminal.writeError("error: \(failure)")
                 failed = true
-            case .success(let decisions):
-                for decision in decisions {
+            case .success(let evaluated):
+                // Stored before the decision prints: what is reported quarantined is on disk.
+                let stored = try store.map { store in
+                    try storeAction { () throws(QuarantineError) in
+                        try store.ingest(IngestRequest(bytes: evaluated.bytes, message: evaluated.message, envelope: evaluated.envelope,
+                                                       decisions: evaluated.decisions, source: path == "-" ? nil : path, arrival: arrival,
+                                                       trustedAuthservIDs: extraTrusted), policy: checked)
+                    }
+                }
+                let storedID: Int64? = switch stored {
+                case .stored(let id, _), .alreadyStored(let id): id
+                case .notQuarantined, nil: nil
+                }
+                for decision in evaluated.decisions {
                     switch format {
                     case .text:
                         print("\(path == "-" ? "<stdin>" : path) → \(decision.recipient): \(decision.summaryLine)")
                         if trace { print(decision.traceText) }
                     case .jsonl:
-                        print(try JSONOutput.string(EvalRecord(message: path, decision: decision), pretty: false))
+                        let quarantineID = decision.action == .quarantine ? storedID : nil
+                        print(try JSONOutput.string(EvalRecord(message: path, decision: decision, quarantineID: quarantineID), pretty: false))
+                    }
+                }
+                if format == .text, let stored {
+                    switch stored {
+                    case .stored(let id, let recipients): print("  kept in quarantine as message \(id) for \(recipients.joined(separator: ", "))")
+                    case .alreadyStored(let id): print("  already in quarantine as message \(id)")
+                    case .notQuarantined: break
                     }
                 }
             }
@@ -119,4 +151,14 @@ private enum EvalFailure: Error, CustomStringConvertible {
 private struct EvalRecord: Encodable {
     var message: String
     var decision: Decision
+    /// The store's message id, when the decision quarantined it and a store was given.
+    var quarantineID: Int64?
+}
+
+/// One message's decisions, with what the store needs to keep it.
+private struct Evaluated: Sendable {
+    var bytes: [UInt8]
+    var message: Message
+    var envelope: Envelope
+    var decisions: [Decision]
 }

@@ -100,32 +100,14 @@ struct ExplainCommand: ParsableCommand {
     /// shows the decision before and after (or only the diff, with --dry-run).
     private func applyStep(_ explanation: Explanation, date: CalendarDate, target: String, input: InputFiles.Input,
                            given: EnvelopeOptions.Given) throws {
-        guard let step = explanation.recommendations.first(where: { $0.kind == .addEntry && $0.verified }), let text = step.policyText,
-            let path = source.policy
-        else {
-            let manual = explanation.recommendations.first { $0.verified }
-            Terminal.writeError("error: no recommended step adds an entry that Sluice can write for you"
-                + (manual.map { "; by hand: \($0.summary)" + ($0.target.map { " at \($0)" } ?? "") } ?? ""))
-            throw ExitStatus.failure
-        }
-        guard let original = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
-            Terminal.writeError("error: cannot read `\(path)`")
-            throw ExitStatus.usageOrInput
-        }
-        guard let formatted = PolicyEdit.appending(text, to: original, path: path, date: date) else {
-            Terminal.writeError("error: the policy would not parse after the change; nothing written")
-            throw ExitStatus.failure
-        }
+        guard let path = source.policy else { throw ValidationError("--apply and --dry-run edit a policy file: give --policy") }
+        let text = try PolicyFileEdit.firstAddition(explanation).policyText!
+        let (original, formatted) = try PolicyFileEdit.appended(text, to: path, date: date)
         if dryRun {
             print(UnifiedDiff.render(old: original, new: formatted, oldName: path, newName: path), terminator: "")
             return
         }
-        do {
-            try Data(formatted.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            Terminal.writeError("error: cannot write `\(path)`: \(error.localizedDescription)")
-            throw ExitStatus.usageOrInput
-        }
+        try PolicyFileEdit.write(formatted, to: path)
         let after = Explainer(policy: try PolicyInput.checked(path), date: date, trustedAuthservIDs: Set(trust.authservIDs))
             .explain(bytes: input.bytes, file: input.name, envelope: given.input, givenBy: given.source, recipient: target,
                      trustedHosts: trust.receivingHosts)

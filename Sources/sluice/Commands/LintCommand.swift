@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SluiceChecking
 import SluiceDiagnostics
+import SluiceEngine
 import SluiceSyntax
 
 struct LintCommand: ParsableCommand {
@@ -94,23 +95,14 @@ struct LintCommand: ParsableCommand {
         var applied: [Diagnostic] = []
         for (path, findings) in Dictionary(grouping: fixable, by: { $0.fixes[0].span.file }) {
             guard let source = sources[path], path != "<stdin>" else { continue }
-            var bytes = source.bytes
-            var lastStart = Int.max
-            for finding in findings.sorted(by: { $0.fixes[0].span.start > $1.fixes[0].span.start }) {
-                let span = finding.fixes[0].span
-                guard span.end <= lastStart, span.end <= bytes.count else { continue }
-                bytes.replaceSubrange(span.start..<span.end, with: Array(finding.fixes[0].replacement.utf8))
-                lastStart = span.start
-                applied.append(finding)
-            }
-            let (file, problems) = Parser.parse(String(decoding: bytes, as: UTF8.self), path: path)
-            guard problems.allSatisfy({ $0.severity != .error }) else {
+            let edits = findings.map { (range: $0.fixes[0].span.start..<$0.fixes[0].span.end, replacement: $0.fixes[0].replacement) }
+            guard let (text, ranges) = PolicyEdit.replacing(edits, in: source.bytes, path: path) else {
                 Terminal.writeError("error: fixing `\(path)` would break its syntax; left unchanged")
-                applied.removeAll { $0.fixes[0].span.file == path }
                 continue
             }
+            applied += findings.filter { finding in ranges.contains(finding.fixes[0].span.start..<finding.fixes[0].span.end) }
             do {
-                try Data(PolicyFormatter.format(file).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             } catch {
                 Terminal.writeError("error: cannot write `\(path)`: \(error.localizedDescription)")
                 throw ExitStatus.usageOrInput

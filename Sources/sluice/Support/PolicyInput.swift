@@ -3,6 +3,7 @@ import Foundation
 import SluiceChecking
 import SluiceDiagnostics
 import SluiceEngine
+import SluiceQuarantine
 
 /// `--policy FILE` or `--compiled FILE`, exactly one, for the commands that decide messages.
 struct PolicyOptions: ParsableArguments {
@@ -21,14 +22,22 @@ struct PolicyOptions: ParsableArguments {
     }
 }
 
-/// The day entries expire by: `--now YYYY-MM-DD`, else today (UTC).
+/// The day entries expire by: `--now YYYY-MM-DD` (or an RFC 3339 time, whose UTC day counts),
+/// else today (UTC).
 enum EvaluationDate {
     static func parse(_ text: String?) throws -> CalendarDate {
-        guard let text else { return CalendarDate(dayNumber: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))) }
-        switch CalendarDate.parse(text) {
-        case .success(let date): return date
-        case .failure(let problem): throw ValidationError("--now: \(problem.message)")
+        guard let text else { return Timestamp.current.day }
+        if case .failure(let problem) = CalendarDate.parse(text), !text.contains("T") { throw ValidationError("--now: \(problem.message)") }
+        return try moment(text).day
+    }
+
+    /// `--now` as a moment, for the quarantine's arrival, release and digest times.
+    static func moment(_ text: String?) throws -> Timestamp {
+        guard let text else { return .current }
+        guard let moment = Timestamp.parse(text) else {
+            throw ValidationError("--now: `\(text)` is neither a date (YYYY-MM-DD) nor an RFC 3339 time (2026-11-29T14:00:00Z)")
         }
+        return moment
     }
 }
 

@@ -1,0 +1,63 @@
+import Foundation
+import SluiceChecking
+import SluiceEngine
+import SluiceQuarantine
+
+/// Writes recommended entries into a policy file: the first verified addition of an
+/// explanation, appended and formatted by `PolicyEdit` (what `explain --apply`, an admin release
+/// with --allow and a resolved submission all do).
+enum PolicyFileEdit {
+    /// The explanation's first verified step that adds an entry, or an error naming the manual step.
+    static func firstAddition(_ explanation: Explanation, kinds: Set<Recommendation.Kind> = [.addEntry]) throws -> Recommendation {
+        guard let step = explanation.recommendations.first(where: { kinds.contains($0.kind) && $0.verified && $0.policyText != nil }) else {
+            let manual = explanation.recommendations.first { $0.verified }
+            Terminal.writeError("error: no recommended step adds an entry that Sluice can write for you"
+                + (manual.map { "; by hand: \($0.summary)" + ($0.target.map { " at \($0)" } ?? "") } ?? ""))
+            throw ExitStatus.failure
+        }
+        return step
+    }
+
+    /// The policy file's text before and after appending `line` (formatted); nothing written.
+    static func appended(_ line: String, to path: String, date: CalendarDate) throws -> (original: String, formatted: String) {
+        guard let original = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {
+            Terminal.writeError("error: cannot read `\(path)`")
+            throw ExitStatus.usageOrInput
+        }
+        guard let formatted = PolicyEdit.appending(line, to: original, path: path, date: date) else {
+            Terminal.writeError("error: the policy would not parse after the change; nothing written")
+            throw ExitStatus.failure
+        }
+        return (original, formatted)
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            Terminal.writeError("error: cannot write `\(path)`: \(error.localizedDescription)")
+            throw ExitStatus.usageOrInput
+        }
+    }
+
+    /// Explains stored message `id` for `recipient` under the policy at `path` and appends the
+    /// first verified recommended entry of `kinds` to it; returns the entry's text.
+    @discardableResult
+    static func addRecommendedEntry(for id: Int64, recipient: String, store: QuarantineStore, policy path: String, date: CalendarDate,
+                                    kinds: Set<Recommendation.Kind> = [.addEntry]) throws -> String {
+        let explanation = try explainStored(id, recipient: recipient, store: store, policy: PolicyInput.checked(path), date: date)
+        let step = try firstAddition(explanation, kinds: kinds)
+        let (_, formatted) = try appended(step.policyText!, to: path, date: date)
+        try write(formatted, to: path)
+        print("added to \(path): \(step.policyText!)")
+        return step.policyText!
+    }
+
+    /// `sluice explain` on a stored message, with the envelope and trust it was decided with.
+    static func explainStored(_ id: Int64, recipient: String, store: QuarantineStore, policy: CheckedPolicy, date: CalendarDate) throws -> Explanation {
+        let stored = try storeAction { () throws(QuarantineError) in try store.message(id) }
+        return Explainer(policy: policy, date: date, trustedAuthservIDs: stored.trustedAuthservIDs)
+            .explain(bytes: stored.raw, file: "message \(id)", envelope: stored.envelopeInput, givenBy: "stored envelope",
+                     recipient: recipient, trustedHosts: [])
+    }
+}
