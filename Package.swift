@@ -129,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceCLITests",
-            dependencies: ["sluice", "SluiceWorkload"],
+            dependencies: ["sluice", "SluiceWorkload", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Fixtures"],  // policies, messages and golden outputs, read through their paths
             swiftSettings: strictSettings
         ),

@@ -122,6 +122,8 @@ struct EvalCommand: ParsableCommand {
                     case .notQuarantined: break
                     }
                 }
+                // What was reported stored is on disk; say so now, not when a buffer fills.
+                if store != nil { Terminal.flushOutput() }
             }
         }
         if failed { throw ExitStatus.failure }

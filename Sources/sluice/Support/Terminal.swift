@@ -13,6 +13,12 @@ enum Terminal {
         return isatty(fileDescriptor) != 0
     }
 
+    /// Pushes what `print` buffered to standard output now (a report that something was
+    /// stored must not wait in a buffer a crash would lose).
+    static func flushOutput() {
+        fflush(nil)  // every C output stream, standard output among them
+    }
+
     static func writeError(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
