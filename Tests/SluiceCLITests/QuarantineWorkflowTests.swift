@@ -124,4 +124,40 @@ struct QuarantineWorkflowTests {
         #expect(policy.contains("block sender mallory@phish.example"))
         #expect(try workspace.sluice(["check", workspace.policy]).status == 0)
     }
+
+    @Test("an admin release can add the verified allow entry, and a sendmail-style command receives the message")
+    func adminReleaseWithAllow() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let path = try workspace.message("p", from: "billing@partner.example", subject: "Invoice", headers: QuarantineCommandTests.spamVerdict)
+        _ = try workspace.ingest([path])
+        let sent = workspace.root.appendingPathComponent("sent").path
+        let script = workspace.root.appendingPathComponent("deliver.sh").path
+        try "#!/bin/sh\nmkdir -p '\(sent)' && cat > '\(sent)'/\"$1\".eml\n".write(toFile: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        let released = try workspace.sluice(["quarantine", "release", "1", "--admin", "--allow", "--policy", workspace.policy, "--sendmail", script])
+        #expect(released.status == 0, "\(released.stderr)")
+        #expect(released.stdout.contains("added to \(workspace.policy): allow sender billing@partner.example"))
+        let delivered = try #require(FileManager.default.contents(atPath: sent + "/alice@contoso.example.eml"))
+        #expect(String(decoding: delivered, as: UTF8.self).hasPrefix("X-Sluice-Released: to=alice@contoso.example; by=admin;"))
+        #expect(delivered.dropFirst(delivered.firstIndex(of: UInt8(ascii: "\n"))! + 1) == FileManager.default.contents(atPath: path)!)
+        // The policy now delivers the partner's next message.
+        let next = try workspace.message("q", from: "billing@partner.example", subject: "Invoice 2", headers: QuarantineCommandTests.spamVerdict)
+        #expect(try workspace.sluice(["eval", "--policy", workspace.policy, next]).stdout.contains("Inbox"))
+        let failing = try workspace.sluice(["quarantine", "release", "1", "--admin", "--sendmail", "false"])
+        #expect(failing.status == 1)
+        #expect(failing.stderr.contains("already released"))
+    }
+
+    @Test("a failing sendmail command releases nothing")
+    func sendmailFailure() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        _ = try workspace.ingest([try workspace.message("a", subject: "A [full]")])
+        let failed = try workspace.sluice(["quarantine", "release", "1", "--admin", "--sendmail", "exit 75;"])
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("release failed: `exit 75;` exited with status 75"))
+        #expect(try workspace.rows("SELECT * FROM release").isEmpty)
+        #expect(try workspace.rows("SELECT status FROM quarantine").first?["status"] as String? == "needs-review")
+    }
 }
