@@ -74,7 +74,7 @@ struct QuarantineCommandTests {
         let first = try workspace.ingest([held, clean])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("kept in quarantine as message 1 for alice@contoso.example, bob@contoso.example"))
-        let again = try workspace.ingest([held])
+        let again = try workspace.sluice(["quarantine", "ingest", "--policy", workspace.policy, "--store", workspace.store, held])
         #expect(again.stdout.contains("already in quarantine as message 1"))
         let messages = try workspace.rows("SELECT raw, source FROM message")
         #expect(messages.count == 1)

@@ -18,13 +18,31 @@ struct QuarantineCommand: ParsableCommand {
             id, or a store that cannot be used.
             """,
         subcommands: [
-            QuarantineListCommand.self, QuarantineShowCommand.self, QuarantinePreviewCommand.self,
+            QuarantineIngestCommand.self, QuarantineListCommand.self, QuarantineShowCommand.self, QuarantinePreviewCommand.self,
             QuarantineReleaseCommand.self, QuarantineRequestReleaseCommand.self, QuarantineApproveCommand.self,
             QuarantineDenyCommand.self, QuarantineDeleteCommand.self, QuarantinePurgeCommand.self,
             QuarantineBlockSenderCommand.self, QuarantineAllowSenderCommand.self, QuarantineReportCommand.self,
             QuarantineNotifyCommand.self, QuarantineReevaluateCommand.self, QuarantineAuditCommand.self,
         ]
     )
+}
+
+struct QuarantineIngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Decide messages and keep the quarantined ones: `sluice eval --quarantine-store` under another name.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var source: PolicyOptions
+
+    @Argument(help: "Message files or directories, or - for standard input.")
+    var messages: [String]
+
+    func run() throws {
+        let policy = source.policy.map { ["--policy", $0] } ?? ["--compiled", source.compiled!]
+        var eval = try EvalCommand.parse(policy + ["--quarantine-store", store.path] + (store.now.map { ["--now", $0] } ?? []) + messages)
+        try eval.run()
+    }
 }
 
 enum ListFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
@@ -91,7 +109,7 @@ enum QuarantineTable {
     static func render(_ copies: [QuarantinedCopy]) -> String {
         var lines = [row("ID", "RECEIVED", "RECIPIENT", "SENDER", "SUBJECT", "REASON", "STATUS")]
         for copy in copies {
-            lines.append(row("\(copy.id)", "\(copy.receivedAt.day) \(String(copy.receivedAt.description.dropFirst(11).prefix(5)))",
+            lines.append(row("\(copy.id)", String(copy.receivedAt.description.dropLast(" UTC".count)),
                              copy.recipient, copy.sender ?? "(none)", copy.subject ?? "(no subject)", copy.reason, copy.status.displayName))
         }
         return lines.joined(separator: "\n")
