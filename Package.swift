@@ -55,6 +55,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `sluice test` and `sluice diff`: policy test suites, structural and behavioural diffs.
+        .target(
+            name: "SluicePolicyTesting",
+            dependencies: ["SluiceEngine", "SluiceChecking", "SluiceMessage", "SluiceDiagnostics", "SluiceSyntax"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "sluice",
             dependencies: [
@@ -63,6 +69,7 @@ let package = Package(
                 "SluiceSyntax",
                 "SluiceChecking",
                 "SluiceEngine",
+                "SluicePolicyTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -103,6 +110,11 @@ let package = Package(
         ),
         .testTarget(
             name: "SluiceEngineTests", dependencies: ["SluiceEngine", "SluiceChecking", "SluiceMessage", "SluiceWorkload"], exclude: ["Cases"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SluicePolicyTestingTests",
+            dependencies: ["SluicePolicyTesting", "SluiceEngine", "SluiceChecking", "SluiceMessage", "SluiceDiagnostics"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -11,7 +11,7 @@ struct Sluice: ParsableCommand {
             2 usage error or unreadable input.
             """,
         version: "0.1.0",
-        subcommands: [CheckCommand.self, LintCommand.self, FormatCommand.self, CompileCommand.self, EvalCommand.self, ExplainCommand.self, InspectCommand.self]
+        subcommands: [CheckCommand.self, LintCommand.self, FormatCommand.self, CompileCommand.self, EvalCommand.self, ExplainCommand.self, TestCommand.self, DiffCommand.self, InspectCommand.self]
     )
 
     /// Keeps the documented exit statuses: argument-parser's usage errors exit 64 by default,
