@@ -15,6 +15,12 @@ public struct CaseResult: Sendable {
         public var key: String
         public var expected: String
         public var actual: String
+
+        public init(key: String, expected: String, actual: String) {
+            self.key = key
+            self.expected = expected
+            self.actual = actual
+        }
     }
 
     public var file: String
