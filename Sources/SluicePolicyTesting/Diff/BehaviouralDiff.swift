@@ -71,11 +71,16 @@ public struct BehaviouralDiff: Sendable {
     /// The message decided for each recipient under both policies: how many decisions were
     /// made per policy, and those that changed.
     func compare(_ message: Message, name: String) -> Result<(decisions: Int, changes: [DecisionChange]), MessageFailure> {
-        let hosts = receivingHosts.union((old.policy.organization.trustedAuthservIDs + new.policy.organization.trustedAuthservIDs).map(\.value))
-        let (envelope, _) = Envelope.resolve(given: envelope, givenBy: envelopeSource, message: message, trustedHosts: hosts)
+        // Each policy reads the trace headers its own trusted hosts wrote, as `eval` would; the
+        // envelope is resolved once when they trust the same hosts (the usual case).
+        let oldHosts = receivingHosts.union(old.policy.organization.trustedAuthservIDs.map(\.value))
+        let newHosts = receivingHosts.union(new.policy.organization.trustedAuthservIDs.map(\.value))
+        let oldEnvelope = Envelope.resolve(given: envelope, givenBy: envelopeSource, message: message, trustedHosts: oldHosts).0
+        let newEnvelope = oldHosts == newHosts
+            ? oldEnvelope : Envelope.resolve(given: envelope, givenBy: envelopeSource, message: message, trustedHosts: newHosts).0
         // Recipients in either policy's accepted domains, so a change of accepted domains shows.
-        var recipients = Recipients.resolve(explicit: explicitRecipients, envelope: envelope, message: message, organization: old.policy.organization)
-        for recipient in Recipients.resolve(explicit: explicitRecipients, envelope: envelope, message: message, organization: new.policy.organization)
+        var recipients = Recipients.resolve(explicit: explicitRecipients, envelope: oldEnvelope, message: message, organization: old.policy.organization)
+        for recipient in Recipients.resolve(explicit: explicitRecipients, envelope: newEnvelope, message: message, organization: new.policy.organization)
         where !recipients.contains(recipient) {
             recipients.append(recipient)
         }
@@ -84,8 +89,8 @@ public struct BehaviouralDiff: Sendable {
         }
         var changes: [DecisionChange] = []
         for recipient in recipients {
-            let before = old.evaluate(message, envelope: envelope, recipient: recipient, on: date, trustedAuthservIDs: trustedAuthservIDs)
-            let after = new.evaluate(message, envelope: envelope, recipient: recipient, on: date, trustedAuthservIDs: trustedAuthservIDs)
+            let before = old.evaluate(message, envelope: oldEnvelope, recipient: recipient, on: date, trustedAuthservIDs: trustedAuthservIDs)
+            let after = new.evaluate(message, envelope: newEnvelope, recipient: recipient, on: date, trustedAuthservIDs: trustedAuthservIDs)
             let fields = Self.changedFields(before, after)
             guard !fields.isEmpty else { continue }
             changes.append(DecisionChange(message: name, recipient: recipient, changed: fields, old: DecisionOutcome(before), new: DecisionOutcome(after),
