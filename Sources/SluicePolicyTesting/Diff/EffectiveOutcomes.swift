@@ -11,6 +11,8 @@ import SluiceMessage
 /// entries' own matchers, active on the diff's date; inside the tenant list a block beats an
 /// allow (reference §1). The keys probed are every sender and domain key of either policy and
 /// every accepted domain; a `*.d` key stands for every name under `d` and is probed as such.
+/// Each accepted domain's own link (`https://contoso.example/`) is probed against the URL
+/// entries, as the engine checks a message's links.
 public enum EffectiveOutcomes {
     public struct Outcome: Sendable, Codable, Equatable {
         public enum State: String, Sendable, Codable { case allowed, blocked, unlisted = "no entry" }
@@ -55,14 +57,25 @@ public enum EffectiveOutcomes {
             let target = EntryTarget.domain(DomainPattern(kind: .exact, domain: domain))
             if seen.insert(target).inserted { probes.append(target) }
         }
-        return probes.compactMap { target in
-            let was = before.outcome(target), now = after.outcome(target)
-            guard was.state != now.state else { return nil }
-            var notes: [String] = []
-            if case .domain(let pattern) = target, pattern.kind == .exact, accepted.contains(pattern.domain) { notes.append("accepted domain") }
-            if was.state == .allowed && now.state == .blocked { notes.append("partner: allowed in the old policy, blocked in the new") }
-            return Change(key: "\(target.kind) \(target.key)", notes: notes, old: was, new: now)
+        var changes = probes.compactMap { target -> Change? in
+            var isAccepted = false
+            if case .domain(let pattern) = target, pattern.kind == .exact { isAccepted = accepted.contains(pattern.domain) }
+            return change("\(target.kind) \(target.key)", before.outcome(target), after.outcome(target), accepted: isAccepted)
         }
+        // Links to the organization's own sites, which a broad URL block can catch.
+        for domain in accepted.sorted() {
+            guard let link = ExtractedURL("https://\(domain)/", part: "") else { continue }
+            if let found = change("url \(link.url)", before.outcome(link), after.outcome(link), accepted: true) { changes.append(found) }
+        }
+        return changes
+    }
+
+    private static func change(_ key: String, _ was: Outcome, _ now: Outcome, accepted: Bool) -> Change? {
+        guard was.state != now.state else { return nil }
+        var notes: [String] = []
+        if accepted { notes.append("accepted domain") }
+        if was.state == .allowed && now.state == .blocked { notes.append("partner: allowed in the old policy, blocked in the new") }
+        return Change(key: key, notes: notes, old: was, new: now)
     }
 
     /// One policy's tenant list, queried through its indexes.
@@ -100,6 +113,19 @@ public enum EffectiveOutcomes {
             default:
                 matching = []
             }
+            return Self.decide(matching)
+        }
+
+        /// A link, as the engine checks a message's URLs against URL entries.
+        func outcome(_ link: ExtractedURL) -> Outcome {
+            Self.decide(active(lookup.candidates(from: nil, urls: [link], hashes: [], clientIP: nil)).filter { entry in
+                if case .url(let pattern) = entry.target { return pattern.matches(link, as: entry.action) }
+                return false
+            })
+        }
+
+        /// Inside the tenant list a block beats an allow for the same entity (reference §1).
+        private static func decide(_ matching: [ListEntry]) -> Outcome {
             let allow = matching.first { $0.action == .allow }
             if let block = matching.first(where: { $0.action == .block }) {
                 return Outcome(state: .blocked, entry: Self.written(block), place: Place(block.span), overriddenAllow: allow.map(Self.written))
@@ -110,9 +136,11 @@ public enum EffectiveOutcomes {
 
         /// The active entries the index offers for a From address, in policy order.
         private func entries(for mailbox: Mailbox) -> [ListEntry] {
-            lookup.candidates(from: mailbox, urls: [], hashes: [], clientIP: nil).map { policy.entries[$0] }.filter { entry in
-                entry.lastDay.map { date <= $0 } ?? true
-            }
+            active(lookup.candidates(from: mailbox, urls: [], hashes: [], clientIP: nil))
+        }
+
+        private func active(_ indexes: [Int]) -> [ListEntry] {
+            indexes.map { policy.entries[$0] }.filter { entry in entry.lastDay.map { date <= $0 } ?? true }
         }
 
         static func written(_ entry: ListEntry) -> String { "\(entry.action.rawValue) \(entry.target.kind) \(entry.target.key)" }

@@ -156,6 +156,18 @@ struct StructuralDiffTests {
         #expect(StructuralDiff(old: old, new: wider, on: date).effective.map(\.key).contains("domain *.partner.example"))
     }
 
+    @Test("a URL block that catches links to an accepted domain's own site is reported; a path-only block is not")
+    func acceptedLinks() throws {
+        let old = try policy(header + "block url ~malware.example~ expires never\n", "old.sluice")
+        let broad = try policy(header + "block url contoso.example expires never\n", "new.sluice")
+        let change = try #require(StructuralDiff(old: old, new: broad, on: date).effective.first { $0.key == "url https://contoso.example/" })
+        #expect(change.notes == ["accepted domain"])
+        #expect(change.old.state == .unlisted && change.new.entry == "block url contoso.example")
+        // A path block covers what lies below the path, not the site's root link.
+        let paths = try policy(header + "block url contoso.example/login/* expires never\n", "new.sluice")
+        #expect(!StructuralDiff(old: old, new: paths, on: date).effective.contains { $0.key.hasPrefix("url ") })
+    }
+
     @Test("identical policies in different files have no differences")
     func same() throws {
         let text = header + "block domain *.spam.example expires never\nrule \"R\" {\n  when subject contains \"x\"\n  then junk\n}\n"
