@@ -43,6 +43,11 @@ public struct SuiteRunner {
         guard file.problems.isEmpty, let policyPath = file.policy else {
             return [CaseResult(file: file.path, status: .error(file.problems), sources: caseSources)]
         }
+        guard FileManager.default.isReadableFile(atPath: policyPath) else {
+            let problem = Diagnostic("test.unreadable-policy", .error, "cannot read the policy `\(policyPath)`",
+                                     at: file.settingSpans[.policy].map(Location.source), help: "the path is relative to the case file")
+            return [CaseResult(file: file.path, status: .error([problem]), sources: caseSources)]
+        }
         let loaded = policy(policyPath)
         switch file.kind {
         case .check: return [check(file, loaded)]
@@ -64,7 +69,7 @@ public struct SuiteRunner {
     private func decide(_ file: CaseFile, _ loaded: LoadedPolicy) -> [CaseResult] {
         var sources = loaded.sources
         sources[file.path] = file.source
-        let policySpan = file.settingSpans[.policy]!
+        let policySpan = file.settingSpans[.policy] ?? file.source.span(0..<0)
         guard let evaluator = loaded.evaluator else {
             let problem = Diagnostic("test.policy-does-not-check", .error, "the policy `\(loaded.path)` does not check", at: .source(policySpan),
                                      notes: loaded.errors.map { "\($0.location.map(Self.place) ?? loaded.path): \($0.message) [\($0.code)]" },

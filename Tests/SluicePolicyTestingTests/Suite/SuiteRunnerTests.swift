@@ -114,7 +114,7 @@ struct SuiteRunnerTests {
         #expect(runner.run(path: path).results.first?.passed == false)
     }
 
-    @Test("a missing message, a policy that does not check and a broken case file cannot run")
+    @Test("a missing message, a policy that does not check, a broken case file and a missing policy cannot run")
     func errors() throws {
         let directory = try Self.folder()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -123,11 +123,12 @@ struct SuiteRunnerTests {
         let missing = try Self.write("policy: ../policy.sluice\nrecipient: ap@contoso.example\n", "tests/nothing.expect", in: directory)
         let broken = try Self.write("policy: ../broken.sluice\nmessage: lookalike.eml\nrecipient: ap@contoso.example\n", "tests/broken.expect", in: directory)
         let typo = try Self.write("policy: ../policy.sluice\nrecipient: ap@contoso.example\nactoin: deliver\n", "tests/typo.expect", in: directory)
-        let codes = [missing, broken, typo].map { path -> String? in
+        let noPolicy = try Self.write("policy: ../nowhere.sluice\nmessage: lookalike.eml\nrecipient: ap@contoso.example\n", "tests/nowhere.expect", in: directory)
+        let codes = [missing, broken, typo, noPolicy].map { path -> String? in
             guard case .error(let diagnostics)? = runner.run(path: path).results.first?.status else { return nil }
             return diagnostics.first?.code.rawValue
         }
-        #expect(codes == ["test.unreadable-message", "test.policy-does-not-check", "test.unknown-key"])
+        #expect(codes == ["test.unreadable-message", "test.policy-does-not-check", "test.unknown-key", "test.unreadable-policy"])
         #expect(runner.run(path: directory.appendingPathComponent("tests/none.expect").path).results.first?.isError == true)
     }
 
