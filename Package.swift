@@ -67,6 +67,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `sluice test` and `sluice diff`: policy test suites, structural and behavioural diffs.
+        .target(
+            name: "SluicePolicyTesting",
+            dependencies: ["SluiceEngine", "SluiceChecking", "SluiceMessage", "SluiceDiagnostics", "SluiceSyntax"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "sluice",
             dependencies: [
@@ -76,6 +82,7 @@ let package = Package(
                 "SluiceChecking",
                 "SluiceEngine",
                 "SluiceQuarantine",
+                "SluicePolicyTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -125,6 +132,11 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SluicePolicyTestingTests",
+            dependencies: ["SluicePolicyTesting", "SluiceEngine", "SluiceChecking", "SluiceMessage", "SluiceDiagnostics"],
             swiftSettings: strictSettings
         ),
         .testTarget(

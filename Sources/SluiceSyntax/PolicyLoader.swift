@@ -23,7 +23,7 @@ public struct PolicyLoader {
 
     /// Removes `.` and resolves `..` textually, for relative paths too (which Foundation's
     /// `standardizingPath` leaves alone on Linux), so each file has one key.
-    static func normalized(_ path: String) -> String {
+    public static func normalized(_ path: String) -> String {
         var components: [Substring] = []
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
             if component == "." { continue }

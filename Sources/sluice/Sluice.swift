@@ -11,7 +11,8 @@ struct Sluice: ParsableCommand {
             2 usage error or unreadable input.
             """,
         version: "0.1.0",
-        subcommands: [CheckCommand.self, LintCommand.self, FormatCommand.self, CompileCommand.self, EvalCommand.self, ExplainCommand.self, InspectCommand.self,
+        subcommands: [CheckCommand.self, LintCommand.self, FormatCommand.self, CompileCommand.self, EvalCommand.self, ExplainCommand.self,
+                      TestCommand.self, DiffCommand.self, InspectCommand.self,
                       QuarantineCommand.self, SubmitCommand.self, SubmissionsCommand.self, EntriesCommand.self]
     )
 

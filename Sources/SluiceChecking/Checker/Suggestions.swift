@@ -1,7 +1,7 @@
 /// "Did you mean" for misspelt keywords and names: the closest candidate within a small edit
 /// distance, so `alow` suggests `allow` but `frobnicate` suggests nothing.
-enum Suggestions {
-    static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+public enum Suggestions {
+    public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let lowered = word.lowercased()
         var best: (candidate: String, distance: Int)? = nil
         for candidate in candidates {

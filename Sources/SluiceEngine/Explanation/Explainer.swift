@@ -67,7 +67,8 @@ public struct Explainer: Sendable {
 
     // MARK: - Result (§7.2)
 
-    static func result(_ decision: Decision, message: Message) -> (String, String) {
+    /// The §7.2 result and one sentence of why; `sluice test` compares the result.
+    public static func result(_ decision: Decision, message: Message) -> (String, String) {
         let from = message.author.map { "`\($0.address)`" } ?? "the sender"
         let delivered = decision.location == .inbox
         let verdict = decision.verdict?.displayName ?? "no threat"

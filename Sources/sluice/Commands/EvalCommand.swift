@@ -73,7 +73,7 @@ struct EvalCommand: ParsableCommand {
             case .success(let input):
                 let message = reader.read(input.bytes)
                 let (resolved, _) = Envelope.resolve(given: given.input, givenBy: given.source, message: message, trustedHosts: hosts)
-                let targets = Self.recipients(explicit: recipients, envelope: resolved, message: message, organization: checked.organization)
+                let targets = Recipients.resolve(explicit: recipients, envelope: resolved, message: message, organization: checked.organization)
                 if targets.isEmpty {
                     outcome = .failure(.noRecipient(input.name))
                 } else {
@@ -127,14 +127,6 @@ struct EvalCommand: ParsableCommand {
             }
         }
         if failed { throw ExitStatus.failure }
-    }
-
-    /// `--recipient`, else RCPT TO, else To and Cc addresses in the accepted domains.
-    static func recipients(explicit: [String], envelope: Envelope, message: Message, organization: Organization) -> [String] {
-        if !explicit.isEmpty { return explicit.map { $0.lowercased() } }
-        if let rcpt = envelope.recipients?.value, !rcpt.isEmpty { return rcpt.map { $0.lowercased() } }
-        var seen: Set<String> = []
-        return (message.to + message.cc).filter { organization.accepts($0.domain) }.map { $0.address.lowercased() }.filter { seen.insert($0).inserted }
     }
 }
 

@@ -71,7 +71,7 @@ struct ExplainCommand: ParsableCommand {
         let (resolved, _) = Envelope.resolve(given: given.input, givenBy: given.source, message: parsed,
                                              trustedHosts: trust.receivingHosts.union(checked.organization.trustedAuthservIDs.map(\.value)))
         guard let target = recipient?.lowercased()
-            ?? EvalCommand.recipients(explicit: [], envelope: resolved, message: parsed, organization: checked.organization).first
+            ?? Recipients.resolve(explicit: [], envelope: resolved, message: parsed, organization: checked.organization).first
         else {
             Terminal.writeError("error: no recipient to judge the message for: give --recipient")
             throw ExitStatus.usageOrInput
