@@ -92,16 +92,27 @@ extension QuarantineStore {
             process.arguments = ["-c", command + " \"$1\"", "sluice-release", recipient]
             let input = Pipe()
             process.standardInput = input
+            // A command that exits without reading all of its input must not kill sluice with
+            // SIGPIPE: the write fails instead, and the command's exit status says why.
+            signal(SIGPIPE, SIG_IGN)
             do {
                 try process.run()
-                try input.fileHandleForWriting.write(contentsOf: Data(bytes))
-                try input.fileHandleForWriting.close()
             } catch {
                 throw QuarantineError.delivery("cannot run `\(command)`: \(error.localizedDescription)")
             }
+            var writeError: (any Error)?
+            do {
+                try input.fileHandleForWriting.write(contentsOf: Data(bytes))
+            } catch {
+                writeError = error
+            }
+            try? input.fileHandleForWriting.close()
             process.waitUntilExit()
             guard process.terminationStatus == 0 else {
                 throw QuarantineError.delivery("`\(command)` exited with status \(process.terminationStatus) for `\(recipient)`")
+            }
+            if let writeError {
+                throw QuarantineError.delivery("`\(command)` did not read the whole message: \(writeError.localizedDescription)")
             }
             return "command `\(command)`"
         }
