@@ -38,6 +38,11 @@ struct QuarantineWorkflowTests {
         let fixed = workspace.root.appendingPathComponent("fixed.sluice").path
         try text.replacingOccurrences(of: "subject contains \"[full]\"", with: "subject contains \"[full-hold]\"")
             .write(toFile: fixed, atomically: true, encoding: .utf8)
+        // `diff --store` shows the same change as a behavioural diff over the kept messages.
+        let diff = try workspace.sluice(["diff", workspace.policy, fixed, "--store", workspace.store, "--fail-on-change"])
+        #expect(diff.status == 1, "\(diff.stderr)")
+        #expect(diff.stdout.hasPrefix("1 of 2 messages change (2 of 3 decisions)"), "\(diff.stdout)")
+        #expect(diff.stdout.contains("  quarantine message 1 → bob@contoso.example (action, location, deciding source)"))
         let listing = try workspace.sluice(["quarantine", "reevaluate", "--policy", fixed])
         #expect(listing.status == 0, "\(listing.stderr)")
         #expect(listing.stdout.contains("3 quarantined copies re-evaluated; 2 would now be delivered"))

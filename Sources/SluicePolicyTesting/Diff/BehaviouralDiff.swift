@@ -6,6 +6,25 @@ import SluiceEngine
 import SluiceMessage
 import Synchronization
 
+/// One message for `BehaviouralDiff`: its name in the report and its bytes, and, for a message
+/// kept with its own circumstances (a quarantined one), the envelope, recipients and extra
+/// trusted authserv-ids it was decided with.
+public struct DiffMessage: Sendable {
+    public var name: String
+    public var bytes: [UInt8]
+    public var envelope: EnvelopeInput?
+    public var recipients: [String]
+    public var trustedAuthservIDs: Set<String>
+
+    public init(name: String, bytes: [UInt8], envelope: EnvelopeInput? = nil, recipients: [String] = [], trustedAuthservIDs: Set<String> = []) {
+        self.name = name
+        self.bytes = bytes
+        self.envelope = envelope
+        self.recipients = recipients
+        self.trustedAuthservIDs = trustedAuthservIDs
+    }
+}
+
 /// `sluice diff OLD NEW --messages DIR`: every message decided under both policies, and the
 /// decisions whose outcome changes (action, location, verdict or deciding source), grouped by
 /// the entry, rule or setting responsible.
@@ -36,8 +55,8 @@ public struct BehaviouralDiff: Sendable {
         self.receivingHosts = receivingHosts
     }
 
-    /// A message to compare: its name in the report and its bytes, or why it cannot be read.
-    public typealias Input = Result<(name: String, bytes: [UInt8]), MessageFailure>
+    /// A message to compare, or why it cannot be read.
+    public typealias Input = Result<DiffMessage, MessageFailure>
 
     public struct MessageFailure: Error, Sendable, CustomStringConvertible {
         public var description: String
@@ -50,7 +69,7 @@ public struct BehaviouralDiff: Sendable {
         let reader = MessageReader()
         let outcomes = Mutex<[Int: Result<(decisions: Int, changes: [DecisionChange]), MessageFailure>]>([:])
         DispatchQueue.concurrentPerform(iterations: count) { index in
-            let outcome = read(index).flatMap { input in compare(reader.read(input.bytes), name: input.name) }
+            let outcome = read(index).flatMap { input in compare(reader.read(input.bytes), input) }
             outcomes.withLock { $0[index] = outcome }
         }
         let collected = outcomes.withLock { $0 }
@@ -70,7 +89,12 @@ public struct BehaviouralDiff: Sendable {
 
     /// The message decided for each recipient under both policies: how many decisions were
     /// made per policy, and those that changed.
-    func compare(_ message: Message, name: String) -> Result<(decisions: Int, changes: [DecisionChange]), MessageFailure> {
+    func compare(_ message: Message, _ input: DiffMessage) -> Result<(decisions: Int, changes: [DecisionChange]), MessageFailure> {
+        let name = input.name
+        let envelope = input.envelope ?? envelope
+        let envelopeSource = input.envelope == nil ? envelopeSource : "stored envelope"
+        let explicitRecipients = input.recipients.isEmpty ? explicitRecipients : input.recipients
+        let trustedAuthservIDs = trustedAuthservIDs.union(input.trustedAuthservIDs)
         // Each policy reads the trace headers its own trusted hosts wrote, as `eval` would; the
         // envelope is resolved once when they trust the same hosts (the usual case).
         let oldHosts = receivingHosts.union(old.policy.organization.trustedAuthservIDs.map(\.value))

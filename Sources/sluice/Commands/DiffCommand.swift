@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SluicePolicyTesting
+import SluiceQuarantine
 
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,8 +11,9 @@ struct DiffCommand: ParsableCommand {
             Without --messages, a structural diff: list entries (by action, kind and key), rules (by \
             name), policies and settings added, removed or changed, and the sender and domain keys \
             whose tenant list outcome changes (an allow now overridden by a block, a block newly \
-            covering an accepted domain), found through the compiled indexes. With --messages, \
-            every message is decided under both policies and the decisions whose action, location, \
+            covering an accepted domain), found through the compiled indexes. With --messages (or \
+            --store, the messages kept in a quarantine store, each for its quarantined recipients \
+            with the envelope it was decided with), every message is decided under both policies and the decisions whose action, location, \
             verdict or deciding source change are listed, grouped by the entry, rule or setting \
             responsible. The JSON shape (`--format json`) is documented in docs/diff-json.md. \
             Exit status: 0 compared (1 with --fail-on-change when anything changes); 2 usage \
@@ -30,6 +32,9 @@ struct DiffCommand: ParsableCommand {
     @Option(help: "A message file or directory: compare how both policies decide every message in it.")
     var messages: String?
 
+    @Option(help: "A quarantine store: compare how both policies decide every message kept in it.")
+    var store: String?
+
     @Option(help: "Output format: text or json.")
     var format: Format = .text
 
@@ -45,6 +50,10 @@ struct DiffCommand: ParsableCommand {
     @OptionGroup var trust: TrustOptions
     @OptionGroup var envelope: EnvelopeOptions
 
+    func validate() throws {
+        if messages != nil && store != nil { throw ValidationError("give at most one of --messages and --store") }
+    }
+
     func run() throws {
         let date = try EvaluationDate.parse(now)
         let oldPolicy = try PolicyInput.checked(old), newPolicy = try PolicyInput.checked(new)
@@ -56,8 +65,15 @@ struct DiffCommand: ParsableCommand {
             let diff = BehaviouralDiff(old: oldPolicy, new: newPolicy, date: date, envelope: given.input, envelopeSource: given.source,
                                        recipients: recipient, trustedAuthservIDs: Set(trust.authservIDs), receivingHosts: trust.receivingHosts)
             let report = diff.run(count: paths.count) { index in
-                InputFiles.read(paths[index]).map { (name: $0.name, bytes: $0.bytes) }.mapError { BehaviouralDiff.MessageFailure($0.description) }
+                InputFiles.read(paths[index]).map { DiffMessage(name: $0.name, bytes: $0.bytes) }.mapError { BehaviouralDiff.MessageFailure($0.description) }
             }
+            failures = report.failures
+            document = DiffDocument(old: old, new: new, behavioural: report)
+        } else if let store {
+            let kept = try storedMessages(StoreOptions.open(store, create: false))
+            let diff = BehaviouralDiff(old: oldPolicy, new: newPolicy, date: date, trustedAuthservIDs: Set(trust.authservIDs),
+                                       receivingHosts: trust.receivingHosts)
+            let report = diff.run(count: kept.count) { .success(kept[$0]) }
             failures = report.failures
             document = DiffDocument(old: old, new: new, behavioural: report)
         } else {
@@ -73,5 +89,26 @@ struct DiffCommand: ParsableCommand {
         }
         if !failures.isEmpty { throw ExitStatus.usageOrInput }
         if failOnChange && document.changed { throw ExitStatus.failure }
+    }
+
+    /// Every message in the store that has a quarantined copy, for the recipients it was
+    /// quarantined for, with the envelope and trust it was decided with.
+    private func storedMessages(_ store: QuarantineStore) throws -> [DiffMessage] {
+        try storeAction { () throws(QuarantineError) in
+            let copies = try store.list(QuarantineFilter(), as: .admin)
+            var order: [Int64] = []
+            var recipients: [Int64: [String]] = [:]
+            for copy in copies {
+                if recipients[copy.id] == nil { order.append(copy.id) }
+                recipients[copy.id, default: []].append(copy.recipient)
+            }
+            var messages: [DiffMessage] = []
+            for id in order {
+                let stored = try store.message(id)
+                messages.append(DiffMessage(name: "quarantine message \(id)", bytes: stored.raw, envelope: stored.envelopeInput,
+                                            recipients: recipients[id]!, trustedAuthservIDs: stored.trustedAuthservIDs))
+            }
+            return messages
+        }
     }
 }

@@ -39,7 +39,7 @@ struct BehaviouralDiffTests {
     }
 
     private func run(_ diff: BehaviouralDiff, _ messages: [(String, [UInt8])]) -> BehaviouralReport {
-        diff.run(count: messages.count) { .success((name: messages[$0].0, bytes: messages[$0].1)) }
+        diff.run(count: messages.count) { .success(DiffMessage(name: messages[$0].0, bytes: messages[$0].1)) }
     }
 
     @Test("a one-line broadening of a block quarantines a partner's invoice; the new entry is named with its place")
@@ -93,7 +93,7 @@ struct BehaviouralDiffTests {
         let report = BehaviouralDiff(old: same, new: same, date: date).run(count: 2) { index in
             // No envelope, no Received `for`, and a To outside the accepted domains.
             index == 0 ? .failure(.init("cannot read `gone.eml`"))
-                : .success((name: "outside.eml", bytes: Array("From: <a@x.test>\r\nTo: <z@elsewhere.test>\r\nSubject: hi\r\n\r\nHello.\r\n".utf8)))
+                : .success(DiffMessage(name: "outside.eml", bytes: Array("From: <a@x.test>\r\nTo: <z@elsewhere.test>\r\nSubject: hi\r\n\r\nHello.\r\n".utf8)))
         }
         #expect(report.failures.count == 2)
         #expect(report.failures[0] == "cannot read `gone.eml`")
