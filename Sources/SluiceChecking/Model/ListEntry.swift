@@ -1,3 +1,4 @@
+import Foundation
 import SluiceDiagnostics
 
 /// One tenant allow/block list entry (reference §1): `allow sender billing@fabrikam.example
@@ -34,9 +35,12 @@ public struct ListEntry: Sendable, Codable {
         self.keySpan = keySpan
     }
 
-    /// A stable name for the entry across edits that move it: its file and what it says
-    /// (`tenant.sluice|allow sender billing@fabrikam.example`). Usage records are keyed by it.
-    public var usageKey: String { "\(span.file)|\(action.rawValue) \(target.kind) \(target.key)" }
+    /// A stable name for the entry across edits that move it: its file (as an absolute path,
+    /// however the policy was named on the command line) and what it says
+    /// (`/etc/sluice/tenant.sluice|allow sender billing@fabrikam.example`). Usage records are keyed by it.
+    public var usageKey: String {
+        "\(URL(fileURLWithPath: span.file).standardizedFileURL.path)|\(action.rawValue) \(target.kind) \(target.key)"
+    }
 
     /// The last day the entry applies, when it has a fixed end; `afterLastUse` entries end
     /// relative to usage the store records.

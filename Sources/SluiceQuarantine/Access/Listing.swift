@@ -67,7 +67,8 @@ extension QuarantineStore {
         if copies.isEmpty { throw QuarantineError.noSuchMessage(id) }
         switch actor {
         case .recipient(let address):
-            guard let own = copies.first(where: { $0.recipient == address.lowercased() }), own.visibleToRecipient else {
+            // A copy the recipient deleted is gone for them; one they may not see was never there.
+            guard let own = copies.first(where: { $0.recipient == address.lowercased() }), own.visibleToRecipient, own.status != .deleted else {
                 throw QuarantineError.notARecipient(id, address)
             }
             return [own]

@@ -24,38 +24,72 @@ public struct ReleasedCopy: Sendable, Codable, Equatable {
 
 extension QuarantineStore {
     /// Releases message `id` to `recipients` (a recipient acting releases only their own copy;
-    /// an admin all copies when `recipients` is empty). Each copy is released at most once:
-    /// copies already released are refused, and two processes releasing the same copy at once
-    /// meet at the release table's unique key inside one immediate transaction.
+    /// an admin all copies not yet released when `recipients` is empty). Every named copy is
+    /// checked before anything is delivered, so a refusal delivers nothing.
     public func release(_ id: Int64, recipients: [String] = [], by actor: Actor, to destination: ReleaseDestination,
                         at now: Timestamp) throws(QuarantineError) -> [ReleasedCopy] {
-        try write { db in
+        try deliverCopies(by: actor, to: destination, at: now, note: "released") { db in
             let copies = try targetCopies(id, actor: actor, recipients: recipients, in: db)
             for copy in copies {
                 try authorize(copy, actor: actor, .release, action: "release",
                               hint: copy.permissions.contains(.requestRelease)
                                   ? "request release instead (`sluice quarantine request-release \(id) --as \(copy.recipient)`)" : nil)
             }
-            // An admin releasing "all" skips the copies already released or deleted; naming a
-            // copy that was released is an error, as is a recipient releasing twice.
-            let eligible = copies.filter { copy in
-                !(actor == .admin && recipients.isEmpty && (copy.status == .released || copy.status == .deleted))
+            // An admin releasing "all" skips the copies that cannot be released any more; a copy
+            // named (or a recipient's own) that cannot be is an error.
+            let all = actor == .admin && recipients.isEmpty
+            var eligible: [QuarantinedCopy] = []
+            for copy in copies {
+                if let refusal = try releaseRefusal(copy, at: now, in: db) {
+                    if !all { throw refusal }
+                } else {
+                    eligible.append(copy)
+                }
             }
-            if eligible.isEmpty, let first = copies.first { throw QuarantineError.alreadyReleased(id, first.recipient) }
-            return try eligible.map { try release(copy: $0, by: actor, to: destination, at: now, note: "released", in: db) }
+            if eligible.isEmpty, let first = copies.first, let refusal = try releaseRefusal(first, at: now, in: db) { throw refusal }
+            return eligible
         }
     }
 
-    /// Delivers one copy and records it, inside the caller's transaction. The delivery happens
-    /// before the commit: a crash in between leaves the copy unreleased, and a retry writes the
-    /// same outbox file again (its name is fixed by message and recipient).
+    /// Why a copy cannot be released now: released before, deleted, or past its retention.
+    func releaseRefusal(_ copy: QuarantinedCopy, at now: Timestamp, in db: Database) throws -> QuarantineError? {
+        let releasedBefore = try Bool.fetchOne(db, sql: "SELECT 1 FROM release WHERE quarantineId = ?", arguments: [copy.copyID]) == true
+        if copy.status == .released || releasedBefore { return .alreadyReleased(copy.id, copy.recipient) }
+        if copy.status == .deleted { return .wrongStatus(copy.id, copy.recipient, status: "deleted", action: "released") }
+        if copy.expiresAt <= now { return .wrongStatus(copy.id, copy.recipient, status: "past its retention", action: "released") }
+        return nil
+    }
+
+    /// Releases the copies `select` picks (and vets) inside a transaction. To an outbox, all of
+    /// them in that one transaction: the files' names are fixed by message and recipient, so a
+    /// rollback or crash before the commit leaves files that a retry rewrites, not duplicates.
+    /// To a command, which cannot be taken back, each copy in its own transaction, re-checked
+    /// under the lock: what was piped is recorded at once, and a failure stops the rest.
+    func deliverCopies(by actor: Actor, to destination: ReleaseDestination, at now: Timestamp, note: String,
+                       select: (Database) throws -> [QuarantinedCopy]) throws(QuarantineError) -> [ReleasedCopy] {
+        if case .outbox = destination {
+            return try write { db in try select(db).map { try release(copy: $0, by: actor, to: destination, at: now, note: note, in: db) } }
+        }
+        let copies = try write { db in try select(db) }
+        var released: [ReleasedCopy] = []
+        for copy in copies {
+            do {
+                released.append(try write { db in
+                    let current = try targetCopies(copy.id, actor: .admin, recipients: [copy.recipient], in: db)[0]
+                    return try release(copy: current, by: actor, to: destination, at: now, note: note, in: db)
+                })
+            } catch {
+                guard !released.isEmpty else { throw error }
+                throw .delivery("\(error); released before it: \(released.map(\.recipient).joined(separator: ", "))")
+            }
+        }
+        return released
+    }
+
+    /// Delivers one copy and records it, inside the caller's transaction.
     func release(copy: QuarantinedCopy, by actor: Actor, to destination: ReleaseDestination, at now: Timestamp, note: String,
                  in db: Database) throws -> ReleasedCopy {
-        let releasedBefore = try Bool.fetchOne(db, sql: "SELECT 1 FROM release WHERE quarantineId = ?", arguments: [copy.copyID]) == true
-        if copy.status == .released || releasedBefore {
-            throw QuarantineError.alreadyReleased(copy.id, copy.recipient)
-        }
-        if copy.status == .deleted { throw QuarantineError.wrongStatus(copy.id, copy.recipient, status: "deleted", action: "released") }
+        if let refusal = try releaseRefusal(copy, at: now, in: db) { throw refusal }
         guard let stored = try Self.message(copy.id, in: db) else { throw QuarantineError.noSuchMessage(copy.id) }
         let bytes = Self.releasedBytes(stored.raw, recipient: copy.recipient, by: actor, at: now, id: copy.id)
         let delivered = try Self.deliver(bytes, messageID: copy.id, recipient: copy.recipient, to: destination)
@@ -78,7 +112,7 @@ extension QuarantineStore {
     static func deliver(_ bytes: [UInt8], messageID: Int64, recipient: String, to destination: ReleaseDestination) throws -> String {
         switch destination {
         case .outbox(let directory):
-            let url = URL(fileURLWithPath: directory).appendingPathComponent("released-\(messageID)-\(recipient).eml")
+            let url = URL(fileURLWithPath: directory).appendingPathComponent("released-\(messageID)-\(Self.fileSafe(recipient)).eml")
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 try Data(bytes).write(to: url, options: .atomic)
@@ -92,6 +126,8 @@ extension QuarantineStore {
             process.arguments = ["-c", command + " \"$1\"", "sluice-release", recipient]
             let input = Pipe()
             process.standardInput = input
+            // What the command prints is not sluice's output (which may be JSON).
+            process.standardOutput = FileHandle.standardError
             // A command that exits without reading all of its input must not kill sluice with
             // SIGPIPE: the write fails instead, and the command's exit status says why.
             signal(SIGPIPE, SIG_IGN)
@@ -116,5 +152,10 @@ extension QuarantineStore {
             }
             return "command `\(command)`"
         }
+    }
+
+    /// A recipient address as part of a file name (`/` is legal in a local part).
+    static func fileSafe(_ address: String) -> String {
+        address.replacingOccurrences(of: "/", with: "_")
     }
 }

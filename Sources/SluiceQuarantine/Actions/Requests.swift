@@ -21,16 +21,17 @@ extension QuarantineStore {
     /// An admin approves pending release requests: the requesting copies (or those named) are released.
     public func approve(_ id: Int64, recipients: [String] = [], to destination: ReleaseDestination,
                         at now: Timestamp) throws(QuarantineError) -> [ReleasedCopy] {
-        try write { db in
+        try deliverCopies(by: .admin, to: destination, at: now, note: "release approved") { db in
             let requested = try targetCopies(id, actor: .admin, recipients: recipients, in: db)
                 .filter { recipients.isEmpty ? $0.status == .releaseRequested : true }
             guard !requested.isEmpty else { throw QuarantineError.wrongStatus(id, "any recipient", status: "not requested for release", action: "approved") }
-            return try requested.map { copy in
+            for copy in requested {
                 guard copy.status == .releaseRequested else {
                     throw QuarantineError.wrongStatus(id, copy.recipient, status: copy.status.displayName.lowercased(), action: "approved")
                 }
-                return try release(copy: copy, by: .admin, to: destination, at: now, note: "release approved", in: db)
+                if let refusal = try releaseRefusal(copy, at: now, in: db) { throw refusal }
             }
+            return requested
         }
     }
 
@@ -55,22 +56,28 @@ extension QuarantineStore {
             let copies = try targetCopies(id, actor: actor, recipients: recipients, in: db)
             if permanently {
                 guard actor == .admin else { throw QuarantineError.notPermitted(action: "permanently delete", recipient: actor.description, policy: copies[0].quarantinePolicy, hint: "only an admin can") }
+                // Permanent deletion removes the message itself, so it is for every recipient.
+                guard recipients.isEmpty else { throw QuarantineError.wrongStatus(id, recipients.joined(separator: ", "), status: "one of several recipients", action: "permanently deleted alone; delete the message for all") }
                 try db.execute(sql: "DELETE FROM message WHERE id = ?", arguments: [id])
                 try audit(db, at: now, actor: actor, action: "permanently deleted", messageID: id, recipient: nil, detail: "message and its \(copies.count) copies removed")
                 return copies.map(\.recipient)
             }
-            for copy in copies {
+            // An admin deleting every copy skips those deleted before; a named one is an error.
+            let all = actor == .admin && recipients.isEmpty
+            let deleting = all && copies.contains { $0.status != .deleted } ? copies.filter { $0.status != .deleted } : copies
+            for copy in deleting {
                 try authorize(copy, actor: actor, .delete, action: "delete")
                 guard copy.status != .deleted else { throw QuarantineError.wrongStatus(id, copy.recipient, status: "deleted", action: "deleted again") }
                 try setStatus(.deleted, copy: copy, by: actor, at: now, in: db)
                 try audit(db, at: now, actor: actor, action: "deleted", messageID: id, recipient: copy.recipient, detail: "Deleted Quarantine message")
             }
-            return copies.map(\.recipient)
+            return deleting.map(\.recipient)
         }
     }
 
-    /// Removes every copy past its retention, and messages left with no copy (§4.5: expired
-    /// messages are permanently deleted). Returns the number of copies and messages removed.
+    /// Removes every copy past its retention, and then every message left with no copy — unless
+    /// a submission waits on it, or one was resolved less than 30 days ago (the report's
+    /// history stays that long). Expired messages are permanently deleted (§4.5).
     public func purge(at now: Timestamp) throws(QuarantineError) -> (copies: Int, messages: Int) {
         try write { db in
             let expired = try Row.fetchAll(db, sql: "SELECT id, messageId, recipient FROM quarantine WHERE expiresAt <= ?", arguments: [now.seconds])
@@ -78,16 +85,15 @@ extension QuarantineStore {
                 try audit(db, at: now, actor: .system, action: "purged", messageID: row["messageId"], recipient: row["recipient"], detail: "retention ended")
             }
             try db.execute(sql: "DELETE FROM quarantine WHERE expiresAt <= ?", arguments: [now.seconds])
-            // A message goes with its last copy, unless a submission still waits on it.
-            var removed = 0
-            for messageID in Set(expired.map { $0["messageId"] as Int64 }) {
-                try db.execute(sql: """
-                    DELETE FROM message WHERE id = ? AND id NOT IN (SELECT messageId FROM quarantine)
-                      AND id NOT IN (SELECT messageId FROM submission WHERE status = 'pending')
-                    """, arguments: [messageID])
-                removed += db.changesCount
+            let orphans = try Int64.fetchAll(db, sql: """
+                SELECT id FROM message WHERE id NOT IN (SELECT messageId FROM quarantine)
+                  AND id NOT IN (SELECT messageId FROM submission WHERE status = 'pending' OR resolvedAt > ?)
+                """, arguments: [now.seconds - 30 * 86_400])
+            for id in orphans {
+                try audit(db, at: now, actor: .system, action: "purged", messageID: id, recipient: nil, detail: "message removed: no copy left")
+                try db.execute(sql: "DELETE FROM message WHERE id = ?", arguments: [id])
             }
-            return (expired.count, removed)
+            return (expired.count, orphans.count)
         }
     }
 

@@ -71,12 +71,13 @@ public enum UserListEdit {
             let line = lines[index]
             let comment = line.range(of: " #")
             let code = comment.map { String(line[..<$0.lowerBound]) } ?? line
-            lines[index] = code.trimmingCharacters(in: .whitespaces).isEmpty ? line
-                : code.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + ", \(sender)" + (comment.map { String(line[$0.lowerBound...]) } ?? "")
-        } else if let close = lines.lastIndex(where: { $0.contains("}") }) {
-            lines.insert("  \(list.rawValue) \(sender)", at: close)
+            lines[index] = code.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + ", \(sender)"
+                + (comment.map { String(line[$0.lowerBound...]) } ?? "")
+            return lines.joined(separator: "\n")
         }
-        return lines.joined(separator: "\n")
+        // A new line just inside the closing brace (the formatter lays the block out again).
+        guard let close = block.lastIndex(of: "}") else { return block }
+        return String(block[..<close]) + "\n  \(list.rawValue) \(sender)\n" + String(block[close...])
     }
 
     static func addingToJSON(_ text: String, sender: String, list: SenderList, recipient: String, path: String) throws(QuarantineError) -> String {

@@ -30,9 +30,10 @@ public struct IngestRequest: Sendable {
 }
 
 public enum IngestOutcome: Sendable, Equatable {
-    /// Stored now: the message id and the recipients whose copies were quarantined.
+    /// Stored now: the message id and the recipients whose copies were quarantined (those who
+    /// did not hold a copy of the same bytes already).
     case stored(Int64, recipients: [String])
-    /// The same bytes for the same recipients were stored before: nothing written.
+    /// Every quarantined recipient already holds a copy of the same bytes: nothing written.
     case alreadyStored(Int64)
     /// No recipient's decision is quarantine.
     case notQuarantined
@@ -44,17 +45,34 @@ extension QuarantineStore {
     /// the message is on disk.
     @discardableResult
     public func ingest(_ request: IngestRequest, policy: CheckedPolicy) throws(QuarantineError) -> IngestOutcome {
-        let quarantined = request.decisions.filter { $0.action == .quarantine && $0.quarantine != nil }
+        // One copy per recipient, even when a recipient was named twice.
+        var seen: Set<String> = []
+        let decided = request.decisions.filter { $0.action == .quarantine && $0.quarantine != nil && seen.insert($0.recipient).inserted }
         let sha256 = SHA256.hash(data: request.bytes).map { String(format: "%02x", $0) }.joined()
-        let recipients = Set(quarantined.map(\.recipient)).sorted()
-        let fingerprint = sha256 + "|" + recipients.joined(separator: ",")
         return try write { db in
-            if quarantined.isEmpty {
+            if decided.isEmpty {
                 try Self.recordUsage(of: request.decisions, at: request.arrival, in: db)
                 return .notQuarantined
             }
-            if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM message WHERE fingerprint = ?", arguments: [fingerprint]) {
-                return .alreadyStored(existing)
+            // A recipient who already holds a copy of these bytes gets no second one (it could be
+            // notified and released twice).
+            var existing: Int64?
+            var quarantined: [Decision] = []
+            for decision in decided {
+                if let held = try Int64.fetchOne(db, sql: """
+                    SELECT m.id FROM message m JOIN quarantine q ON q.messageId = m.id WHERE m.sha256 = ? AND q.recipient = ?
+                    """, arguments: [sha256, decision.recipient]) {
+                    existing = existing ?? held
+                } else {
+                    quarantined.append(decision)
+                }
+            }
+            if quarantined.isEmpty, let existing { return .alreadyStored(existing) }
+            let recipients = quarantined.map(\.recipient).sorted()
+            let fingerprint = sha256 + "|" + recipients.joined(separator: ",")
+            // Kept for a pending submission after its copies were purged: the same message again.
+            if let kept = try Int64.fetchOne(db, sql: "SELECT id FROM message WHERE fingerprint = ?", arguments: [fingerprint]) {
+                return .alreadyStored(kept)
             }
             try Self.recordUsage(of: request.decisions, at: request.arrival, in: db)
             let envelope = String(decoding: try JSONEncoder().encode(request.envelope), as: UTF8.self)

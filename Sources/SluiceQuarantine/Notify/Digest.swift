@@ -82,8 +82,8 @@ struct DigestMessage {
     var text: String {
         var lines = ["These messages were quarantined for you. They are kept until the date shown.", ""]
         for copy in copies {
-            lines.append("Sender:  \(copy.sender ?? "(none)")")
-            lines.append("Subject: \(copy.subject ?? "(no subject)")")
+            lines.append("Sender:  \(Self.oneLine(copy.sender ?? "(none)"))")
+            lines.append("Subject: \(Self.oneLine(copy.subject ?? "(no subject)"))")
             lines.append("Date:    \(copy.receivedAt)")
             lines.append("Expires: \(copy.expiresAt.day)")
             for action in actions(copy) { lines.append("  \(action.name): \(action.command)") }
@@ -96,7 +96,7 @@ struct DigestMessage {
         var rows = ""
         for copy in copies {
             let actionList = actions(copy).map { "<li>\(escape($0.name)): <code>\(escape($0.command))</code></li>" }.joined()
-            rows += "<tr><td>\(escape(copy.sender ?? "(none)"))</td><td>\(escape(copy.subject ?? "(no subject)"))</td>"
+            rows += "<tr><td>\(escape(Self.oneLine(copy.sender ?? "(none)")))</td><td>\(escape(Self.oneLine(copy.subject ?? "(no subject)")))</td>"
                 + "<td>\(escape(copy.receivedAt.description))</td><td><ul>\(actionList)</ul></td></tr>\r\n"
         }
         return """
@@ -109,8 +109,15 @@ struct DigestMessage {
             """
     }
 
+    /// A sender's subject is theirs to choose: control characters (a decoded CR LF could forge
+    /// a MIME part) become spaces.
+    static func oneLine(_ text: String) -> String {
+        String(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : Character($0) })
+    }
+
     var bytes: [UInt8] {
-        let boundary = "=_sluice-digest-\(id)"
+        // Unguessable, so no subject can close the part it sits in.
+        let boundary = "=_sluice-digest-\(id)-\(UUID().uuidString)"
         let domain = sender.split(separator: "@").last.map(String.init) ?? "sluice.invalid"
         let headers = [
             "From: \(sender)",
@@ -125,14 +132,14 @@ struct DigestMessage {
         let body = [
             "--\(boundary)",
             "Content-Type: text/plain; charset=utf-8",
-            "Content-Transfer-Encoding: 8bit",
+            "Content-Transfer-Encoding: quoted-printable",
             "",
-            text,
+            QuotedPrintable.encode(text),
             "--\(boundary)",
             "Content-Type: text/html; charset=utf-8",
-            "Content-Transfer-Encoding: 8bit",
+            "Content-Transfer-Encoding: quoted-printable",
             "",
-            html,
+            QuotedPrintable.encode(html),
             "--\(boundary)--",
             "",
         ]
@@ -142,5 +149,34 @@ struct DigestMessage {
     private func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
+
+/// Quoted-printable (RFC 2045 §6.7) for the digest's parts: lines stay under 76 characters
+/// whatever the subjects hold, and the bytes stay 7-bit.
+enum QuotedPrintable {
+    static func encode(_ text: String) -> String {
+        var output: [String] = []
+        for line in text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
+            var current = ""
+            let bytes = Array(line.utf8)
+            for (index, byte) in bytes.enumerated() {
+                let isLast = index == bytes.count - 1
+                let literal = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "=")) || ((byte == 32 || byte == 9) && !isLast)
+                let piece = literal ? String(UnicodeScalar(byte)) : "=" + hex(byte)
+                if current.utf8.count + piece.utf8.count > 75 {
+                    output.append(current + "=")
+                    current = ""
+                }
+                current += piece
+            }
+            output.append(current)
+        }
+        return output.joined(separator: "\r\n")
+    }
+
+    private static func hex(_ byte: UInt8) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
     }
 }

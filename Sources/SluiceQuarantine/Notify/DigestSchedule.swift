@@ -1,6 +1,7 @@
 /// When quarantine notifications go out (reference §4.4): digests run on fixed slots of the
-/// cadence — every N hours from midnight UTC, daily at midnight UTC, weekly on Monday at
-/// midnight UTC — and a message is due in the first slot after it arrived. So a message waits
+/// cadence — every N hours counted from each midnight UTC (a cadence that does not divide the
+/// day also runs at midnight), daily at midnight UTC, longer ones counted from Monday midnight
+/// UTC (weekly: every Monday) — and a message is due in the first slot after it arrived. So a message waits
 /// at most one cadence (plus the gap until `notify` next runs), and one quarantined just after
 /// a slot waits the longest, as the reference says of the 4-hour cadence.
 public enum DigestSchedule {
@@ -10,8 +11,12 @@ public enum DigestSchedule {
     /// The first slot strictly after `arrival` for a cadence of `hours`.
     public static func due(arrival: Timestamp, cadenceHours hours: Int) -> Timestamp {
         let period = Int64(max(1, hours)) * 3600
-        let anchor = hours == 168 ? weeklyAnchor : 0
-        let slot = (arrival.seconds - anchor).floorDivided(by: period) + 1
-        return Timestamp(seconds: anchor + slot * period)
+        if hours < 24 {
+            let midnight = arrival.seconds.floorDivided(by: 86_400) * 86_400
+            let slot = midnight + ((arrival.seconds - midnight) / period + 1) * period
+            return Timestamp(seconds: min(slot, midnight + 86_400))
+        }
+        let slot = (arrival.seconds - weeklyAnchor).floorDivided(by: period) + 1
+        return Timestamp(seconds: weeklyAnchor + slot * period)
     }
 }

@@ -40,18 +40,18 @@ extension QuarantineStore {
         return results
     }
 
-    /// Releases the given copies in one transaction (the bulk release after a policy fix);
-    /// copies released or deleted since they were re-evaluated are skipped, not released twice.
+    /// Releases the given copies (the bulk release after a policy fix), to an outbox in one
+    /// transaction; copies released, deleted or expired since they were re-evaluated are
+    /// skipped, not released twice.
     public func releaseAll(_ targets: [(messageID: Int64, recipient: String)], by actor: Actor, to destination: ReleaseDestination,
                            at now: Timestamp, note: String) throws(QuarantineError) -> [ReleasedCopy] {
-        try write { db in
-            var released: [ReleasedCopy] = []
+        try deliverCopies(by: actor, to: destination, at: now, note: note) { db in
+            var eligible: [QuarantinedCopy] = []
             for target in targets {
                 let copy = try targetCopies(target.messageID, actor: .admin, recipients: [target.recipient], in: db)[0]
-                guard copy.status != .released && copy.status != .deleted else { continue }
-                released.append(try release(copy: copy, by: actor, to: destination, at: now, note: note, in: db))
+                if try releaseRefusal(copy, at: now, in: db) == nil { eligible.append(copy) }
             }
-            return released
+            return eligible
         }
     }
 }

@@ -29,7 +29,13 @@ public final class QuarantineStore: Sendable {
             database = try DatabaseQueue(path: path, configuration: configuration)
             let migrator = Schema.migrator
             if try database.read({ try migrator.hasBeenSuperseded($0) }) { throw QuarantineError.newerSchema(path) }
-            try migrator.migrate(database)
+            do {
+                try migrator.migrate(database)
+            } catch {
+                // Two processes creating the same new store race to migrate it; the loser finds
+                // the migration applied when it looks again.
+                try migrator.migrate(database)
+            }
         } catch let error as QuarantineError {
             throw error
         } catch {

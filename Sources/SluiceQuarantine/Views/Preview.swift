@@ -22,7 +22,16 @@ public enum Preview {
                 lines.append("  \(attachment.filename ?? "(unnamed)")  \(attachment.contentType)\(attachment.size.map { "  \($0) bytes" } ?? "")")
             }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return printable(lines.joined(separator: "\n")) + "\n"
+    }
+
+    /// The text without control characters other than line breaks and tabs: a message must not
+    /// drive the admin's terminal (escape sequences) when it is shown.
+    public static func printable(_ text: String) -> String {
+        String(text.replacingOccurrences(of: "\r\n", with: "\n").unicodeScalars.map { scalar -> Character in
+            if scalar == "\n" || scalar == "\t" { return Character(scalar) }
+            return scalar.properties.generalCategory == .control ? "\u{FFFD}" : Character(scalar)
+        })
     }
 
     /// `http://a.b/c` → `hxxp://a[.]b/c`, for every link-looking word.
@@ -73,7 +82,8 @@ public enum Preview {
             let rawTag = html[html.index(after: index)..<close]
             let tag = rawTag.lowercased()
             index = html.index(after: close)
-            let name = tag.prefix { $0.isLetter || $0 == "/" }
+            let closing = tag.hasPrefix("/")
+            let name = (closing ? "/" : "") + tag.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber }
             if name == "script" || name == "style", let end = html[index...].range(of: "</\(name)", options: .caseInsensitive) {
                 index = html[end.upperBound...].firstIndex(of: ">").map { html.index(after: $0) } ?? html.endIndex
                 continue

@@ -76,7 +76,9 @@ struct EntriesCommand: ParsableCommand {
     }
 
     private func removeExpired(_ entries: [ListEntry]) throws {
-        guard !entries.isEmpty else { print("no expired entries to remove"); return }
+        // With --format json, standard output is the JSON document alone.
+        let report: (String) -> Void = format == .json ? { Terminal.writeError($0) } : { print($0) }
+        guard !entries.isEmpty else { report("no expired entries to remove"); return }
         for (path, inFile) in Dictionary(grouping: entries, by: \.span.file) {
             guard let data = FileManager.default.contents(atPath: path) else {
                 Terminal.writeError("error: cannot read `\(path)`")
@@ -87,7 +89,7 @@ struct EntriesCommand: ParsableCommand {
                 throw ExitStatus.failure
             }
             try PolicyFileEdit.write(text, to: path)
-            print("removed \(applied.count) expired entr\(applied.count == 1 ? "y" : "ies") from \(path)")
+            report("removed \(applied.count) expired entr\(applied.count == 1 ? "y" : "ies") from \(path)")
         }
     }
 }

@@ -40,17 +40,23 @@ enum PolicyFileEdit {
         }
     }
 
-    /// Explains stored message `id` for `recipient` under the policy at `path` and appends the
-    /// first verified recommended entry of `kinds` to it; returns the entry's text.
-    @discardableResult
-    static func addRecommendedEntry(for id: Int64, recipient: String, store: QuarantineStore, policy path: String, date: CalendarDate,
-                                    kinds: Set<Recommendation.Kind> = [.addEntry]) throws -> String {
+    /// The first verified recommended entry of `kinds` for stored message `id` and `recipient`
+    /// under the policy at `path`; nothing written.
+    static func recommendedEntry(for id: Int64, recipient: String, store: QuarantineStore, policy path: String, date: CalendarDate,
+                                 kinds: Set<Recommendation.Kind> = [.addEntry]) throws -> String {
         let explanation = try explainStored(id, recipient: recipient, store: store, policy: PolicyInput.checked(path), date: date)
-        let step = try firstAddition(explanation, kinds: kinds)
-        let (_, formatted) = try appended(step.policyText!, to: path, date: date)
+        return try firstAddition(explanation, kinds: kinds).policyText!
+    }
+
+    /// Appends `entry` to the policy file (formatted) unless the file already says it.
+    static func add(_ entry: String, to path: String, date: CalendarDate) throws {
+        let (original, formatted) = try appended(entry, to: path, date: date)
+        if original.split(separator: "\n").contains(where: { $0.trimmingCharacters(in: .whitespaces) == entry }) {
+            print("\(path) already has: \(entry)")
+            return
+        }
         try write(formatted, to: path)
-        print("added to \(path): \(step.policyText!)")
-        return step.policyText!
+        print("added to \(path): \(entry)")
     }
 
     /// `sluice explain` on a stored message, with the envelope and trust it was decided with.

@@ -32,10 +32,10 @@ enum EvaluationDate {
     }
 
     /// `--now` as a moment, for the quarantine's arrival, release and digest times.
-    static func moment(_ text: String?) throws -> Timestamp {
+    static func moment(_ text: String?, option: String = "--now") throws -> Timestamp {
         guard let text else { return .current }
         guard let moment = Timestamp.parse(text) else {
-            throw ValidationError("--now: `\(text)` is neither a date (YYYY-MM-DD) nor an RFC 3339 time (2026-11-29T14:00:00Z)")
+            throw ValidationError("\(option): `\(text)` is neither a date (YYYY-MM-DD) nor an RFC 3339 time (2026-11-29T14:00:00Z)")
         }
         return moment
     }

@@ -42,14 +42,24 @@ struct QuarantineReleaseCommand: ParsableCommand {
     func run() throws {
         let opened = try store.open()
         let now = try store.moment()
-        if allow, let policy {
-            let copy = try storeAction { () throws(QuarantineError) in try opened.copies(of: id) }.first { to.isEmpty || to.contains($0.recipient) }!
-            try PolicyFileEdit.addRecommendedEntry(for: id, recipient: copy.recipient, store: opened, policy: policy, date: now.day)
-        }
+        let recipients = to.map { $0.lowercased() }
+        // The allow is worked out before anything changes, and written only after the release
+        // succeeded: a refused release leaves the policy as it was.
+        let allowEntry = try allow ? policy.map { path in
+            let copies = try storeAction { () throws(QuarantineError) in try opened.copies(of: id) }
+            let recipient = recipients.first ?? copies[0].recipient
+            return (path, try PolicyFileEdit.recommendedEntry(for: id, recipient: recipient, store: opened, policy: path, date: now.day))
+        } : nil
         let released = try storeAction { () throws(QuarantineError) in
-            try opened.release(id, recipients: to, by: actor.actor, to: destination.destination, at: now)
+            try opened.release(id, recipients: recipients, by: actor.actor, to: destination.destination, at: now)
         }
         for copy in released { print("released message \(copy.messageID) to \(copy.recipient): \(copy.destination)") }
+        if let (path, entry) = allowEntry {
+            try PolicyFileEdit.add(entry, to: path, date: now.day)
+            try storeAction { () throws(QuarantineError) in
+                try opened.recordAction("allow added", messageID: id, recipient: nil, by: .admin, detail: "`\(entry)` added to `\(path)`", at: now)
+            }
+        }
     }
 }
 
@@ -127,6 +137,11 @@ struct QuarantineDeleteCommand: ParsableCommand {
 
     @Flag(help: "Remove the message and every copy from the store now (admin).")
     var permanently = false
+
+    func validate() throws {
+        if permanently && (!actor.admin || !to.isEmpty) { throw ValidationError("--permanently removes the message for every recipient: give --admin and no --to") }
+        if !to.isEmpty && !actor.admin { throw ValidationError("--to chooses recipients for an admin: give --admin") }
+    }
 
     func run() throws {
         let opened = try store.open()

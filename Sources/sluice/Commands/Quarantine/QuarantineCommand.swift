@@ -75,8 +75,8 @@ struct QuarantineListCommand: ParsableCommand {
         let opened = try store.open()
         var filter = QuarantineFilter(recipient: recipient, sender: sender, reason: reason,
                                       policyType: policyType.map(Self.policyTypeName))
-        filter.receivedFrom = try since.map { try EvaluationDate.moment($0) }
-        filter.receivedBefore = try until.map { try EvaluationDate.moment($0) }
+        filter.receivedFrom = try since.map { try EvaluationDate.moment($0, option: "--since") }
+        filter.receivedBefore = try until.map { try EvaluationDate.moment($0, option: "--until") }
         if let status {
             guard let parsed = ReleaseStatus(rawValue: status) else {
                 throw ValidationError("--status: `\(status)` is not one of \(ReleaseStatus.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -121,8 +121,9 @@ enum QuarantineTable {
             .joined(separator: " ")
     }
 
-    static func fit(_ text: String, _ width: Int) -> String {
-        text.count > width ? String(text.prefix(width - 1)) + "…" : text.padding(toLength: width, withPad: " ", startingAt: 0)
+    static func fit(_ raw: String, _ width: Int) -> String {
+        let text = Preview.printable(raw)
+        return text.count > width ? String(text.prefix(width - 1)) + "…" : text.padding(toLength: width, withPad: " ", startingAt: 0)
     }
 }
 
@@ -162,7 +163,7 @@ struct QuarantineShowCommand: ParsableCommand {
         let message = MessageReader().read(stored.raw)
         print("Message \(id), received \(stored.receivedAt)\(stored.source.map { " from `\($0)`" } ?? "")")
         for header in message.headers where ["from", "to", "cc", "subject", "date", "message-id", "return-path"].contains(header.name.lowercased()) {
-            print("  \(header.name): \(header.value.trimmingCharacters(in: .whitespaces))")
+            print("  \(header.name): \(Preview.printable(header.value.trimmingCharacters(in: .whitespaces)))")
         }
         print("")
         for copy in visible {

@@ -179,7 +179,7 @@ struct SubmissionsResolveCommand: ParsableCommand {
             Terminal.writeError("error: submission \(id) was already resolved (\(submission.conclusion ?? ""))")
             throw ExitStatus.failure
         }
-        var added: String?
+        var entry: String?
         if addEntry, let policy {
             let checked = try PolicyInput.checked(policy)
             let recipient = SubmissionsShowCommand.recipient(submission, store: opened, organization: checked.organization)
@@ -192,22 +192,27 @@ struct SubmissionsResolveCommand: ParsableCommand {
                 throw ExitStatus.failure
             }
             if submission.reportsGoodAllowNeedsMark(text) { text += " from-submission" }
-            let (_, formatted) = try PolicyFileEdit.appended(text, to: policy, date: now.day)
-            try PolicyFileEdit.write(formatted, to: policy)
-            print("added to \(policy): \(text)")
-            added = text
+            entry = text
         }
+        // The resolution is recorded first: of two admins resolving at once, one goes on.
+        try storeAction { () throws(QuarantineError) in try opened.resolve(id, conclusion: conclusion, entryAdded: entry, at: now) }
+        print("submission \(id) resolved: \(conclusion)")
+        if let entry, let policy { try PolicyFileEdit.add(entry, to: policy, date: now.day) }
         if release && submission.origin != "quarantine" {
             Terminal.writeError("note: submission \(id) came from a file the reporter holds; there is nothing in quarantine to release")
         } else if release {
             let recipients = submission.reporter == "admin" ? [] : [submission.reporter]
-            let released = try storeAction { () throws(QuarantineError) in
-                try opened.release(submission.messageID, recipients: recipients, by: .admin, to: destination.destination, at: now)
+            do {
+                for copy in try opened.release(submission.messageID, recipients: recipients, by: .admin, to: destination.destination, at: now) {
+                    print("released message \(copy.messageID) to \(copy.recipient): \(copy.destination)")
+                }
+            } catch .alreadyReleased(let message, let recipient) {
+                print("message \(message) was already released to \(recipient)")
+            } catch {
+                Terminal.writeError("error: \(error)")
+                throw ExitStatus.failure
             }
-            for copy in released { print("released message \(copy.messageID) to \(copy.recipient): \(copy.destination)") }
         }
-        try storeAction { () throws(QuarantineError) in try opened.resolve(id, conclusion: conclusion, entryAdded: added, at: now) }
-        print("submission \(id) resolved: \(conclusion)")
     }
 }
 
