@@ -87,16 +87,16 @@ struct StoreTests {
         defer { fixture.remove() }
         let bytes = QuarantineFixture.message(to: ["alice@contoso.example", "bob@contoso.example"], subject: "Deal [limited]")
         let id = try #require(try fixture.ingest(bytes, at: QuarantineFixture.day0).0.messageID)
-        let outbox = QuarantineFixture.day0
+        let now = QuarantineFixture.day0
         let destination = ReleaseDestination.outbox(fixture.directory.appendingPathComponent("outbox").path)
         #expect(throws: QuarantineError.self) {
-            try fixture.store.release(id, by: .recipient("alice@contoso.example"), to: destination, at: outbox)
+            try fixture.store.release(id, by: .recipient("alice@contoso.example"), to: destination, at: now)
         }
-        try fixture.store.requestRelease(id, by: .recipient("alice@contoso.example"), at: outbox)
-        try fixture.store.requestRelease(id, by: .recipient("bob@contoso.example"), at: outbox)
-        let approved = try fixture.store.approve(id, recipients: ["alice@contoso.example"], to: destination, at: outbox)
+        try fixture.store.requestRelease(id, by: .recipient("alice@contoso.example"), at: now)
+        try fixture.store.requestRelease(id, by: .recipient("bob@contoso.example"), at: now)
+        let approved = try fixture.store.approve(id, recipients: ["alice@contoso.example"], to: destination, at: now)
         #expect(approved.map(\.recipient) == ["alice@contoso.example"])
-        #expect(try fixture.store.deny(id, at: outbox) == ["bob@contoso.example"])
+        #expect(try fixture.store.deny(id, at: now) == ["bob@contoso.example"])
         let statuses = try fixture.store.copies(of: id).map { "\($0.recipient) \($0.status.rawValue)" }
         #expect(statuses == ["alice@contoso.example released", "bob@contoso.example denied"])
         let actions = try fixture.store.auditLog(messageID: id).map(\.action)

@@ -61,4 +61,16 @@ struct UserListEditTests {
         #expect(policy.userLists[zoe]?.safeSenders.count == 1)
         #expect(try change(fixture, "carol@contoso.example", .safeSenders, "friend@tailspin.example") == nil)
     }
+
+    @Test("a one-line block gains a list line inside its braces")
+    func oneLineBlock() throws {
+        let text = String(decoding: FileManager.default.contents(atPath: QuarantineFixture.fixtures.appendingPathComponent("tenant.sluice").path)!, as: UTF8.self)
+        let fixture = try QuarantineFixture(policyText: text + "\nuser-lists zed@contoso.example { safe-lists-only yes }\n")
+        defer { fixture.remove() }
+        let added = try #require(try change(fixture, "zed@contoso.example", .safeSenders, "ok@fabrikam.example"))
+        let policy = try applyAndReload(fixture, added)
+        let zed = try EmailAddress.parse("zed@contoso.example").get()
+        #expect(policy.userLists[zed]?.safeSenders.map(\.value.description) == ["ok@fabrikam.example"])
+        #expect(policy.userLists[zed]?.safeListsOnly.value == true)
+    }
 }

@@ -127,7 +127,7 @@ struct DigestMessage {
             "Message-ID: <digest-\(id).\(at.seconds)@\(domain)>",
             "Auto-Submitted: auto-generated",
             "MIME-Version: 1.0",
-            "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
+            "Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"",
         ]
         let body = [
             "--\(boundary)",
