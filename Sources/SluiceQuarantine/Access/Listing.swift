@@ -116,6 +116,24 @@ extension QuarantineStore {
         }
     }
 
+    /// Runs `body` holding the store's write lock, with a way to audit what it did (recorded
+    /// when it succeeds): edits of files beside the store (user lists) by two sluice processes
+    /// take turns this way.
+    public func exclusively<T>(_ body: (_ audit: (String, Int64?, String?, Actor, String, Timestamp) -> Void) throws -> T) throws -> T {
+        let result: Result<T, any Error> = try write { db in
+            var pending: [(action: String, messageID: Int64?, recipient: String?, actor: Actor, detail: String, at: Timestamp)] = []
+            let result = Result { try body { pending.append(($0, $1, $2, $3, $4, $5)) } }
+            if case .success = result {
+                for event in pending {
+                    try audit(db, at: event.at, actor: event.actor, action: event.action, messageID: event.messageID, recipient: event.recipient,
+                              detail: event.detail)
+                }
+            }
+            return result
+        }
+        return try result.get()
+    }
+
     /// Records an action done outside the store (a policy or user-list edit) in the audit log.
     public func recordAction(_ action: String, messageID: Int64?, recipient: String?, by actor: Actor, detail: String,
                              at now: Timestamp) throws(QuarantineError) {

@@ -88,7 +88,7 @@ public enum UserListEdit {
         var lists = object[key] as? [String: Any] ?? [:]
         lists[list.rawValue] = (lists[list.rawValue] as? [Any] ?? []) + [sender]
         object[key] = lists
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) else {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
             throw .policyEdit("`\(path)` could not be written back as JSON")
         }
         return String(decoding: data, as: UTF8.self) + "\n"

@@ -16,12 +16,13 @@ public struct Reevaluated: Sendable, Codable {
 }
 
 extension QuarantineStore {
-    /// Decides every copy still in quarantine (needs review, release requested, denied) again
+    /// Decides every copy still in quarantine (needs review, release requested, denied; not
+    /// past its retention) again
     /// under `evaluator`'s policy, with the envelope and trust each was first decided with.
     /// Reads only: the store is not locked while messages are evaluated.
     public func reevaluate(with evaluator: Evaluator, at now: Timestamp) throws(QuarantineError) -> [Reevaluated] {
         let held: [ReleaseStatus] = [.needsReview, .releaseRequested, .denied]
-        let copies = try list(QuarantineFilter(), as: .admin).filter { held.contains($0.status) }
+        let copies = try list(QuarantineFilter(), as: .admin).filter { held.contains($0.status) && $0.expiresAt > now }
         let reader = MessageReader()
         var results: [Reevaluated] = []
         var messages: [Int64: (StoredMessage, Message)] = [:]

@@ -156,6 +156,11 @@ struct QuarantineShowCommand: ParsableCommand {
                 + opened.list(QuarantineFilter(status: .deleted), as: actor.actor).filter { $0.id == id }
         }
         guard let chosen = visible.first(where: { recipient == nil || $0.recipient == recipient!.lowercased() }) else {
+            // As preview does: an id the recipient cannot see is refused (1), an unknown one is an input error (2).
+            if case .recipient(let address) = actor.actor, (try? opened.copies(of: id)) != nil {
+                Terminal.writeError("error: \(QuarantineError.notARecipient(id, address))")
+                throw ExitStatus.failure
+            }
             Terminal.writeError("error: \(QuarantineError.noSuchMessage(id))")
             throw ExitStatus.usageOrInput
         }

@@ -28,21 +28,26 @@ struct SenderListOptions: ParsableArguments {
             throw ExitStatus.failure
         }
         for copy in copies {
-            let checked = try PolicyInput.checked(policy)
             guard case .success(let recipient) = EmailAddress.parse(copy.recipient) else { continue }
-            let change = try storeAction { () throws(QuarantineError) in
-                try UserListEdit.adding(sender, to: list, of: recipient, policy: checked, root: policy, date: now.day)
+            // Read, edit and audit under the store's lock: two processes editing lists take turns.
+            let change = try opened.exclusively { audit -> FileChange? in
+                let checked = try PolicyInput.checked(policy)
+                let change = try storeAction { () throws(QuarantineError) in
+                    try UserListEdit.adding(sender, to: list, of: recipient, policy: checked, root: policy, date: now.day)
+                }
+                guard let change else { return nil }
+                try storeAction { () throws(QuarantineError) in
+                    try UserListEdit.apply(change) { PolicyChecker.load(policy).diagnostics.allSatisfy { $0.severity != .error } }
+                }
+                audit(verb == "block" ? "sender blocked" : "sender allowed", id, copy.recipient, actor.actor,
+                          "`\(sender)` added to \(list.rawValue) in `\(change.path)`", now)
+                return change
             }
-            guard let change else {
+            if let change {
+                print("added \(sender) to \(copy.recipient)'s \(list.rawValue) in \(change.path)")
+            } else {
                 print("\(sender) is already on \(copy.recipient)'s \(list.rawValue)")
-                continue
             }
-            try storeAction { () throws(QuarantineError) in
-                try UserListEdit.apply(change) { PolicyChecker.load(policy).diagnostics.allSatisfy { $0.severity != .error } }
-                try opened.recordAction(verb == "block" ? "sender blocked" : "sender allowed", messageID: id, recipient: copy.recipient,
-                                        by: actor.actor, detail: "`\(sender)` added to \(list.rawValue) in `\(change.path)`", at: now)
-            }
-            print("added \(sender) to \(copy.recipient)'s \(list.rawValue) in \(change.path)")
         }
     }
 }
