@@ -164,5 +164,12 @@ struct QuarantineWorkflowTests {
         #expect(failed.stderr.contains("release failed: `exit 75;` exited with status 75"))
         #expect(try workspace.rows("SELECT * FROM release").isEmpty)
         #expect(try workspace.rows("SELECT status FROM quarantine").first?["status"] as String? == "needs-review")
+        // A command that hangs is stopped at the deadline; the copy stays unreleased.
+        let started = Date()
+        let hung = try workspace.sluice(["quarantine", "release", "1", "--admin", "--sendmail", "sleep 30;", "--sendmail-timeout", "1"])
+        #expect(hung.status == 1)
+        #expect(hung.stderr.contains("did not finish within 1 s"))
+        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(try workspace.rows("SELECT * FROM release").isEmpty)
     }
 }

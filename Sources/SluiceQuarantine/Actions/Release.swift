@@ -1,16 +1,18 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// Where released messages go: files in an outbox directory, or a sendmail-style command that
-/// reads the message on standard input and gets the recipient as its last argument.
+/// reads the message on standard input and gets the recipient as its last argument, stopped
+/// when it takes longer than `timeout` seconds.
 public enum ReleaseDestination: Sendable, CustomStringConvertible {
     case outbox(String)
-    case command(String)
+    case command(String, timeout: Int)
 
     public var description: String {
         switch self {
         case .outbox(let directory): "outbox `\(directory)`"
-        case .command(let command): "command `\(command)`"
+        case .command(let command, _): "command `\(command)`"
         }
     }
 }
@@ -120,7 +122,7 @@ extension QuarantineStore {
                 throw QuarantineError.delivery("cannot write `\(url.path)`: \(error.localizedDescription)")
             }
             return url.path
-        case .command(let command):
+        case .command(let command, let timeout):
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", command + " \"$1\"", "sluice-release", recipient]
@@ -131,23 +133,34 @@ extension QuarantineStore {
             // A command that exits without reading all of its input must not kill sluice with
             // SIGPIPE: the write fails instead, and the command's exit status says why.
             signal(SIGPIPE, SIG_IGN)
+            let finished = DispatchSemaphore(value: 0)
+            process.terminationHandler = { _ in finished.signal() }
             do {
                 try process.run()
             } catch {
                 throw QuarantineError.delivery("cannot run `\(command)`: \(error.localizedDescription)")
             }
-            var writeError: (any Error)?
-            do {
-                try input.fileHandleForWriting.write(contentsOf: Data(bytes))
-            } catch {
-                writeError = error
+            // Written from another thread, so a command that neither reads nor exits cannot hold
+            // sluice (and the store's lock) past the deadline.
+            let writer = input.fileHandleForWriting
+            let written = Mutex<(any Error)?>(nil)
+            DispatchQueue.global().async {
+                do { try writer.write(contentsOf: Data(bytes)) } catch { written.withLock { $0 = error } }
+                try? writer.close()
             }
-            try? input.fileHandleForWriting.close()
+            if finished.wait(timeout: .now() + .seconds(timeout)) == .timedOut {
+                // Foundation starts the command as a process group leader: stopping the group stops
+                // what the shell started too, which would otherwise live on.
+                kill(-process.processIdentifier, SIGTERM)
+                if finished.wait(timeout: .now() + .seconds(1)) == .timedOut { kill(-process.processIdentifier, SIGKILL) }
+                process.waitUntilExit()
+                throw QuarantineError.delivery("`\(command)` did not finish within \(timeout) s for `\(recipient)`; stopped")
+            }
             process.waitUntilExit()
             guard process.terminationStatus == 0 else {
                 throw QuarantineError.delivery("`\(command)` exited with status \(process.terminationStatus) for `\(recipient)`")
             }
-            if let writeError {
+            if let writeError = written.withLock({ $0 }) {
                 throw QuarantineError.delivery("`\(command)` did not read the whole message: \(writeError.localizedDescription)")
             }
             return "command `\(command)`"

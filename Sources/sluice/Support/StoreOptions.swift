@@ -50,11 +50,17 @@ struct DestinationOptions: ParsableArguments {
     @Option(help: "A sendmail-style command to pipe each released message to; the recipient is appended as its last argument.")
     var sendmail: String?
 
+    @Option(help: "Seconds the --sendmail command may take for one message before it is stopped and the release fails.")
+    var sendmailTimeout = 60
+
     func validate() throws {
         if outbox != nil && sendmail != nil { throw ValidationError("give at most one of --outbox and --sendmail") }
+        if sendmailTimeout < 1 { throw ValidationError("--sendmail-timeout must be at least 1 second") }
     }
 
-    var destination: ReleaseDestination { sendmail.map(ReleaseDestination.command) ?? .outbox(outbox ?? "outbox") }
+    var destination: ReleaseDestination {
+        sendmail.map { ReleaseDestination.command($0, timeout: sendmailTimeout) } ?? .outbox(outbox ?? "outbox")
+    }
 }
 
 /// Runs a store operation, printing its refusal as an error: exit 1 when the quarantine refused
