@@ -55,7 +55,6 @@ let package = Package(
             dependencies: [
                 "SluiceEngine", "SluiceChecking", "SluiceMessage", "SluiceSyntax", "SluiceDiagnostics",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

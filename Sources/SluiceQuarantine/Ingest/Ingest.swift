@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 import SluiceChecking
@@ -48,7 +47,7 @@ extension QuarantineStore {
         // One copy per recipient, even when a recipient was named twice.
         var seen: Set<String> = []
         let decided = request.decisions.filter { $0.action == .quarantine && $0.quarantine != nil && seen.insert($0.recipient).inserted }
-        let sha256 = SHA256.hash(data: request.bytes).map { String(format: "%02x", $0) }.joined()
+        let sha256 = sha256Hex(request.bytes)
         return try write { db in
             if decided.isEmpty {
                 try Self.recordUsage(of: request.decisions, at: request.arrival, in: db)

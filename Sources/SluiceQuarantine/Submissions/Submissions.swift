@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 import SluiceEngine
@@ -48,7 +47,7 @@ extension QuarantineStore {
     /// with the report, once per content and reporter.
     public func submit(bytes: [UInt8], message: Message, envelope: Envelope, reporter: String, reason: SubmissionReason,
                        source: String?, at now: Timestamp) throws(QuarantineError) -> Int64 {
-        let sha256 = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let sha256 = sha256Hex(bytes)
         let fingerprint = sha256 + "|submitted-by:" + reporter.lowercased()
         return try write { db in
             let messageID: Int64
