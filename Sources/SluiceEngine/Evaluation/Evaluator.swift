@@ -16,23 +16,27 @@ public struct Evaluator: Sendable {
     let lookup: any EntryLookup
     /// The policy's trusted authserv-ids, gathered once rather than per message.
     let trustedAuthservIDs: Set<String>
+    let rulePlan: RulePlan
 
-    public init(policy: CheckedPolicy, lookup: any EntryLookup, suffixes: PublicSuffixList = .shipped) {
+    /// `screensRules` lets a literal prefilter skip regex matches that cannot succeed
+    /// (`RulePlan`); the decisions are the same either way.
+    public init(policy: CheckedPolicy, lookup: any EntryLookup, suffixes: PublicSuffixList = .shipped, screensRules: Bool = false) {
         self.policy = policy
         self.lookup = lookup
         self.suffixes = suffixes
         policyHash = PolicyHash.of(policy)
         trustedAuthservIDs = Set(policy.organization.trustedAuthservIDs.map(\.value))
+        rulePlan = RulePlan(policy.rules, screened: screensRules)
     }
 
-    /// The reference evaluator: a linear walk over the policy's entries.
+    /// The reference evaluator: a linear walk over the policy's entries, every rule regex run.
     public static func reference(_ policy: CheckedPolicy) -> Evaluator {
         Evaluator(policy: policy, lookup: LinearLookup(policy: policy))
     }
 
-    /// The compiled evaluator: entries found through indexes.
+    /// The compiled evaluator: entries found through indexes, rule regexes screened.
     public static func compiled(_ policy: CheckedPolicy) -> Evaluator {
-        Evaluator(policy: policy, lookup: IndexedLookup(policy: policy))
+        Evaluator(policy: policy, lookup: IndexedLookup(policy: policy), screensRules: true)
     }
 
     /// Decides what happens to `message` for `recipient` on `date` (entries expire by it).
