@@ -168,6 +168,7 @@ extension Evaluation {
 
     private mutating func rules(_ stage: inout TraceStage) {
         var conditions = RuleConditionEvaluator(facts: facts, plan: evaluator.rulePlan, currentSCL: facts.upstream.scl)
+        stage.steps.reserveCapacity(stage.steps.count + policy.rules.count)
         for compiled in evaluator.rulePlan.rules {
             let holds = conditions.holds(compiled.condition)
             for pattern in conditions.limitHits {
@@ -175,7 +176,7 @@ extension Evaluation {
             }
             conditions.limitHits.removeAll()
             guard holds else {
-                stage.steps.append(TraceStep(compiled.label, .clear, "condition does not hold", span: compiled.span))
+                stage.steps.append(compiled.clearStep)
                 continue
             }
             let rule = policy.rules[compiled.index]

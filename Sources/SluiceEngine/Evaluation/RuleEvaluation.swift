@@ -35,13 +35,19 @@ struct RuleConditionEvaluator {
         case .not(let inner): return !holds(inner)
         case .test(let test):
             let result = evaluate(test)
-            return test.test.negated ? !result : result
+            return test.negated ? !result : result
         }
     }
 
     private mutating func evaluate(_ planned: RulePlan.Test) -> Bool {
+        if !planned.isNumeric, let screen = planned.screen {
+            switch planned.test.predicate {
+            case .matches(let regex), .like(let regex): return screenedMatch(regex, cachedTexts(planned.slot), screen, planned)
+            default: break
+            }
+        }
         let test = planned.test
-        if case .number = test.subject.valueType {
+        if planned.isNumeric {
             let numbers = numbers(test.subject)
             if case .exists = test.predicate { return !numbers.isEmpty }
             return quantify(numbers, test.quantifier) { number in
@@ -62,14 +68,7 @@ struct RuleConditionEvaluator {
         switch test.predicate {
         case .exists: return !values.isEmpty
         case .matches(let regex), .like(let regex):
-            let hits = planned.screen == nil ? nil : literalHits(planned.slot)
-            return quantify(values.indices, test.quantifier) { index in
-                if let screen = planned.screen, let hits, screen.excludes(hits[index], length: values[index].utf8.count) { return false }
-                do { return try regex.regex.matches(values[index]) } catch {
-                    limitHits.append(regex.written)
-                    return false
-                }
-            }
+            return quantify(values, test.quantifier) { match(regex, $0) }
         case .contains(let needle):
             return quantify(loweredTexts(planned.slot), test.quantifier) { Self.contains($0, needle) }
         case .equals(let items):
@@ -81,7 +80,26 @@ struct RuleConditionEvaluator {
         }
     }
 
-    private func quantify<Values: Collection>(_ values: Values, _ quantifier: RuleTest.Quantifier, _ predicate: (Values.Element) -> Bool) -> Bool {
+    /// A regex test with a screen: values the screen excludes are no match without PCRE2.
+    private mutating func screenedMatch(_ regex: PolicyRegex, _ values: [String], _ screen: RulePlan.Screen, _ planned: RulePlan.Test) -> Bool {
+        guard !values.isEmpty else { return false }
+        let hits = literalHits(planned.slot)
+        for index in values.indices {
+            let holds = !screen.excludes(hits[index], length: values[index].utf8.count) && match(regex, values[index])
+            // `any` is decided by the first value that matches, `all` by the first that does not.
+            if holds == (planned.quantifier == .any) { return holds }
+        }
+        return planned.quantifier == .all
+    }
+
+    private mutating func match(_ regex: PolicyRegex, _ value: String) -> Bool {
+        do { return try regex.regex.matches(value) } catch {
+            limitHits.append(regex.written)
+            return false
+        }
+    }
+
+    private func quantify<T>(_ values: [T], _ quantifier: RuleTest.Quantifier, _ predicate: (T) -> Bool) -> Bool {
         guard !values.isEmpty else { return false }
         return quantifier == .all ? values.allSatisfy(predicate) : values.contains(where: predicate)
     }

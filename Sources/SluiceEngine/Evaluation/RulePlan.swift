@@ -19,12 +19,15 @@ struct RulePlan: Sendable {
         let label: String
         let span: SourceSpan
         let condition: Condition
+        /// The step most messages get: built once, copied into each trace.
+        let clearStep: TraceStep
 
         init(index: Int, rule: Rule, condition: Condition) {
             self.index = index
             label = "rule \"\(rule.name)\""
             span = rule.span
             self.condition = condition
+            clearStep = TraceStep(label, .clear, "condition does not hold", span: span)
         }
     }
 
@@ -40,29 +43,47 @@ struct RulePlan: Sendable {
         /// Index of the test's subject in `subjects`.
         let slot: Int
         let screen: Screen?
+        // Read for every test of every message: kept apart so that reading them copies no
+        // strings out of `test`.
+        let quantifier: RuleTest.Quantifier
+        let negated: Bool
+        let isNumeric: Bool
 
         init(test: RuleTest, slot: Int, screen: Screen?) {
             self.test = test
             self.slot = slot
             self.screen = screen
+            quantifier = test.quantifier
+            negated = test.negated
+            isNumeric = test.subject.valueType == .number
         }
     }
 
     /// One pattern's required literals, as numbered in its subject's scanner: per factor, the
     /// literals one of which a value must contain.
     final class Screen: Sendable {
-        let factors: [[Int]]
+        /// The factors' literal numbers one after another; factor `i` ends at `factorEnds[i]`
+        /// (flat, so checking a value copies no nested arrays).
+        let literals: [Int]
+        let factorEnds: [Int]
         let required: RequiredLiterals
 
         init(factors: [[Int]], required: RequiredLiterals) {
-            self.factors = factors
+            literals = Array(factors.joined())
+            factorEnds = factors.indices.map { factors[...$0].map(\.count).reduce(0, +) }
             self.required = required
         }
 
         /// Whether the value cannot match (see `RequiredLiterals.excludes`).
-        func excludes(_ hits: LiteralScanner.Hits, length: Int) -> Bool {
-            factors.contains { !$0.contains(where: hits.contains) }
-                && required.excludes(subjectLength: length, nonASCII: hits.hasNonASCII)
+        func excludes(_ hits: borrowing LiteralScanner.Hits, length: Int) -> Bool {
+            var start = 0
+            for end in factorEnds {
+                if !literals[start..<end].contains(where: { hits.contains($0) }) {
+                    return required.excludes(subjectLength: length, nonASCII: hits.hasNonASCII)
+                }
+                start = end
+            }
+            return false
         }
     }
 

@@ -18,7 +18,8 @@ public struct ExtractedURL: Sendable, Hashable, Codable {
     /// `www.` link; nil when there is no host.
     public init?(_ text: String, part: String) {
         var rest = Substring(text)
-        if let range = rest.range(of: "://"), Self.isScheme(rest[..<range.lowerBound]) {
+        let separator = ASCII.isASCII(rest) ? ASCII.range(of: "://", in: rest) : rest.range(of: "://")
+        if let range = separator, Self.isScheme(rest[..<range.lowerBound]) {
             scheme = rest[..<range.lowerBound].lowercased()
             rest = rest[range.upperBound...]
         } else if rest.hasPrefix("//") {

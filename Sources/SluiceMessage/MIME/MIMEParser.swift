@@ -32,7 +32,8 @@ struct MIMEParser {
         if let field = headers.first("Content-Type") {
             let parsed = ParameterizedValue(parsing: field.value)
             report(parsed.problems, path: path, header: field.name)
-            if parsed.value.contains("/") && !parsed.value.hasPrefix("/") && !parsed.value.hasSuffix("/") {
+            let hasSlash = ASCII.isASCII(parsed.value) ? parsed.value.utf8.contains(UInt8(ascii: "/")) : parsed.value.contains("/")
+            if hasSlash && !parsed.value.hasPrefix("/") && !parsed.value.hasSuffix("/") {
                 part.contentType = parsed.value
                 part.parameters = Dictionary(
                     parsed.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })

@@ -42,4 +42,20 @@ enum ASCII {
         }
         return String(decoding: utf8[start..<end], as: UTF8.self)
     }
+
+    static func isASCII(_ text: some StringProtocol) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
+
+    /// Where `needle` first occurs in `text`, compared byte by byte. Callers use it only for
+    /// ASCII text, where every byte is a whole character, so it finds what Foundation's
+    /// character search finds without Foundation's UTF-16 round trip.
+    static func range(of needle: String, in text: Substring) -> Range<String.Index>? {
+        let bytes = text.utf8, pattern = needle.utf8
+        guard let first = pattern.first else { return nil }
+        var start = bytes.startIndex
+        while let hit = bytes[start...].firstIndex(of: first) {
+            if bytes[hit...].starts(with: pattern) { return hit..<bytes.index(hit, offsetBy: pattern.count) }
+            start = bytes.index(after: hit)
+        }
+        return nil
+    }
 }
