@@ -17,6 +17,12 @@ public struct Evaluator: Sendable {
     /// The policy's trusted authserv-ids, gathered once rather than per message.
     let trustedAuthservIDs: Set<String>
     let rulePlan: RulePlan
+    /// How deep to read messages for this policy (brief §7: a message is read only as deep as
+    /// the policy looks). Always the decoded content (the anti-malware filter, file entries and
+    /// body rules look at it), never the SHA-256 of parts that are not attachments (nothing
+    /// looks at it), and URLs only when a URL entry or a rule on `url`/`url.host` exists.
+    /// Decisions on messages read with these features equal those on messages read fully.
+    public let readFeatures: ReadFeatures
 
     /// `screensRules` lets a literal prefilter skip regex matches that cannot succeed
     /// (`RulePlan`); the decisions are the same either way.
@@ -27,6 +33,9 @@ public struct Evaluator: Sendable {
         policyHash = PolicyHash.of(policy)
         trustedAuthservIDs = Set(policy.organization.trustedAuthservIDs.map(\.value))
         rulePlan = RulePlan(policy.rules, screened: screensRules)
+        let readsURLs = policy.entries.contains { if case .url = $0.target { true } else { false } }
+            || policy.rules.contains { $0.condition.tests.contains { $0.subject == .url || $0.subject == .urlHost } }
+        readFeatures = readsURLs ? .urls : .decodedContent
     }
 
     /// The reference evaluator: a linear walk over the policy's entries, every rule regex run.

@@ -191,7 +191,7 @@ struct MIMEParser {
     }
 
     private mutating func decodeLeaf(_ part: inout MIMEPart) {
-        guard features.contains(.content) else { return }
+        guard features.contains(.decodedContent) else { return }
         let raw = bytes[part.bodyRange]
         let encoding: TransferEncoding
         if let known = TransferEncoding(header: part.transferEncoding) {
@@ -211,7 +211,7 @@ struct MIMEParser {
                 at: location(part.path)))
         }
         var content = PartContent(size: decoded.count)
-        content.sha256 = hexString(SHA256.hash(data: decoded))
+        if part.isAttachment || features.contains(.bodyHashes) { content.sha256 = hexString(SHA256.hash(data: decoded)) }
         content.detectedType = FileType.sniff(decoded[...])
         if part.contentType.hasPrefix("text/") || part.isMultipart {
             var textBytes = decoded[...]
