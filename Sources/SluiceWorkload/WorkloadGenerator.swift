@@ -93,8 +93,11 @@ public struct WorkloadGenerator {
                     ? pick([host, "\(host)/p/*"]) : pick([host, "*.\(host)", "\(host)/p/*", "~\(host)~", "~\(host)"])
                 lines.append("\(action) url \(form)\(tail)")
             case 3:
-                // One in eight file entries names a payload messages really carry.
-                let hash = index % 64 == 3 ? Self.sha256(payloads[index / 64 % payloads.count]) : (0..<4).map { _ in
+                // The first file entries name the payloads messages really carry, each once: with
+                // a payload named by a share of all entries, a million-entry policy would name
+                // each payload hundreds of times and every attachment would match that many
+                // entries, measuring the matches rather than the lookups.
+                let hash = index / 8 < payloads.count ? Self.sha256(payloads[index / 8]) : (0..<4).map { _ in
                     let text = String(random.next(), radix: 16)
                     return String(repeating: "0", count: 16 - text.count) + text
                 }.joined()

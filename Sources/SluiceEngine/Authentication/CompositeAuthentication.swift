@@ -44,9 +44,10 @@ public struct CompositeAuthentication: Sendable {
         let dmarcResult = header.results(for: "dmarc").first
         let policy = dmarcResult?.dmarcPolicy?.policy
 
+        let fromOrganization = fromDomain.map(suffixes.organizationalDomain)
         func aligned(_ domain: String?) -> Bool {
-            guard let domain, let fromDomain else { return false }
-            return suffixes.organizationalDomain(domain) == suffixes.organizationalDomain(fromDomain)
+            guard let domain, let fromOrganization else { return false }
+            return suffixes.organizationalDomain(domain) == fromOrganization
         }
         let spfAligned = spf == "pass" && aligned(spfDomain)
         let dkimAligned = dkimDomains.contains { aligned($0) }
@@ -76,9 +77,7 @@ public struct CompositeAuthentication: Sendable {
             (compauth, reason) = ("pass", "111")
         } else if dmarc == "none" && (spfAligned || dkimAligned) {
             (compauth, reason) = ("pass", "109")
-        } else if let ptr = envelope.ptr?.value, let fromDomain,
-            suffixes.organizationalDomain(ptr) == suffixes.organizationalDomain(fromDomain)
-        {
+        } else if let ptr = envelope.ptr?.value, let fromOrganization, suffixes.organizationalDomain(ptr) == fromOrganization {
             (compauth, reason) = ("softpass", "202")
         } else {
             compauth = "fail"

@@ -32,9 +32,12 @@ public struct PublicSuffixList: Sendable {
     /// The number of labels of `domain`'s public suffix (at least one: an unlisted TLD is a
     /// suffix, as the list's "*" default rule says).
     func suffixLabelCount(_ labels: [Substring]) -> Int {
+        // Labels cut from one dotted name with no empty label lie end to end in it, so each
+        // candidate is a tail of that name, taken without joining.
+        let isContiguous = labels.map(\.utf8.count).reduce(labels.count - 1, +) == labels.first.map { $0.base.utf8.count } ?? 0
         var longest = 1
         for start in 0..<labels.count {
-            let candidate = labels[start...].joined(separator: ".")
+            let candidate = isContiguous ? String(labels[start].base[labels[start].startIndex...]) : labels[start...].joined(separator: ".")
             let count = labels.count - start
             if exceptions.contains(candidate) { return count - 1 }
             if rules.contains(candidate) { longest = max(longest, count) }

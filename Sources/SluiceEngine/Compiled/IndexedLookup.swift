@@ -94,6 +94,14 @@ public struct IndexedLookup: EntryLookup {
     /// The maximal runs of name characters (`a-z0-9.-`) in a path and query, lower-cased: where
     /// a host name standing inside another URL can be.
     static func hostTokens(_ text: String) -> [String] {
-        text.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }.filter { $0.utf8.contains(UInt8(ascii: ".")) }.map(String.init)
+        let lowered = text.lowercased()
+        if lowered.utf8.allSatisfy({ $0 < 0x80 }) {
+            // In ASCII text every byte is a character (a CRLF pair splits either way), so the
+            // bytes can be tested without Unicode property look-ups.
+            return lowered.utf8.split { byte in
+                !((byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-"))
+            }.filter { $0.contains(UInt8(ascii: ".")) }.map { String(Substring($0)) }
+        }
+        return lowered.split { !($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }.filter { $0.utf8.contains(UInt8(ascii: ".")) }.map(String.init)
     }
 }

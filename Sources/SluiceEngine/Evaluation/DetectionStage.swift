@@ -167,23 +167,25 @@ extension Evaluation {
     }
 
     private mutating func rules(_ stage: inout TraceStage) {
-        var conditions = RuleConditionEvaluator(facts: facts, currentSCL: facts.upstream.scl)
-        for rule in policy.rules {
-            let holds = conditions.holds(rule.condition)
+        var conditions = RuleConditionEvaluator(facts: facts, plan: evaluator.rulePlan, currentSCL: facts.upstream.scl)
+        stage.steps.reserveCapacity(stage.steps.count + policy.rules.count)
+        for compiled in evaluator.rulePlan.rules {
+            let holds = conditions.holds(compiled.condition)
             for pattern in conditions.limitHits {
-                stage.steps.append(TraceStep("rule \"\(rule.name)\"", .note, "\(pattern) hit PCRE2's match limit and counts as no match", span: rule.span))
+                stage.steps.append(TraceStep(compiled.label, .note, "\(pattern) hit PCRE2's match limit and counts as no match", span: compiled.span))
             }
             conditions.limitHits.removeAll()
             guard holds else {
-                stage.steps.append(TraceStep("rule \"\(rule.name)\"", .clear, "condition does not hold", span: rule.span))
+                stage.steps.append(compiled.clearStep)
                 continue
             }
+            let rule = policy.rules[compiled.index]
             let actions = rule.actions.map(\.description).joined(separator: ", ")
             if rule.mode == .audit {
-                stage.steps.append(TraceStep("rule \"\(rule.name)\"", .note, "condition holds; audit mode, so `\(actions)` is only recorded", span: rule.span))
+                stage.steps.append(TraceStep(compiled.label, .note, "condition holds; audit mode, so `\(actions)` is only recorded", span: rule.span))
                 continue
             }
-            stage.steps.append(TraceStep("rule \"\(rule.name)\"", .matched, "condition holds: \(actions)", span: rule.span))
+            stage.steps.append(TraceStep(compiled.label, .matched, "condition holds: \(actions)", span: rule.span))
             var stop = false
             for action in rule.actions {
                 switch action {
@@ -205,7 +207,7 @@ extension Evaluation {
                 }
             }
             if stop {
-                stage.steps.append(TraceStep("rule \"\(rule.name)\"", .note, "`stop`: later rules are not evaluated", span: rule.span))
+                stage.steps.append(TraceStep(compiled.label, .note, "`stop`: later rules are not evaluated", span: rule.span))
                 break
             }
         }

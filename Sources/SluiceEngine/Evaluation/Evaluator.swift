@@ -20,23 +20,36 @@ public struct Evaluator: Sendable {
     /// recorded it. With it, `N days after last use` entries expire N days after that day (or
     /// after their `created` date when never used); without it they never expire.
     public var lastUse: [String: CalendarDate]? = nil
+    let rulePlan: RulePlan
+    /// How deep to read messages for this policy (brief §7: a message is read only as deep as
+    /// the policy looks). Always the decoded content (the anti-malware filter, file entries and
+    /// body rules look at it), never the SHA-256 of parts that are not attachments (nothing
+    /// looks at it), and URLs only when a URL entry or a rule on `url`/`url.host` exists.
+    /// Decisions on messages read with these features equal those on messages read fully.
+    public let readFeatures: ReadFeatures
 
-    public init(policy: CheckedPolicy, lookup: any EntryLookup, suffixes: PublicSuffixList = .shipped) {
+    /// `screensRules` lets a literal prefilter skip regex matches that cannot succeed
+    /// (`RulePlan`); the decisions are the same either way.
+    public init(policy: CheckedPolicy, lookup: any EntryLookup, suffixes: PublicSuffixList = .shipped, screensRules: Bool = false) {
         self.policy = policy
         self.lookup = lookup
         self.suffixes = suffixes
         policyHash = PolicyHash.of(policy)
         trustedAuthservIDs = Set(policy.organization.trustedAuthservIDs.map(\.value))
+        rulePlan = RulePlan(policy.rules, screened: screensRules)
+        let readsURLs = policy.entries.contains { if case .url = $0.target { true } else { false } }
+            || policy.rules.contains { $0.condition.tests.contains { $0.subject == .url || $0.subject == .urlHost } }
+        readFeatures = readsURLs ? .urls : .decodedContent
     }
 
-    /// The reference evaluator: a linear walk over the policy's entries.
+    /// The reference evaluator: a linear walk over the policy's entries, every rule regex run.
     public static func reference(_ policy: CheckedPolicy) -> Evaluator {
         Evaluator(policy: policy, lookup: LinearLookup(policy: policy))
     }
 
-    /// The compiled evaluator: entries found through indexes.
+    /// The compiled evaluator: entries found through indexes, rule regexes screened.
     public static func compiled(_ policy: CheckedPolicy) -> Evaluator {
-        Evaluator(policy: policy, lookup: IndexedLookup(policy: policy))
+        Evaluator(policy: policy, lookup: IndexedLookup(policy: policy), screensRules: true)
     }
 
     /// Decides what happens to `message` for `recipient` on `date` (entries expire by it).

@@ -8,20 +8,27 @@ import SluiceRegex
 /// `all` never holds vacuously.
 struct RuleConditionEvaluator {
     let facts: MessageFacts
+    let plan: RulePlan
     /// The SCL as set so far (upstream, or an earlier rule).
     var currentSCL: Int?
     /// Regexes that hit PCRE2's match limit: counted as no match, reported in the trace.
     var limitHits: [String] = []
-    /// Each subject's values, read from the message once however many tests look at them.
-    private var valueCache: [RuleSubject: [String]] = [:]
-    private var loweredCache: [RuleSubject: [String]] = [:]
+    /// Each subject's values (by the plan's slot), read from the message once however many
+    /// tests look at them; likewise lower-cased, and scanned for the screens' literals.
+    private var valueCache: [[String]?]
+    private var loweredCache: [[String]?]
+    private var hitsCache: [[LiteralScanner.Hits]?]
 
-    init(facts: MessageFacts, currentSCL: Int?) {
+    init(facts: MessageFacts, plan: RulePlan, currentSCL: Int?) {
         self.facts = facts
+        self.plan = plan
         self.currentSCL = currentSCL
+        valueCache = Array(repeating: nil, count: plan.subjects.count)
+        loweredCache = valueCache
+        hitsCache = Array(repeating: nil, count: plan.subjects.count)
     }
 
-    mutating func holds(_ condition: RuleCondition) -> Bool {
+    mutating func holds(_ condition: RulePlan.Condition) -> Bool {
         switch condition {
         case .all(let parts): return parts.allSatisfy { holds($0) }
         case .any(let parts): return parts.contains { holds($0) }
@@ -32,8 +39,15 @@ struct RuleConditionEvaluator {
         }
     }
 
-    private mutating func evaluate(_ test: RuleTest) -> Bool {
-        if case .number = test.subject.valueType {
+    private mutating func evaluate(_ planned: RulePlan.Test) -> Bool {
+        if !planned.isNumeric, let screen = planned.screen {
+            switch planned.test.predicate {
+            case .matches(let regex), .like(let regex): return screenedMatch(regex, cachedTexts(planned.slot), screen, planned)
+            default: break
+            }
+        }
+        let test = planned.test
+        if planned.isNumeric {
             let numbers = numbers(test.subject)
             if case .exists = test.predicate { return !numbers.isEmpty }
             return quantify(numbers, test.quantifier) { number in
@@ -50,23 +64,37 @@ struct RuleConditionEvaluator {
                 }
             }
         }
-        let values = cachedTexts(test.subject)
+        let values = cachedTexts(planned.slot)
         switch test.predicate {
         case .exists: return !values.isEmpty
         case .matches(let regex), .like(let regex):
-            return quantify(values, test.quantifier) { value in
-                do { return try regex.regex.matches(value) } catch {
-                    limitHits.append(regex.written)
-                    return false
-                }
-            }
+            return quantify(values, test.quantifier) { match(regex, $0) }
         case .contains(let needle):
-            return quantify(loweredTexts(test.subject), test.quantifier) { Self.contains($0, needle) }
+            return quantify(loweredTexts(planned.slot), test.quantifier) { Self.contains($0, needle) }
         case .equals(let items):
             return quantify(values, test.quantifier) { value in items.contains { Self.equal($0, value.lowercased(), subject: test.subject) } }
         case .inNetworks(let ranges):
             return quantify(values, test.quantifier) { value in IPAddress(value).map { address in ranges.contains { $0.contains(address) } } ?? false }
         default:
+            return false
+        }
+    }
+
+    /// A regex test with a screen: values the screen excludes are no match without PCRE2.
+    private mutating func screenedMatch(_ regex: PolicyRegex, _ values: [String], _ screen: RulePlan.Screen, _ planned: RulePlan.Test) -> Bool {
+        guard !values.isEmpty else { return false }
+        let hits = literalHits(planned.slot)
+        for index in values.indices {
+            let holds = !screen.excludes(hits[index], length: values[index].utf8.count) && match(regex, values[index])
+            // `any` is decided by the first value that matches, `all` by the first that does not.
+            if holds == (planned.quantifier == .any) { return holds }
+        }
+        return planned.quantifier == .all
+    }
+
+    private mutating func match(_ regex: PolicyRegex, _ value: String) -> Bool {
+        do { return try regex.regex.matches(value) } catch {
+            limitHits.append(regex.written)
             return false
         }
     }
@@ -117,18 +145,27 @@ struct RuleConditionEvaluator {
         return item == host
     }
 
-    private mutating func cachedTexts(_ subject: RuleSubject) -> [String] {
-        if let cached = valueCache[subject] { return cached }
-        let values = texts(subject)
-        valueCache[subject] = values
+    private mutating func cachedTexts(_ slot: Int) -> [String] {
+        if let cached = valueCache[slot] { return cached }
+        let values = texts(plan.subjects[slot])
+        valueCache[slot] = values
         return values
     }
 
-    private mutating func loweredTexts(_ subject: RuleSubject) -> [String] {
-        if let cached = loweredCache[subject] { return cached }
-        let values = cachedTexts(subject).map { $0.lowercased() }
-        loweredCache[subject] = values
+    private mutating func loweredTexts(_ slot: Int) -> [String] {
+        if let cached = loweredCache[slot] { return cached }
+        let values = cachedTexts(slot).map { $0.lowercased() }
+        loweredCache[slot] = values
         return values
+    }
+
+    /// Per value, which of the subject's screened literals occur in it.
+    private mutating func literalHits(_ slot: Int) -> [LiteralScanner.Hits] {
+        if let cached = hitsCache[slot] { return cached }
+        let scanner = plan.scanners[slot]!
+        let hits = cachedTexts(slot).map { scanner.scan($0) }
+        hitsCache[slot] = hits
+        return hits
     }
 
     private func texts(_ subject: RuleSubject) -> [String] {

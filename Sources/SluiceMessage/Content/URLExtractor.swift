@@ -13,7 +13,19 @@ enum URLExtractor {
         return found
     }
 
-    private static let schemes: [[UInt8]] = ["http://", "https://", "ftp://", "www."].map { Array($0.utf8) }
+    private static let http = Array("http://".utf8), https = Array("https://".utf8), ftp = Array("ftp://".utf8), www = Array("www.".utf8)
+
+    /// The length of the link prefix (`http://`, `https://`, `ftp://`, `www.`) at `index` (an
+    /// `h`, `f` or `w`), if any: dispatched on that letter, since every such byte comes here.
+    private static func schemeLength(_ bytes: [UInt8], at index: Int) -> Int? {
+        switch lower(bytes[index]) {
+        case UInt8(ascii: "h"):
+            if matches(bytes, at: index, http) { return http.count }
+            return matches(bytes, at: index, https) ? https.count : nil
+        case UInt8(ascii: "f"): return matches(bytes, at: index, ftp) ? ftp.count : nil
+        default: return matches(bytes, at: index, www) ? www.count : nil
+        }
+    }
 
     private static func isStop(_ byte: UInt8) -> Bool {
         switch byte {
@@ -34,15 +46,28 @@ enum URLExtractor {
         return true
     }
 
+    /// The index of the next `h`, `f` or `w` in either case at or after `start` (`bytes.count`
+    /// when there is none): the bytes a link can start with, looked for without bounds checks
+    /// since every byte of every text part goes through here.
+    private static func nextLinkLetter(_ bytes: [UInt8], from start: Int) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = start
+            while index < buffer.count {
+                // Only `H`/`h` give `h` when 0x20 is set, and likewise for `f` and `w`.
+                let folded = buffer[index] | 0x20
+                if folded == UInt8(ascii: "h") || folded == UInt8(ascii: "f") || folded == UInt8(ascii: "w") { return index }
+                index += 1
+            }
+            return index
+        }
+    }
+
     private static func scanBareURLs(_ bytes: [UInt8]) -> [String] {
         var results: [String] = []
         var index = 0
         while index < bytes.count {
-            let byte = lower(bytes[index])
-            guard byte == UInt8(ascii: "h") || byte == UInt8(ascii: "f") || byte == UInt8(ascii: "w") else {
-                index += 1
-                continue
-            }
+            index = nextLinkLetter(bytes, from: index)
+            guard index < bytes.count else { break }
             // A link starts at a word boundary, so `xhttp://` or `awww.` are not links; nor is the
             // tail of a host name or mail address (`mail.www.a.example`, `me@www.a.example`).
             if index > 0 {
@@ -54,11 +79,11 @@ enum URLExtractor {
                     continue
                 }
             }
-            guard let scheme = schemes.first(where: { matches(bytes, at: index, $0) }) else {
+            guard let schemeLength = schemeLength(bytes, at: index) else {
                 index += 1
                 continue
             }
-            var end = index + scheme.count
+            var end = index + schemeLength
             while end < bytes.count && !isStop(bytes[end]) {
                 // A no-break space (UTF-8 C2 A0, `&nbsp;` in HTML) separates words as a space does.
                 if bytes[end] == 0xC2 && end + 1 < bytes.count && bytes[end + 1] == 0xA0 { break }
@@ -66,7 +91,7 @@ enum URLExtractor {
             }
             let candidate = trimTrailing(bytes[index..<end])
             index = end
-            guard candidate.count > scheme.count else { continue }
+            guard candidate.count > schemeLength else { continue }
             results.append(String(decoding: candidate, as: UTF8.self))
         }
         return results

@@ -32,7 +32,8 @@ struct MIMEParser {
         if let field = headers.first("Content-Type") {
             let parsed = ParameterizedValue(parsing: field.value)
             report(parsed.problems, path: path, header: field.name)
-            if parsed.value.contains("/") && !parsed.value.hasPrefix("/") && !parsed.value.hasSuffix("/") {
+            let hasSlash = ASCII.isASCII(parsed.value) ? parsed.value.utf8.contains(UInt8(ascii: "/")) : parsed.value.contains("/")
+            if hasSlash && !parsed.value.hasPrefix("/") && !parsed.value.hasSuffix("/") {
                 part.contentType = parsed.value
                 part.parameters = Dictionary(
                     parsed.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
@@ -190,7 +191,7 @@ struct MIMEParser {
     }
 
     private mutating func decodeLeaf(_ part: inout MIMEPart) {
-        guard features.contains(.content) else { return }
+        guard features.contains(.decodedContent) else { return }
         let raw = bytes[part.bodyRange]
         let encoding: TransferEncoding
         if let known = TransferEncoding(header: part.transferEncoding) {
@@ -210,7 +211,7 @@ struct MIMEParser {
                 at: location(part.path)))
         }
         var content = PartContent(size: decoded.count)
-        content.sha256 = hexString(SHA256.hash(data: decoded))
+        if part.isAttachment || features.contains(.bodyHashes) { content.sha256 = hexString(SHA256.hash(data: decoded)) }
         content.detectedType = FileType.sniff(decoded[...])
         if part.contentType.hasPrefix("text/") || part.isMultipart {
             var textBytes = decoded[...]

@@ -88,7 +88,7 @@ public struct MessageReader: Sendable {
             received: TraceReader.received(headers, problems: &fields.problems),
             upstream: TraceReader.upstream(headers, problems: &fields.problems),
             problems: [])
-        message.urls = collectURLs(message, problems: &problems)
+        if options.features.contains(.urls) { message.urls = collectURLs(message, problems: &problems) }
         message.problems = problems + fields.problems
         return message
     }

@@ -6,8 +6,15 @@ public struct ReadFeatures: OptionSet, Sendable, Hashable {
 
     /// The MIME tree: part headers, types, file names, byte ranges.
     public static let structure = ReadFeatures(rawValue: 1 << 0)
-    /// Decoded leaf content: sizes, SHA-256, detected file types, text, and the URLs in it.
-    public static let content: ReadFeatures = [.structure, ReadFeatures(rawValue: 1 << 1)]
+    /// Decoded leaf content: sizes, detected file types, text, and the SHA-256 of attachments.
+    public static let decodedContent: ReadFeatures = [.structure, ReadFeatures(rawValue: 1 << 1)]
+    /// The SHA-256 of leaves that are not attachments too (the body text and its alternatives):
+    /// `inspect` shows it, but no policy looks at it.
+    public static let bodyHashes: ReadFeatures = [.decodedContent, ReadFeatures(rawValue: 1 << 2)]
+    /// The URLs in the decoded text.
+    public static let urls: ReadFeatures = [.decodedContent, ReadFeatures(rawValue: 1 << 3)]
+    /// Everything about leaf content: decoded content, every leaf's SHA-256, URLs.
+    public static let content: ReadFeatures = [.bodyHashes, .urls]
 
     public static let headersOnly: ReadFeatures = []
     public static let all: ReadFeatures = .content

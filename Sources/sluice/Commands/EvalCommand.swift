@@ -58,7 +58,8 @@ struct EvalCommand: ParsableCommand {
         if let store { compiled.lastUse = try storeAction { () throws(QuarantineError) in try store.lastUseDays() } }
         let evaluator = compiled
         let given = try envelope.input()
-        let reader = MessageReader(options: ReadOptions(trustedAuthservIDs: []))
+        // Read as deep as the policy looks (the decisions are those of a full read).
+        let reader = MessageReader(options: ReadOptions(features: evaluator.readFeatures))
         let hosts = trust.receivingHosts.union(checked.organization.trustedAuthservIDs.map(\.value))
         let paths = InputFiles.expand(messages)
         let extraTrusted = Set(trust.authservIDs)
