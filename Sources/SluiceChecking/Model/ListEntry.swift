@@ -38,9 +38,15 @@ public struct ListEntry: Sendable, Codable {
     /// A stable name for the entry across edits that move it: its file (as an absolute path,
     /// however the policy was named on the command line) and what it says
     /// (`/etc/sluice/tenant.sluice|allow sender billing@fabrikam.example`). Usage records are keyed by it.
-    public var usageKey: String {
-        "\(URL(fileURLWithPath: span.file).standardizedFileURL.path)|\(action.rawValue) \(target.kind) \(target.key)"
+    public var usageKey: String { usageKey(inFile: Self.absolutePath(span.file)) }
+
+    /// `usageKey` with the entry's file already made absolute (`absolutePath`), for callers
+    /// that name many entries of few files.
+    public func usageKey(inFile absolute: String) -> String {
+        "\(absolute)|\(action.rawValue) \(target.kind) \(target.key)"
     }
+
+    public static func absolutePath(_ file: String) -> String { URL(fileURLWithPath: file).standardizedFileURL.path }
 
     /// The last day the entry applies, when it has a fixed end; `afterLastUse` entries end
     /// relative to usage the store records.
@@ -50,6 +56,13 @@ public struct ListEntry: Sendable, Codable {
         case .on(let date): date
         case .days(let days): created.map { $0.adding(days: days) }
         }
+    }
+
+    /// The last day the entry applies when its usage is known: for `N days after last use`, N
+    /// days after `lastUsed`, or after `created` when it was never used (unknown without either).
+    public func lastDay(lastUsed: CalendarDate?) -> CalendarDate? {
+        guard case .afterLastUse(let days) = expiry else { return lastDay }
+        return (lastUsed ?? created)?.adding(days: days)
     }
 }
 

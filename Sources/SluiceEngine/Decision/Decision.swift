@@ -206,12 +206,12 @@ public struct EntryReference: Sendable, Codable, Hashable {
     /// `ListEntry.usageKey` of the entry.
     public var usageKey: String
 
-    public init(_ entry: ListEntry) {
+    public init(_ entry: ListEntry, usageKey: String) {
         action = entry.action.rawValue
         key = entry.target.key
         kind = entry.target.kind
         span = entry.span
-        usageKey = entry.usageKey
+        self.usageKey = usageKey
     }
 }
 

@@ -20,6 +20,8 @@ public struct Evaluator: Sendable {
     /// recorded it. With it, `N days after last use` entries expire N days after that day (or
     /// after their `created` date when never used); without it they never expire.
     public var lastUse: [String: CalendarDate]? = nil
+    /// Each policy file's absolute path, for entries' usage keys.
+    let absoluteFiles: [String: String]
     let rulePlan: RulePlan
     /// How deep to read messages for this policy (brief §7: a message is read only as deep as
     /// the policy looks). Always the decoded content (the anti-malware filter, file entries and
@@ -36,6 +38,7 @@ public struct Evaluator: Sendable {
         self.suffixes = suffixes
         policyHash = PolicyHash.of(policy)
         trustedAuthservIDs = Set(policy.organization.trustedAuthservIDs.map(\.value))
+        absoluteFiles = Dictionary(uniqueKeysWithValues: policy.sources.keys.map { ($0, ListEntry.absolutePath($0)) })
         rulePlan = RulePlan(policy.rules, screened: screensRules)
         let readsURLs = policy.entries.contains { if case .url = $0.target { true } else { false } }
             || policy.rules.contains { $0.condition.tests.contains { $0.subject == .url || $0.subject == .urlHost } }
@@ -132,10 +135,13 @@ struct Evaluation {
     /// The entry's fixed last day, or for `N days after last use` the day N days after the
     /// recorded last use, when usage is known.
     func lastDay(of entry: ListEntry) -> CalendarDate? {
-        if let last = entry.lastDay { return last }
-        guard case .afterLastUse(let days) = entry.expiry, let lastUse = evaluator.lastUse,
-              let since = lastUse[entry.usageKey] ?? entry.created else { return nil }
-        return since.adding(days: days)
+        guard let lastUse = evaluator.lastUse else { return entry.lastDay }
+        return entry.lastDay(lastUsed: lastUse[entryReference(entry).usageKey])
+    }
+
+    /// The entry as a decision names it, its file made absolute once per policy, not per match.
+    func entryReference(_ entry: ListEntry) -> EntryReference {
+        EntryReference(entry, usageKey: entry.usageKey(inFile: evaluator.absoluteFiles[entry.span.file] ?? ListEntry.absolutePath(entry.span.file)))
     }
 
     mutating func noteMatch(_ entry: ListEntry, stage: inout TraceStage, what: String) -> Bool {
@@ -144,7 +150,7 @@ struct Evaluation {
                                          span: entry.span))
             return false
         }
-        let reference = EntryReference(entry)
+        let reference = entryReference(entry)
         if !used.contains(reference) { used.append(reference) }
         refresh(entry)
         return true
@@ -153,7 +159,7 @@ struct Evaluation {
     /// Notes an allow that lives `N days after last use`: this hit keeps it alive.
     mutating func refresh(_ entry: ListEntry) {
         guard entry.action == .allow, case .afterLastUse = entry.expiry else { return }
-        let reference = EntryReference(entry)
+        let reference = entryReference(entry)
         if !refreshed.contains(reference) { refreshed.append(reference) }
     }
 

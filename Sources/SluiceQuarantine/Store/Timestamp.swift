@@ -28,15 +28,15 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.seconds < rhs.seconds }
 
     /// `2026-11-29 14:05 UTC`.
-    public var description: String {
-        let clock = seconds - Int64(day.dayNumber) * 86_400
-        return "\(day) \(Self.twoDigits(clock / 3600)):\(Self.twoDigits(clock % 3600 / 60)) UTC"
-    }
+    public var description: String { "\(day) \(clock.prefix(5)) UTC" }
 
     /// `2026-11-29T14:05:00Z`, for JSON and headers that want RFC 3339.
-    public var iso8601: String {
-        let clock = seconds - Int64(day.dayNumber) * 86_400
-        return "\(day)T\(Self.twoDigits(clock / 3600)):\(Self.twoDigits(clock % 3600 / 60)):\(Self.twoDigits(clock % 60))Z"
+    public var iso8601: String { "\(day)T\(clock)Z" }
+
+    /// The time of day, `14:05:00`.
+    private var clock: String {
+        let since = seconds - Int64(day.dayNumber) * 86_400
+        return "\(Self.twoDigits(since / 3600)):\(Self.twoDigits(since % 3600 / 60)):\(Self.twoDigits(since % 60))"
     }
 
     /// RFC 5322 `Date:` form, `Sun, 29 Nov 2026 14:05:00 +0000`.

@@ -51,10 +51,7 @@ struct EntriesCommand: ParsableCommand {
         var expired: [ListEntry] = []
         for entry in checked.entries {
             let used = usage[entry.usageKey]
-            let lastDay: CalendarDate? = entry.lastDay ?? {
-                guard case .afterLastUse(let days) = entry.expiry, let since = used?.lastUsed.day ?? entry.created else { return nil }
-                return since.adding(days: days)
-            }()
+            let lastDay = entry.lastDay(lastUsed: used?.lastUsed.day)
             let state = lastDay.map { $0 < today ? "expired" : $0.dayNumber - today.dayNumber <= 14 ? "expiring" : "active" } ?? "active"
             if state == "expired" { expired.append(entry) }
             let row = Row(entry: "\(entry.action.rawValue) \(entry.target.kind) \(entry.target.key)", location: "\(entry.span.file):\(entry.span.line)",

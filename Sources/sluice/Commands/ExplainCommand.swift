@@ -59,13 +59,7 @@ struct ExplainCommand: ParsableCommand {
         let date = try EvaluationDate.parse(now)
         let checked = try source.load()
         let stored = try decision.map { try storedDecision($0, policyHash: PolicyHash.of(checked)) }
-        let input: InputFiles.Input
-        switch InputFiles.read(message) {
-        case .success(let read): input = read
-        case .failure(let failure):
-            Terminal.writeError("error: \(failure)")
-            throw ExitStatus.usageOrInput
-        }
+        let input = try InputFiles.readOne(message)
         let given = try envelope.input()
         let parsed = MessageReader().read(input.bytes)
         let (resolved, _) = Envelope.resolve(given: given.input, givenBy: given.source, message: parsed,
@@ -101,7 +95,7 @@ struct ExplainCommand: ParsableCommand {
     private func applyStep(_ explanation: Explanation, date: CalendarDate, target: String, input: InputFiles.Input,
                            given: EnvelopeOptions.Given) throws {
         guard let path = source.policy else { throw ValidationError("--apply and --dry-run edit a policy file: give --policy") }
-        let text = try PolicyFileEdit.firstAddition(explanation).policyText!
+        let text = try PolicyFileEdit.firstAddition(explanation)
         let (original, formatted) = try PolicyFileEdit.appended(text, to: path, date: date)
         if dryRun {
             print(UnifiedDiff.render(old: original, new: formatted, oldName: path, newName: path), terminator: "")

@@ -45,6 +45,16 @@ enum InputFiles {
         return result
     }
 
+    /// The one input a command works on; unreadable, it is reported and the command exits 2.
+    static func readOne(_ path: String) throws -> Input {
+        switch read(path) {
+        case .success(let input): return input
+        case .failure(let failure):
+            Terminal.writeError("error: \(failure)")
+            throw ExitStatus.usageOrInput
+        }
+    }
+
     static func read(_ path: String) -> Result<Input, Failure> {
         if path == "-" {
             let data = FileHandle.standardInput.readDataToEndOfFile()

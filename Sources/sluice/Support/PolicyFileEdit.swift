@@ -7,15 +7,18 @@ import SluiceQuarantine
 /// explanation, appended and formatted by `PolicyEdit` (what `explain --apply`, an admin release
 /// with --allow and a resolved submission all do).
 enum PolicyFileEdit {
-    /// The explanation's first verified step that adds an entry, or an error naming the manual step.
-    static func firstAddition(_ explanation: Explanation, kinds: Set<Recommendation.Kind> = [.addEntry]) throws -> Recommendation {
-        guard let step = explanation.recommendations.first(where: { kinds.contains($0.kind) && $0.verified && $0.policyText != nil }) else {
+    /// The policy text of the explanation's first verified step that adds an entry (one that
+    /// starts with `prefix`: `allow ` or `block `), or an error naming the manual step.
+    static func firstAddition(_ explanation: Explanation, startingWith prefix: String = "") throws -> String {
+        guard let text = explanation.recommendations.lazy
+            .filter({ $0.kind == .addEntry && $0.verified }).compactMap(\.policyText).first(where: { $0.hasPrefix(prefix) })
+        else {
             let manual = explanation.recommendations.first { $0.verified }
             Terminal.writeError("error: no recommended step adds an entry that Sluice can write for you"
                 + (manual.map { "; by hand: \($0.summary)" + ($0.target.map { " at \($0)" } ?? "") } ?? ""))
             throw ExitStatus.failure
         }
-        return step
+        return text
     }
 
     /// The policy file's text before and after appending `line` (formatted); nothing written.
@@ -40,12 +43,12 @@ enum PolicyFileEdit {
         }
     }
 
-    /// The first verified recommended entry of `kinds` for stored message `id` and `recipient`
-    /// under the policy at `path`; nothing written.
+    /// The first verified recommended entry starting with `prefix` for stored message `id` and
+    /// `recipient` under the policy at `path`; nothing written.
     static func recommendedEntry(for id: Int64, recipient: String, store: QuarantineStore, policy path: String, date: CalendarDate,
-                                 kinds: Set<Recommendation.Kind> = [.addEntry]) throws -> String {
+                                 startingWith prefix: String = "") throws -> String {
         let explanation = try explainStored(id, recipient: recipient, store: store, policy: PolicyInput.checked(path), date: date)
-        return try firstAddition(explanation, kinds: kinds).policyText!
+        return try firstAddition(explanation, startingWith: prefix)
     }
 
     /// Appends `entry` to the policy file (formatted) unless the file already says it.

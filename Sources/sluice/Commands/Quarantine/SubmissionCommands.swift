@@ -47,13 +47,7 @@ struct SubmitCommand: ParsableCommand {
     func run() throws {
         let opened = try store.open(create: true)
         let now = try store.moment()
-        let input: InputFiles.Input
-        switch InputFiles.read(message) {
-        case .success(let read): input = read
-        case .failure(let failure):
-            Terminal.writeError("error: \(failure)")
-            throw ExitStatus.usageOrInput
-        }
+        let input = try InputFiles.readOne(message)
         let parsed = MessageReader().read(input.bytes)
         let given = try envelope.input()
         let (resolved, _) = Envelope.resolve(given: given.input, givenBy: given.source, message: parsed, trustedHosts: [])
@@ -116,7 +110,7 @@ struct SubmissionsShowCommand: ParsableCommand {
         let now = try store.moment()
         let submission = try storeAction { () throws(QuarantineError) in try opened.submission(id) }
         let checked = try PolicyInput.checked(policy)
-        let recipient = Self.recipient(submission, store: opened, organization: checked.organization)
+        let recipient = Self.recipient(submission, store: opened)
         let explanation = try PolicyFileEdit.explainStored(submission.messageID, recipient: recipient, store: opened, policy: checked, date: now.day)
         print("Submission \(submission.id): reported as \(submission.reason.rawValue) by \(submission.reporter) on \(submission.submittedAt) "
             + "(\(submission.origin)); \(submission.status)" + (submission.conclusion.map { ": \($0)" } ?? ""))
@@ -132,7 +126,7 @@ struct SubmissionsShowCommand: ParsableCommand {
 
     /// The recipient the message is judged for: the reporter when they received it, else the
     /// quarantined copy's recipient.
-    static func recipient(_ submission: Submission, store: QuarantineStore, organization: Organization) -> String {
+    static func recipient(_ submission: Submission, store: QuarantineStore) -> String {
         if submission.reporter != "admin" { return submission.reporter }
         return (try? store.copies(of: submission.messageID).first?.recipient) ?? submission.reporter
     }
@@ -181,16 +175,9 @@ struct SubmissionsResolveCommand: ParsableCommand {
         }
         var entry: String?
         if addEntry, let policy {
-            let checked = try PolicyInput.checked(policy)
-            let recipient = SubmissionsShowCommand.recipient(submission, store: opened, organization: checked.organization)
-            let explanation = try PolicyFileEdit.explainStored(submission.messageID, recipient: recipient, store: opened, policy: checked, date: now.day)
-            let wanted = submission.reason.reportsGood ? "allow " : "block "
-            guard let step = explanation.recommendations.first(where: { $0.kind == .addEntry && $0.verified && $0.policyText?.hasPrefix(wanted) == true }),
-                  var text = step.policyText
-            else {
-                Terminal.writeError("error: no verified `\(wanted.trimmingCharacters(in: .whitespaces))` entry is recommended for this message; nothing resolved")
-                throw ExitStatus.failure
-            }
+            var text = try PolicyFileEdit.recommendedEntry(for: submission.messageID, recipient: SubmissionsShowCommand.recipient(submission, store: opened),
+                                                           store: opened, policy: policy, date: now.day,
+                                                           startingWith: submission.reason.reportsGood ? "allow " : "block ")
             if submission.reportsGoodAllowNeedsMark(text) { text += " from-submission" }
             entry = text
         }
