@@ -35,6 +35,9 @@ public struct ListEntry: Sendable, Codable {
         self.keySpan = keySpan
     }
 
+    /// The entry as written without its options: `allow sender billing@fabrikam.example`.
+    public var summary: String { "\(action.rawValue) \(target.kind) \(target.key)" }
+
     /// A stable name for the entry across edits that move it: its file (as an absolute path,
     /// however the policy was named on the command line) and what it says
     /// (`/etc/sluice/tenant.sluice|allow sender billing@fabrikam.example`). Usage records are keyed by it.
@@ -43,7 +46,7 @@ public struct ListEntry: Sendable, Codable {
     /// `usageKey` with the entry's file already made absolute (`absolutePath`), for callers
     /// that name many entries of few files.
     public func usageKey(inFile absolute: String) -> String {
-        "\(absolute)|\(action.rawValue) \(target.kind) \(target.key)"
+        "\(absolute)|\(summary)"
     }
 
     public static func absolutePath(_ file: String) -> String { URL(fileURLWithPath: file).standardizedFileURL.path }

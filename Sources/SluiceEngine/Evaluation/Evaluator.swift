@@ -146,7 +146,7 @@ struct Evaluation {
 
     mutating func noteMatch(_ entry: ListEntry, stage: inout TraceStage, what: String) -> Bool {
         guard isActive(entry) else {
-            stage.steps.append(TraceStep(what, .declined, "`\(entry.action.rawValue) \(entry.target.kind) \(entry.target.key)` matches but expired on \(lastDay(of: entry)!)",
+            stage.steps.append(TraceStep(what, .declined, "`\(entry.summary)` matches but expired on \(lastDay(of: entry)!)",
                                          span: entry.span))
             return false
         }

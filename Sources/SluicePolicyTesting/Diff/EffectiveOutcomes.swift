@@ -128,9 +128,9 @@ public enum EffectiveOutcomes {
         private static func decide(_ matching: [ListEntry]) -> Outcome {
             let allow = matching.first { $0.action == .allow }
             if let block = matching.first(where: { $0.action == .block }) {
-                return Outcome(state: .blocked, entry: Self.written(block), place: Place(block.span), overriddenAllow: allow.map(Self.written))
+                return Outcome(state: .blocked, entry: block.summary, place: Place(block.span), overriddenAllow: allow.map(\.summary))
             }
-            if let allow { return Outcome(state: .allowed, entry: Self.written(allow), place: Place(allow.span)) }
+            if let allow { return Outcome(state: .allowed, entry: allow.summary, place: Place(allow.span)) }
             return Outcome(state: .unlisted)
         }
 
@@ -142,7 +142,5 @@ public enum EffectiveOutcomes {
         private func active(_ indexes: [Int]) -> [ListEntry] {
             indexes.map { policy.entries[$0] }.filter { entry in entry.lastDay.map { date <= $0 } ?? true }
         }
-
-        static func written(_ entry: ListEntry) -> String { "\(entry.action.rawValue) \(entry.target.kind) \(entry.target.key)" }
     }
 }

@@ -49,13 +49,12 @@ public struct StructuralDiff: Sendable, Codable {
     // MARK: - Entries
 
     private static func entries(_ old: CheckedPolicy, _ new: CheckedPolicy) -> [Item] {
-        func identity(_ entry: ListEntry) -> String { "\(entry.action.rawValue) \(entry.target.kind) \(entry.target.key)" }
         // Repeated keys pair up in order: the second old duplicate with the second new one.
         var oldByIdentity: [String: [ListEntry]] = [:]
-        for entry in old.entries { oldByIdentity[identity(entry), default: []].append(entry) }
+        for entry in old.entries { oldByIdentity[entry.summary, default: []].append(entry) }
         var items: [Item] = []
         for entry in new.entries {
-            let name = identity(entry)
+            let name = entry.summary
             guard var candidates = oldByIdentity[name], !candidates.isEmpty else {
                 items.append(Item(section: "entry", change: .added, name: name, new: Place(entry.span), details: []))
                 continue
@@ -68,7 +67,7 @@ public struct StructuralDiff: Sendable, Codable {
             }
         }
         for entry in old.entries {
-            let name = identity(entry)
+            let name = entry.summary
             guard let left = oldByIdentity[name], let index = left.firstIndex(where: { $0.span == entry.span }) else { continue }
             oldByIdentity[name]!.remove(at: index)
             items.append(Item(section: "entry", change: .removed, name: name, old: Place(entry.span), details: []))

@@ -54,7 +54,7 @@ struct EntriesCommand: ParsableCommand {
             let lastDay = entry.lastDay(lastUsed: used?.lastUsed.day)
             let state = lastDay.map { $0 < today ? "expired" : $0.dayNumber - today.dayNumber <= 14 ? "expiring" : "active" } ?? "active"
             if state == "expired" { expired.append(entry) }
-            let row = Row(entry: "\(entry.action.rawValue) \(entry.target.kind) \(entry.target.key)", location: "\(entry.span.file):\(entry.span.line)",
+            let row = Row(entry: entry.summary, location: "\(entry.span.file):\(entry.span.line)",
                           hits: used?.hits ?? 0, lastUsed: used.map { "\($0.lastUsed)" }, lastDay: lastDay.map { "\($0)" }, state: state,
                           neverUsed: used == nil)
             if !stale || state != "active" || row.neverUsed { rows.append(row) }

@@ -13,7 +13,7 @@ public struct DuplicateEntry: LintRule {
         var first: [String: ListEntry] = [:]
         var findings: [Diagnostic] = []
         for entry in context.policy.entries {
-            let key = "\(entry.action.rawValue) \(entry.target.kind) \(entry.target.key)"
+            let key = entry.summary
             if let earlier = first[key] {
                 findings.append(finding(
                     "`\(key)` is already an entry", at: entry.span, labels: [Label(earlier.span, "first written here")],

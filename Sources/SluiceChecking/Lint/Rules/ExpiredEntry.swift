@@ -14,7 +14,7 @@ public struct ExpiredEntry: LintRule {
         context.policy.entries.compactMap { entry in
             guard let last = entry.lastDay, last < context.today else { return nil }
             let stale = context.today.dayNumber - last.dayNumber > context.removeExpiredAfterDays
-            return finding("`\(entry.action.rawValue) \(entry.target.kind) \(entry.target.key)` expired on \(last)", at: entry.span,
+            return finding("`\(entry.summary)` expired on \(last)", at: entry.span,
                            help: "remove it, or extend it with a new `expires` date if it is still needed",
                            fixes: stale ? [FixIt("remove the expired entry", replacing: entry.span, with: "")] : [])
         }

@@ -13,7 +13,7 @@ public struct ExpiringEntry: LintRule {
         context.policy.entries.compactMap { entry in
             guard let last = entry.lastDay, last >= context.today, last.dayNumber - context.today.dayNumber <= context.expiryWarningDays else { return nil }
             let days = last.dayNumber - context.today.dayNumber
-            return finding("`\(entry.action.rawValue) \(entry.target.kind) \(entry.target.key)` expires \(days == 0 ? "today" : "in \(days) day\(days == 1 ? "" : "s")") (\(last))",
+            return finding("`\(entry.summary)` expires \(days == 0 ? "today" : "in \(days) day\(days == 1 ? "" : "s")") (\(last))",
                            at: entry.span)
         }
     }
