@@ -25,6 +25,7 @@ public struct LookalikeDomain: LintRule {
         let accepted = context.policy.organization.acceptedDomains.map(\.value)
         guard !accepted.isEmpty else { return [] }
         let skeletons = Dictionary(accepted.map { (Self.skeleton($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let registrables = accepted.map { (domain: $0, registrable: Self.registrable($0)) }
         return context.policy.entries.compactMap { entry in
             let domain: String? = switch entry.target {
             case .sender(let address) where entry.action == .allow: address.domain
@@ -39,7 +40,8 @@ public struct LookalikeDomain: LintRule {
             }
             guard let domain, !context.policy.organization.accepts(domain) else { return nil }
             let shown = Punycode.decode(domain) ?? domain
-            if let imitated = skeletons[Self.skeleton(shown)] ?? accepted.first(where: { Self.oneEditApart(Self.registrable(shown), Self.registrable($0)) }) {
+            let registrable = Self.registrable(shown)
+            if let imitated = skeletons[Self.skeleton(shown)] ?? registrables.first(where: { Self.oneEditApart(registrable, $0.registrable) })?.domain {
                 return finding("`\(domain)`\(shown == domain ? "" : " (shown as `\(shown)`)") looks like your domain `\(imitated)`", at: entry.keySpan,
                                help: "check the spelling: allowing a lookalike lets the impersonator in")
             }
@@ -64,11 +66,31 @@ public struct LookalikeDomain: LintRule {
         return latin && other
     }
 
-    /// The name as a hurried reader sees it: confusable sequences folded.
+    /// The name as a hurried reader sees it: confusable sequences folded, one after another in
+    /// the table's order (so `1` becomes `l` and then `i`), each left to right without overlaps.
     static func skeleton(_ domain: String) -> String {
-        var text = domain
-        for (from, to) in confusables { text = text.replacingOccurrences(of: from, with: to) }
-        return text
+        var text = Array(domain)
+        for (from, to) in confusableCharacters { replace(from, with: to, in: &text) }
+        return String(text)
+    }
+
+    private static let confusableCharacters = confusables.map { (Array($0.0), Array($0.1)) }
+
+    private static func replace(_ pattern: [Character], with replacement: [Character], in text: inout [Character]) {
+        guard let first = pattern.first, text.contains(first) else { return }
+        var result: [Character] = []
+        result.reserveCapacity(text.count)
+        var index = 0
+        while index < text.count {
+            if text[index] == first && text[index...].starts(with: pattern) {
+                result += replacement
+                index += pattern.count
+            } else {
+                result.append(text[index])
+                index += 1
+            }
+        }
+        text = result
     }
 
     /// The domain without its last label (`contoso` of `contoso.example`), where lookalikes differ.
