@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// ASCII byte and text helpers shared by every reader in this module: header syntax is ASCII,
 /// so these never need Unicode tables, and UTF-8 bytes (0x80 and up) pass through untouched.
 enum ASCII {
@@ -60,5 +66,25 @@ enum ASCII {
             start = bytes.index(after: hit)
         }
         return nil
+    }
+
+    /// Runs `body` on the text's UTF-8 bytes, without copying a native string.
+    static func withBytes<Result>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        var text = text
+        return text.withUTF8(body)
+    }
+
+    /// The index of the first `byte` at or after `start`, or `bytes.count` (memchr: vectorised).
+    static func index(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard start < bytes.count, let base = bytes.baseAddress,
+            let found = memchr(base + start, Int32(byte), bytes.count - start)
+        else { return bytes.count }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var bits: UInt8 = 0
+        for byte in bytes { bits |= byte }
+        return bits < 0x80
     }
 }
