@@ -61,10 +61,13 @@ private struct ReceivedParser {
         /// Matches the keyword in any case without building a String for every word.
         init?(bytes: ArraySlice<UInt8>) {
             guard bytes.count >= 2, bytes.count <= 4,
-                let match = Self.allCases.first(where: { TraceText.equals(bytes: bytes, $0.rawValue.utf8) })
+                let match = Self.keywords.first(where: { TraceText.equals(bytes: bytes, $0.rawValue.utf8) })
             else { return nil }
             self = match
         }
+
+        /// `allCases` builds a new array at every use; every word of every header is tested.
+        private static let keywords = allCases
     }
 
     enum Piece {
