@@ -8,6 +8,9 @@ struct AddressTokenizer {
         case comment(String)
         case domainLiteral(String)
         case special(Unicode.Scalar)
+
+        /// Anything but a comment.
+        var isMeaningful: Bool { if case .comment = self { false } else { true } }
     }
 
     struct Output {

@@ -92,8 +92,8 @@ extension Envelope {
         if let recipients = given.rcptTo, !recipients.isEmpty {
             envelope.recipients = Sourced(recipients.map { $0.lowercased() }, source: givenBy)
         } else {
-            for name in ["Delivered-To", "X-Original-To", "Envelope-To"] {
-                let values = message.headers.all(name).map { Self.trimmingAngleBracketsAndSpace($0.value).lowercased() }
+            for (name, key) in [("Delivered-To", "delivered-to"), ("X-Original-To", "x-original-to"), ("Envelope-To", "envelope-to")] {
+                let values = message.headers.all(key: key).map { Self.trimmingAngleBracketsAndSpace($0.value).lowercased() }
                     .filter { !$0.isEmpty }
                 if !values.isEmpty {
                     envelope.recipients = Sourced(values, source: "\(name) header")

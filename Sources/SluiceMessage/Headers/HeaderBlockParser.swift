@@ -22,6 +22,8 @@ struct HeaderBlockParser {
 
     func parse(_ bytes: [UInt8], in range: Range<Int>, allowMboxFromLine: Bool) -> Result {
         var headers = HeaderList()
+        // Enough for most blocks at once, rather than growing the array five times.
+        headers.reserveCapacity(16)
         var problems: [Diagnostic] = []
         var lineStart = range.lowerBound
         let end = range.upperBound
@@ -225,10 +227,16 @@ struct HeaderBlockParser {
         while start < end && ASCII.isWhitespace(raw[start]) { start += 1 }
         while end > start && ASCII.isWhitespace(raw[end - 1]) { end -= 1 }
         let trimmed = raw[start..<end]
-        let hasLineBreak = trimmed.withUnsafeBufferPointer { buffer in
-            buffer.contains { $0 == 0x0A || $0 == 0x0D }
+        guard rawIsUTF8 else { return text(trimmed.filter { $0 != 0x0A && $0 != 0x0D }[...]) }
+        return trimmed.withUnsafeBufferPointer { bytes in
+            String(unsafeUninitializedCapacity: bytes.count) { out in
+                var count = 0
+                for byte in bytes where byte != 0x0A && byte != 0x0D {
+                    out[count] = byte
+                    count += 1
+                }
+                return count
+            }
         }
-        let unfolded = hasLineBreak ? trimmed.filter { $0 != 0x0A && $0 != 0x0D }[...] : trimmed
-        return rawIsUTF8 ? String(decoding: unfolded, as: UTF8.self) : text(unfolded)
     }
 }

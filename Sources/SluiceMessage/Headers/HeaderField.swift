@@ -73,6 +73,8 @@ public struct HeaderList: Sendable, Hashable, Codable, RandomAccessCollection {
 
     mutating func append(_ field: HeaderField) { fields.append(field) }
 
+    mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
+
     public init(from decoder: any Decoder) throws {
         fields = try decoder.singleValueContainer().decode([HeaderField].self)
     }

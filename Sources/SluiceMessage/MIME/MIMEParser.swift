@@ -35,7 +35,6 @@ struct MIMEParser {
             let hasSlash = ASCII.isASCII(parsed.value) ? parsed.value.utf8.contains(UInt8(ascii: "/")) : parsed.value.contains("/")
             if hasSlash && !parsed.value.hasPrefix("/") && !parsed.value.hasSuffix("/") {
                 part.contentType = parsed.value
-                part.parameters.reserveCapacity(parsed.parameters.count)
                 for parameter in parsed.parameters where part.parameters[parameter.name] == nil {
                     part.parameters[parameter.name] = parameter.value
                 }

@@ -50,7 +50,8 @@ public struct MIMEPart: Sendable, Hashable, Codable {
     /// Visits every part of the tree in depth-first order, this one first, collecting nothing.
     func forEachPart(_ body: (MIMEPart) -> Void) {
         body(self)
-        for child in children { child.forEachPart(body) }
+        // By index: the parts are visited in place, not copied out of the array.
+        for index in children.indices { children[index].forEachPart(body) }
     }
 }
 

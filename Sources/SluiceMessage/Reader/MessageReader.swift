@@ -107,13 +107,23 @@ public struct MessageReader: Sendable {
     }
 
     private func collectURLs(_ message: Message, problems: inout [Diagnostic]) -> [ExtractedURL] {
-        var byText: [String: Int] = [:]
         var urls: [ExtractedURL] = []
+        // Most messages link to a handful of URLs, which a linear search finds faster than
+        // hashing; past that the URLs are indexed by text.
+        let linearSearchLimit = 16
+        var byText: [String: Int] = [:]
+        func index(of candidate: String) -> Int? {
+            guard urls.count > linearSearchLimit else { return urls.firstIndex { $0.url == candidate } }
+            if byText.isEmpty {
+                for (index, url) in urls.enumerated() { byText[url.url] = index }
+            }
+            return byText[candidate]
+        }
         var dropped = Set<String>()
         for (part, text) in message.textParts {
             let found = part.contentType == "text/html" ? URLExtractor.urls(inHTML: text) : URLExtractor.urls(inText: text)
             for candidate in found {
-                if let index = byText[candidate] {
+                if let index = index(of: candidate) {
                     if !urls[index].parts.contains(part.path) { urls[index].parts.append(part.path) }
                     continue
                 }
@@ -122,7 +132,7 @@ public struct MessageReader: Sendable {
                     continue
                 }
                 guard let url = ExtractedURL(candidate, part: part.path) else { continue }
-                byText[candidate] = urls.count
+                if !byText.isEmpty { byText[candidate] = urls.count }
                 urls.append(url)
             }
         }

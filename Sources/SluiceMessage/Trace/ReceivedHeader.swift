@@ -88,7 +88,10 @@ private struct ReceivedParser {
         var pieces: [Piece] = []
         var comments: [String] = []
 
-        var value: String { pieces.map(\.text).joined(separator: " ") }
+        var value: String {
+            // Most clauses hold one piece, which needs no joining.
+            pieces.count == 1 ? pieces[0].text : pieces.map(\.text).joined(separator: " ")
+        }
     }
 
     let value: String
