@@ -149,7 +149,9 @@ public enum AddressParser {
     private static func addrSpec(
         _ tokens: ArraySlice<AddressTokenizer.Token>, spaced: [Bool], header: String, problems: inout [Diagnostic]
     ) -> Mailbox {
-        let parts = tokens.filter(\.isMeaningful)
+        var parts: [AddressTokenizer.Token] = []
+        parts.reserveCapacity(tokens.count)
+        for token in tokens where token.isMeaningful { parts.append(token) }
         guard let at = parts.lastIndex(of: .special("@")) else {
             let local = join(parts[...])
             problems.append(Diagnostic(

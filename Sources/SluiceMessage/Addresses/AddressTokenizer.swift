@@ -38,8 +38,11 @@ struct AddressTokenizer {
     /// Works on UTF-8 bytes: every delimiter is ASCII, and every byte of a non-ASCII scalar is
     /// 0x80 or above, so a multi-byte scalar lands where the scalar would, whole.
     private static func tokenize(bytes: UnsafeBufferPointer<UInt8>) -> Output {
+        // A token takes a byte or more; half the bytes covers most headers without regrowing.
         var tokens: [Token] = []
+        tokens.reserveCapacity(bytes.count / 2 + 4)
         var spaced: [Bool] = []
+        spaced.reserveCapacity(bytes.count / 2 + 4)
         var unterminated: [String] = []
         var value: [UInt8] = []
         var index = 0

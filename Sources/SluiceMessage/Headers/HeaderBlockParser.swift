@@ -229,7 +229,11 @@ struct HeaderBlockParser {
         let trimmed = raw[start..<end]
         guard rawIsUTF8 else { return text(trimmed.filter { $0 != 0x0A && $0 != 0x0D }[...]) }
         return trimmed.withUnsafeBufferPointer { bytes in
-            String(unsafeUninitializedCapacity: bytes.count) { out in
+            // Most fields are one line: memchr tells so much faster than a loop over the bytes.
+            if ASCII.index(of: 0x0A, in: bytes, from: 0) == bytes.count && ASCII.index(of: 0x0D, in: bytes, from: 0) == bytes.count {
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            return String(unsafeUninitializedCapacity: bytes.count) { out in
                 var count = 0
                 for byte in bytes where byte != 0x0A && byte != 0x0D {
                     out[count] = byte

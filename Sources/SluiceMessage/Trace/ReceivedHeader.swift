@@ -58,16 +58,19 @@ private struct ReceivedParser {
     enum Keyword: String, CaseIterable {
         case from, by, via, with, id, `for`
 
-        /// Matches the keyword in any case without building a String for every word.
+        /// Matches the keyword in any case without building a String for every word: the word's
+        /// bytes, letters lower-cased by setting 0x20, are packed into one number and compared with
+        /// the keywords'. Setting 0x20 makes a letter only of a letter, so only letters can match.
         init?(bytes: ArraySlice<UInt8>) {
-            guard bytes.count >= 2, bytes.count <= 4,
-                let match = Self.keywords.first(where: { TraceText.equals(bytes: bytes, $0.rawValue.utf8) })
-            else { return nil }
-            self = match
+            guard bytes.count >= 2, bytes.count <= 4 else { return nil }
+            let packed = bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1 | 0x20) }
+            guard let match = Self.packedKeywords.first(where: { $0.packed == packed }) else { return nil }
+            self = match.keyword
         }
 
-        /// `allCases` builds a new array at every use; every word of every header is tested.
-        private static let keywords = allCases
+        private static let packedKeywords = allCases.map { keyword in
+            (packed: keyword.rawValue.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }, keyword: keyword)
+        }
     }
 
     enum Piece {
