@@ -109,17 +109,13 @@ public enum AddressParser {
     private static func mailbox(
         _ tokens: ArraySlice<AddressTokenizer.Token>, spaced: [Bool], header: String, problems: inout [Diagnostic]
     ) -> Mailbox? {
-        let meaningful = tokens.filter { if case .comment = $0 { false } else { true } }
-        if meaningful.isEmpty { return nil }
+        if !tokens.contains(where: \.isMeaningful) { return nil }
 
         if let open = tokens.firstIndex(of: .special("<")) {
             let name = phrase(tokens[..<open], spaced: spaced)
             var inner = tokens[tokens.index(after: open)...]
             if let close = inner.firstIndex(of: .special(">")) {
-                let trailing = inner[inner.index(after: close)...].filter {
-                    if case .comment = $0 { false } else { true }
-                }
-                if !trailing.isEmpty {
+                if inner[inner.index(after: close)...].contains(where: \.isMeaningful) {
                     problems.append(Diagnostic(
                         "address.trailing-text", .warning,
                         "`\(header)` has text after `>` that is not part of any address"))
@@ -133,7 +129,7 @@ public enum AddressParser {
             if let colon = inner.firstIndex(of: .special(":")), inner.first == .special("@") {
                 inner = inner[inner.index(after: colon)...]
             }
-            if inner.filter({ if case .comment = $0 { false } else { true } }).isEmpty {
+            if !inner.contains(where: \.isMeaningful) {
                 problems.append(Diagnostic("address.empty", .warning, "`\(header)` has an empty address `<>`"))
                 return nil
             }
@@ -143,8 +139,8 @@ public enum AddressParser {
         }
 
         var result = addrSpec(tokens, spaced: spaced, header: header, problems: &problems)
-        let comments = tokens.compactMap { if case .comment(let text) = $0 { text } else { nil } }
-        if let comment = comments.last.map(ASCII.trimmed), !comment.isEmpty {
+        let lastComment = tokens.lazy.compactMap { if case .comment(let text) = $0 { text } else { nil } }.last
+        if let comment = lastComment.map(ASCII.trimmed), !comment.isEmpty {
             result.displayName = EncodedWords.decode(comment).text
         }
         return result
@@ -153,7 +149,9 @@ public enum AddressParser {
     private static func addrSpec(
         _ tokens: ArraySlice<AddressTokenizer.Token>, spaced: [Bool], header: String, problems: inout [Diagnostic]
     ) -> Mailbox {
-        let parts = tokens.filter { if case .comment = $0 { false } else { true } }
+        var parts: [AddressTokenizer.Token] = []
+        parts.reserveCapacity(tokens.count)
+        for token in tokens where token.isMeaningful { parts.append(token) }
         guard let at = parts.lastIndex(of: .special("@")) else {
             let local = join(parts[...])
             problems.append(Diagnostic(

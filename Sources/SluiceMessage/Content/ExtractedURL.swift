@@ -17,13 +17,53 @@ public struct ExtractedURL: Sendable, Hashable, Codable {
     /// Parses `scheme://[userinfo@]host[:port][/path][?query][#fragment]`, or a scheme-less
     /// `www.` link; nil when there is no host.
     public init?(_ text: String, part: String) {
-        var rest = Substring(text)
         // In ASCII text every byte is a whole character (a CR LF pair holds no delimiter), so
         // its bytes can be searched instead of its grapheme clusters, which is several times
         // faster and finds the same places.
-        let isASCII = ASCII.isASCII(rest)
-        let separator = isASCII ? ASCII.range(of: "://", in: rest) : rest.range(of: "://")
-        if let range = separator, Self.isScheme(rest[..<range.lowerBound]) {
+        let isASCII = ASCII.withBytes(of: text, ASCII.isASCII)
+        guard let found = isASCII ? ASCII.withBytes(of: text, Self.parse(ascii:)) : Self.parse(characters: text) else {
+            return nil
+        }
+        (scheme, host, port, path, query) = found
+        url = text
+        parts = [part]
+    }
+
+    private typealias Components = (scheme: String, host: String, port: Int?, path: String, query: String?)
+
+    private static func parse(ascii bytes: UnsafeBufferPointer<UInt8>) -> Components? {
+        func text(_ slice: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: slice), as: UTF8.self)
+        }
+        var rest = bytes[...]
+        let scheme: String
+        if let separator = schemeSeparator(bytes), isScheme(rest[..<separator]) {
+            scheme = ASCII.lowercased(text(rest[..<separator]))
+            rest = rest[(separator + 3)...]
+        } else if rest.starts(with: "//".utf8) {
+            scheme = "https"
+            rest = rest.dropFirst(2)
+        } else {
+            scheme = "http"
+        }
+        guard let found = components(rest, Delimiters(ascii: { $0 }), text: text) else { return nil }
+        return (scheme, found.host, found.port, found.path, found.query)
+    }
+
+    /// Where the first `://` is.
+    private static func schemeSeparator(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var colon = ASCII.index(of: UInt8(ascii: ":"), in: bytes, from: 0)
+        while colon + 2 < bytes.count {
+            if bytes[colon + 1] == UInt8(ascii: "/") && bytes[colon + 2] == UInt8(ascii: "/") { return colon }
+            colon = ASCII.index(of: UInt8(ascii: ":"), in: bytes, from: colon + 1)
+        }
+        return nil
+    }
+
+    private static func parse(characters text: String) -> Components? {
+        var rest = Substring(text)
+        let scheme: String
+        if let range = rest.range(of: "://"), Self.isScheme(rest[..<range.lowerBound].utf8) {
             scheme = rest[..<range.lowerBound].lowercased()
             rest = rest[range.upperBound...]
         } else if rest.hasPrefix("//") {
@@ -32,13 +72,9 @@ public struct ExtractedURL: Sendable, Hashable, Codable {
         } else {
             scheme = "http"
         }
-        let found = isASCII
-            ? Self.components(rest.utf8, Delimiters(ascii: { $0 }), text: { String(Substring($0)) })
-            : Self.components(rest, Delimiters(ascii: { Character(Unicode.Scalar($0)) }), text: { String($0) })
+        let found = Self.components(rest, Delimiters(ascii: { Character(Unicode.Scalar($0)) }), text: { String($0) })
         guard let found else { return nil }
-        (host, port, path, query) = found
-        url = text
-        parts = [part]
+        return (scheme, found.host, found.port, found.path, found.query)
     }
 
     private struct Delimiters<Element> {
@@ -84,10 +120,10 @@ public struct ExtractedURL: Sendable, Hashable, Codable {
 
     /// RFC 3986 §3.1: `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`. A `://` further on in a
     /// scheme-less link (`www.a.example/?u=http://b.example/`) is in its query, not after a scheme.
-    private static func isScheme(_ text: Substring) -> Bool {
+    private static func isScheme(_ utf8: some Collection<UInt8>) -> Bool {
         func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
-        guard let first = text.utf8.first, isLetter(first) else { return false }
-        return text.utf8.allSatisfy {
+        guard let first = utf8.first, isLetter(first) else { return false }
+        return utf8.allSatisfy {
             isLetter($0) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
                 || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
         }

@@ -3,21 +3,20 @@
 /// with HTML entities decoded so `h&#116;tp://` obfuscation does not hide a link.
 enum URLExtractor {
     static func urls(inText text: String) -> [String] {
-        scanBareURLs(Array(text.utf8))
+        ASCII.withBytes(of: text, scanBareURLs)
     }
 
     static func urls(inHTML html: String) -> [String] {
-        var found = scanAttributes(Array(html.utf8))
+        var found = ASCII.withBytes(of: html, scanAttributes)
         // Text is scanned as a reader sees it: `&lt;http://a.example/&gt;` ends before `&gt;`.
-        found += scanBareURLs(Array(HTMLEntities.decode(html).utf8))
+        found += ASCII.withBytes(of: HTMLEntities.decode(html), scanBareURLs)
         return found
     }
 
     private static let http = Array("http://".utf8), https = Array("https://".utf8), ftp = Array("ftp://".utf8), www = Array("www.".utf8)
 
-    /// The length of the link prefix (`http://`, `https://`, `ftp://`, `www.`) at `index` (an
-    /// `h`, `f` or `w`), if any: dispatched on that letter, since every such byte comes here.
-    private static func schemeLength(_ bytes: [UInt8], at index: Int) -> Int? {
+    /// The length of the link prefix (`http://`, `https://`, `ftp://`, `www.`) at `index`, if any.
+    private static func schemeLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
         switch lower(bytes[index]) {
         case UInt8(ascii: "h"):
             if matches(bytes, at: index, http) { return http.count }
@@ -34,114 +33,128 @@ enum URLExtractor {
         }
     }
 
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
     private static func lower(_ byte: UInt8) -> UInt8 {
         (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
     }
 
-    private static func matches(_ bytes: [UInt8], at index: Int, _ prefix: [UInt8]) -> Bool {
-        guard index + prefix.count <= bytes.count else { return false }
+    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ prefix: [UInt8]) -> Bool {
+        guard index >= 0, index + prefix.count <= bytes.count else { return false }
         for offset in 0..<prefix.count where lower(bytes[index + offset]) != prefix[offset] {
             return false
         }
         return true
     }
 
-    /// The index of the next `h`, `f` or `w` in either case at or after `start` (`bytes.count`
-    /// when there is none): the bytes a link can start with, looked for without bounds checks
-    /// since every byte of every text part goes through here.
-    private static func nextLinkLetter(_ bytes: [UInt8], from start: Int) -> Int {
-        bytes.withUnsafeBufferPointer { buffer in
-            var index = start
-            while index < buffer.count {
-                // Only `H`/`h` give `h` when 0x20 is set, and likewise for `f` and `w`.
-                let folded = buffer[index] | 0x20
-                if folded == UInt8(ascii: "h") || folded == UInt8(ascii: "f") || folded == UInt8(ascii: "w") { return index }
-                index += 1
-            }
-            return index
+    /// The first place at or after `start` where `http://`, `https://` or `ftp://` begins, found
+    /// through its colon: colons are rare in text, and memchr skips to them far faster than
+    /// testing every letter. A prefix holds one colon, so starts come out in order.
+    private static func nextSchemeStart(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var colon = ASCII.index(of: UInt8(ascii: ":"), in: bytes, from: start + ftp.count - 3)
+        while colon < bytes.count {
+            if colon - 5 >= start && matches(bytes, at: colon - 5, https) { return colon - 5 }
+            if colon - 4 >= start && matches(bytes, at: colon - 4, http) { return colon - 4 }
+            if colon - 3 >= start && matches(bytes, at: colon - 3, ftp) { return colon - 3 }
+            colon = ASCII.index(of: UInt8(ascii: ":"), in: bytes, from: colon + 1)
         }
+        return bytes.count
     }
 
-    private static func scanBareURLs(_ bytes: [UInt8]) -> [String] {
+    /// The first place at or after `start` where `www.` begins, found through its dot.
+    private static func nextWWWStart(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var dot = ASCII.index(of: UInt8(ascii: "."), in: bytes, from: start + www.count - 1)
+        while dot < bytes.count {
+            if matches(bytes, at: dot - 3, www) { return dot - 3 }
+            dot = ASCII.index(of: UInt8(ascii: "."), in: bytes, from: dot + 1)
+        }
+        return bytes.count
+    }
+
+    private static func scanBareURLs(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         var results: [String] = []
         var index = 0
-        while index < bytes.count {
-            index = nextLinkLetter(bytes, from: index)
-            guard index < bytes.count else { break }
+        var schemeStart = nextSchemeStart(bytes, from: 0)
+        var wwwStart = nextWWWStart(bytes, from: 0)
+        while true {
+            if schemeStart < index { schemeStart = nextSchemeStart(bytes, from: index) }
+            if wwwStart < index { wwwStart = nextWWWStart(bytes, from: index) }
+            let start = min(schemeStart, wwwStart)
+            guard start < bytes.count else { break }
+            index = start + 1
             // A link starts at a word boundary, so `xhttp://` or `awww.` are not links; nor is the
             // tail of a host name or mail address (`mail.www.a.example`, `me@www.a.example`).
-            if index > 0 {
-                let before = bytes[index - 1]
+            if start > 0 {
+                let before = bytes[start - 1]
                 let isWordByte = (before >= 0x30 && before <= 0x39) || (lower(before) >= 0x61 && lower(before) <= 0x7A)
                     || before == UInt8(ascii: ".") || before == UInt8(ascii: "-") || before == UInt8(ascii: "@")
-                if isWordByte {
-                    index += 1
-                    continue
-                }
+                if isWordByte { continue }
             }
-            guard let schemeLength = schemeLength(bytes, at: index) else {
-                index += 1
-                continue
-            }
-            var end = index + schemeLength
+            guard let schemeLength = schemeLength(bytes, at: start) else { continue }
+            var end = start + schemeLength
             while end < bytes.count && !isStop(bytes[end]) {
                 // A no-break space (UTF-8 C2 A0, `&nbsp;` in HTML) separates words as a space does.
                 if bytes[end] == 0xC2 && end + 1 < bytes.count && bytes[end + 1] == 0xA0 { break }
                 end += 1
             }
-            let candidate = trimTrailing(bytes[index..<end])
+            let candidateEnd = trimTrailing(bytes, start..<end)
             index = end
-            guard candidate.count > schemeLength else { continue }
-            results.append(String(decoding: candidate, as: UTF8.self))
+            guard candidateEnd - start > schemeLength else { continue }
+            results.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<candidateEnd]), as: UTF8.self))
         }
         return results
     }
 
-    /// Trailing punctuation ends a sentence, not a URL; a closing bracket counts only when the URL
-    /// opened one (`(see http://x.example/a_(b))`).
-    private static func trimTrailing(_ slice: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var slice = slice
-        while let last = slice.last {
-            switch last {
+    /// Where the URL in `range` ends once trailing punctuation is dropped: it ends a sentence, not a
+    /// URL; a closing bracket counts only when the URL opened one (`(see http://x.example/a_(b))`).
+    private static func trimTrailing(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        func count(_ byte: UInt8, before end: Int) -> Int {
+            var count = 0
+            for index in range.lowerBound..<end where bytes[index] == byte { count += 1 }
+            return count
+        }
+        var end = range.upperBound
+        while end > range.lowerBound {
+            switch bytes[end - 1] {
             case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"),
                 UInt8(ascii: "!"), UInt8(ascii: "?"):
-                slice.removeLast()
+                end -= 1
             case UInt8(ascii: ")"):
-                let opens = slice.filter { $0 == UInt8(ascii: "(") }.count
-                let closes = slice.filter { $0 == UInt8(ascii: ")") }.count
-                if closes > opens { slice.removeLast() } else { return slice }
+                if count(UInt8(ascii: ")"), before: end) > count(UInt8(ascii: "("), before: end) { end -= 1 } else { return end }
             case UInt8(ascii: "]"):
-                let opens = slice.filter { $0 == UInt8(ascii: "[") }.count
-                let closes = slice.filter { $0 == UInt8(ascii: "]") }.count
-                if closes > opens { slice.removeLast() } else { return slice }
+                if count(UInt8(ascii: "]"), before: end) > count(UInt8(ascii: "["), before: end) { end -= 1 } else { return end }
             default:
-                return slice
+                return end
             }
         }
-        return slice
+        return end
     }
 
     private static let attributes: [[UInt8]] = ["href", "src", "action", "background"].map { Array($0.utf8) }
+    private static let linkPrefixes: [[UInt8]] = ["http://", "https://", "ftp://", "www.", "//"].map { Array($0.utf8) }
 
-    private static func scanAttributes(_ bytes: [UInt8]) -> [String] {
+    /// The link attributes' values, in order. An attribute is `name`, optional white space, `=`:
+    /// each `=` is found with memchr and the name looked for before it, which finds what testing
+    /// every byte as a name start would (names begin with distinct letters, so at most one fits).
+    private static func scanAttributes(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         var results: [String] = []
+        // Where the next attribute name may start: past the last value read.
         var index = 0
-        while index < bytes.count {
-            let before = index > 0 ? bytes[index - 1] : 0x20
-            guard before == 0x20 || before == 0x09 || before == 0x0A || before == 0x0D || before == 0x2F || before == 0x22 || before == 0x27,
-                let name = attributes.first(where: { matches(bytes, at: index, $0) })
-            else {
-                index += 1
-                continue
-            }
-            var cursor = index + name.count
-            while cursor < bytes.count && (bytes[cursor] == 0x20 || bytes[cursor] == 0x09 || bytes[cursor] == 0x0A || bytes[cursor] == 0x0D) { cursor += 1 }
-            guard cursor < bytes.count && bytes[cursor] == UInt8(ascii: "=") else {
-                index = cursor
-                continue
-            }
-            cursor += 1
-            while cursor < bytes.count && (bytes[cursor] == 0x20 || bytes[cursor] == 0x09 || bytes[cursor] == 0x0A || bytes[cursor] == 0x0D) { cursor += 1 }
+        var equals = ASCII.index(of: UInt8(ascii: "="), in: bytes, from: 0)
+        while equals < bytes.count {
+            defer { equals = ASCII.index(of: UInt8(ascii: "="), in: bytes, from: max(equals + 1, index)) }
+            var nameEnd = equals
+            while nameEnd > index && isSpace(bytes[nameEnd - 1]) { nameEnd -= 1 }
+            guard let name = attributes.first(where: { nameEnd - $0.count >= index && matches(bytes, at: nameEnd - $0.count, $0) })
+            else { continue }
+            let nameStart = nameEnd - name.count
+            let before = nameStart > 0 ? bytes[nameStart - 1] : 0x20
+            guard isSpace(before) || before == 0x2F || before == 0x22 || before == 0x27 else { continue }
+
+            var cursor = equals + 1
+            while cursor < bytes.count && isSpace(bytes[cursor]) { cursor += 1 }
             guard cursor < bytes.count else { break }
             var valueStart = cursor
             var valueEnd: Int
@@ -156,16 +169,38 @@ enum URLExtractor {
                 while valueEnd < bytes.count && !isStop(bytes[valueEnd]) { valueEnd += 1 }
                 cursor = valueEnd
             }
-            let value = ASCII.trimmed(HTMLEntities.decode(String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self)))
-            let lowered = value.lowercased()
-            if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") || lowered.hasPrefix("ftp://")
-                || lowered.hasPrefix("www.") || lowered.hasPrefix("//")
-            {
-                results.append(value)
-            }
             index = cursor
+            if let value = linkValue(UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd])) { results.append(value) }
         }
         return results
+    }
+
+    /// An attribute value, entities decoded and trimmed, when it is a link.
+    private static func linkValue(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
+        if !raw.contains(UInt8(ascii: "&")) {
+            // Nothing to decode: trim and test the bytes, and build a String only for a link.
+            var start = 0, end = raw.count
+            while start < end && ASCII.isWhitespace(raw[start]) { start += 1 }
+            while end > start && ASCII.isWhitespace(raw[end - 1]) { end -= 1 }
+            let value = UnsafeBufferPointer(rebasing: raw[start..<end])
+            if let prefix = linkPrefixes.first(where: { matches(value, at: 0, $0) }) {
+                // A character is a byte unless non-ASCII follows (a combining mark joins the last
+                // prefix character); then compare as text, as below.
+                if prefix.count == value.count || value[prefix.count] < 0x80 {
+                    return String(decoding: value, as: UTF8.self)
+                }
+            } else {
+                return nil
+            }
+        }
+        let value = ASCII.trimmed(HTMLEntities.decode(String(decoding: raw, as: UTF8.self)))
+        let lowered = value.lowercased()
+        if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") || lowered.hasPrefix("ftp://")
+            || lowered.hasPrefix("www.") || lowered.hasPrefix("//")
+        {
+            return value
+        }
+        return nil
     }
 }
 
@@ -178,7 +213,71 @@ enum HTMLEntities {
     ]
 
     static func decode(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
+        let decoded = ASCII.withBytes(of: text) { bytes -> String? in
+            guard ASCII.index(of: UInt8(ascii: "&"), in: bytes, from: 0) < bytes.count else { return text }
+            return ASCII.isASCII(bytes) ? decodeASCII(bytes) : nil
+        }
+        return decoded ?? decodeCharacters(text)
+    }
+
+    /// ASCII text, where every character is one byte: the same reading as `decodeCharacters`,
+    /// on bytes.
+    private static func decodeASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        func digitValue(_ byte: UInt8, hex: Bool) -> UInt8? {
+            hex ? ASCII.hexValue(byte) : (isDigit(byte) ? byte - UInt8(ascii: "0") : nil)
+        }
+        func isAlphanumeric(_ byte: UInt8) -> Bool {
+            isDigit(byte) || ((byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z"))
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let amp = ASCII.index(of: UInt8(ascii: "&"), in: bytes, from: index)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<amp]))
+            guard amp < bytes.count else { break }
+            let after = amp + 1
+            var referenceEnd = after
+            var replacement: String? = nil
+            if after < bytes.count && bytes[after] == UInt8(ascii: "#") {
+                // A numeric reference ends at its last digit, `;` or not: `&#116tp` is `ttp`.
+                let isHex = after + 1 < bytes.count && bytes[after + 1] | 0x20 == UInt8(ascii: "x")
+                let digitsStart = min(after + (isHex ? 2 : 1), bytes.count)
+                var digitsEnd = digitsStart
+                var value: UInt32 = 0
+                var overflow = false
+                while digitsEnd < bytes.count, let digit = digitValue(bytes[digitsEnd], hex: isHex) {
+                    let (shifted, shiftOverflow) = value.multipliedReportingOverflow(by: isHex ? 16 : 10)
+                    let (sum, sumOverflow) = shifted.addingReportingOverflow(UInt32(digit))
+                    (value, overflow) = (sum, overflow || shiftOverflow || sumOverflow)
+                    digitsEnd += 1
+                }
+                if digitsEnd > digitsStart, !overflow, let scalar = Unicode.Scalar(value) {
+                    replacement = String(scalar)
+                    referenceEnd = digitsEnd
+                }
+            } else {
+                var nameEnd = after
+                while nameEnd < bytes.count && isAlphanumeric(bytes[nameEnd]) { nameEnd += 1 }
+                replacement = named[ASCII.lowercased(String(decoding: UnsafeBufferPointer(rebasing: bytes[after..<nameEnd]), as: UTF8.self))]
+                referenceEnd = nameEnd
+            }
+            if let replacement {
+                out.append(contentsOf: replacement.utf8)
+                index = referenceEnd
+                if index < bytes.count && bytes[index] == UInt8(ascii: ";") { index += 1 }
+            } else {
+                out.append(UInt8(ascii: "&"))
+                index = after
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Any text, read character by character: a combining mark after `&` or a name makes one
+    /// character with it, and non-ASCII letters continue a name.
+    private static func decodeCharacters(_ text: String) -> String {
         var out = ""
         var rest = Substring(text)
         while let amp = rest.firstIndex(of: "&") {

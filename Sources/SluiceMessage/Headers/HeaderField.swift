@@ -12,11 +12,16 @@ public struct HeaderField: Sendable, Hashable, Codable {
     let key: String
 
     public init(name: String, raw: String, value: String, offset: Int) {
+        self.init(name: name, key: ASCII.lowercased(name), raw: raw, value: value, offset: offset)
+    }
+
+    /// For a reader that has the lower-case name at hand already.
+    init(name: String, key: String, raw: String, value: String, offset: Int) {
         self.name = name
         self.raw = raw
         self.value = value
         self.offset = offset
-        key = ASCII.lowercased(name)
+        self.key = key
     }
 
     private enum CodingKeys: String, CodingKey { case name, raw, value, offset }
@@ -43,19 +48,32 @@ public struct HeaderList: Sendable, Hashable, Codable, RandomAccessCollection {
 
     /// Every field with this name, in message order.
     public func all(_ name: String) -> [HeaderField] {
-        let wanted = ASCII.lowercased(name)
-        return fields.filter { $0.key == wanted }
+        all(key: ASCII.lowercased(name))
     }
 
     /// The first field with this name.
     public func first(_ name: String) -> HeaderField? {
-        let wanted = ASCII.lowercased(name)
-        return fields.first { $0.key == wanted }
+        first(key: ASCII.lowercased(name))
+    }
+
+    /// Every field whose lower-case name is `key`. The lengths are compared first: that is
+    /// nearly free and tells most names apart, and a message is looked up dozens of times.
+    func all(key: String) -> [HeaderField] {
+        let length = key.utf8.count
+        return fields.filter { $0.key.utf8.count == length && $0.key == key }
+    }
+
+    /// The first field whose lower-case name is `key`.
+    func first(key: String) -> HeaderField? {
+        let length = key.utf8.count
+        return fields.first { $0.key.utf8.count == length && $0.key == key }
     }
 
     public subscript(name: String) -> String? { first(name)?.value }
 
     mutating func append(_ field: HeaderField) { fields.append(field) }
+
+    mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
 
     public init(from decoder: any Decoder) throws {
         fields = try decoder.singleValueContainer().decode([HeaderField].self)

@@ -29,14 +29,15 @@ struct MIMEParser {
             transferEncoding: "7bit", disposition: nil, filename: nil, bodyRange: bodyRange,
             children: [], content: nil)
 
-        if let field = headers.first("Content-Type") {
+        if let field = headers.first(key: "content-type") {
             let parsed = ParameterizedValue(parsing: field.value)
             report(parsed.problems, path: path, header: field.name)
             let hasSlash = ASCII.isASCII(parsed.value) ? parsed.value.utf8.contains(UInt8(ascii: "/")) : parsed.value.contains("/")
             if hasSlash && !parsed.value.hasPrefix("/") && !parsed.value.hasSuffix("/") {
                 part.contentType = parsed.value
-                part.parameters = Dictionary(
-                    parsed.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+                for parameter in parsed.parameters where part.parameters[parameter.name] == nil {
+                    part.parameters[parameter.name] = parameter.value
+                }
             } else {
                 // RFC 2045 §5.2: an unreadable Content-Type means text/plain; us-ascii.
                 problems.append(Diagnostic(
@@ -47,20 +48,22 @@ struct MIMEParser {
             }
         }
         part.charset = part.parameters["charset"]
-        if let field = headers.first("Content-Transfer-Encoding") {
+        if let field = headers.first(key: "content-transfer-encoding") {
             // Read as a structured field (RFC 2045 §3), so `base64 (comment)` is still base64.
             let parsed = ParameterizedValue(parsing: field.value)
             report(parsed.problems, path: path, header: field.name)
             part.transferEncoding = parsed.value
         }
-        if let field = headers.first("Content-Disposition") {
+        if let field = headers.first(key: "content-disposition") {
             let parsed = ParameterizedValue(parsing: field.value)
             report(parsed.problems, path: path, header: field.name)
             part.disposition = parsed.value.isEmpty ? nil : parsed.value
             part.filename = parsed[parameter: "filename"]
         }
         // An empty `filename=""` names nothing; it must not hide the Content-Type `name`.
-        part.filename = [part.filename, part.parameters["name"]].lazy.compactMap { $0 }.first { !$0.isEmpty }
+        if part.filename?.isEmpty ?? true {
+            part.filename = part.parameters["name"].flatMap { $0.isEmpty ? nil : $0 }
+        }
 
         guard features.contains(.structure) else { return part }
         if (part.isMultipart || part.isEncapsulatedMessage) && depth >= limits.maxMIMEDepth {
@@ -203,7 +206,14 @@ struct MIMEParser {
                 at: location(part.path, header: "Content-Transfer-Encoding")))
             encoding = .binary
         }
-        let (decoded, damaged) = encoding.decode(raw)
+        // An identity encoding's content is the body as it stands: no copy.
+        let decoded: ArraySlice<UInt8>, damaged: Int
+        if encoding.isIdentity {
+            (decoded, damaged) = (raw, 0)
+        } else {
+            let result = encoding.decode(raw)
+            (decoded, damaged) = (result.bytes[...], result.damaged)
+        }
         if damaged > 0 {
             problems.append(Diagnostic(
                 "mime.damaged-encoding", .warning,
@@ -212,9 +222,9 @@ struct MIMEParser {
         }
         var content = PartContent(size: decoded.count)
         if part.isAttachment || features.contains(.bodyHashes) { content.sha256 = hexString(SHA256.hash(data: decoded)) }
-        content.detectedType = FileType.sniff(decoded[...])
+        content.detectedType = FileType.sniff(decoded)
         if part.contentType.hasPrefix("text/") || part.isMultipart {
-            var textBytes = decoded[...]
+            var textBytes = decoded
             if textBytes.count > limits.maxTextBytes {
                 problems.append(Diagnostic(
                     "limit.text-size", .warning,
@@ -256,6 +266,7 @@ extension TransferEncoding {
 func hexString(_ digest: some Sequence<UInt8>) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var out: [UInt8] = []
+    out.reserveCapacity(64)
     for byte in digest {
         out.append(digits[Int(byte >> 4)])
         out.append(digits[Int(byte & 0x0F)])

@@ -37,15 +37,22 @@ public struct MIMEPart: Sendable, Hashable, Codable {
     /// Every part of the tree in depth-first order, this one first.
     public var allParts: [MIMEPart] {
         var result: [MIMEPart] = []
-        func visit(_ part: MIMEPart) {
-            result.append(part)
-            part.children.forEach(visit)
-        }
-        visit(self)
+        forEachPart { result.append($0) }
         return result
     }
 
-    public var leaves: [MIMEPart] { allParts.filter(\.isLeaf) }
+    public var leaves: [MIMEPart] {
+        var result: [MIMEPart] = []
+        forEachPart { if $0.isLeaf { result.append($0) } }
+        return result
+    }
+
+    /// Visits every part of the tree in depth-first order, this one first, collecting nothing.
+    func forEachPart(_ body: (MIMEPart) -> Void) {
+        body(self)
+        // By index: the parts are visited in place, not copied out of the array.
+        for index in children.indices { children[index].forEachPart(body) }
+    }
 }
 
 /// The decoded content of a leaf part.

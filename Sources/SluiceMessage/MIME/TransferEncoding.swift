@@ -10,14 +10,20 @@ public enum TransferEncoding: String, Sendable, Hashable, Codable {
 
     /// The encoding named by a header value; nil for names Sluice does not know.
     public init?(header value: String) {
-        switch ASCII.lowercased(ASCII.trimmed(value)) {
-        case "", "7bit": self = .sevenBit
-        case "8bit": self = .eightBit
-        case "binary": self = .binary
-        case "quoted-printable": self = .quotedPrintable
-        case "base64": self = .base64
-        case "x-uuencode", "uuencode", "x-uue", "uue": self = .uuencode
-        default: return nil
+        // The reader passes names already trimmed and lower-cased: try them as they are first.
+        guard let encoding = Self.named(value) ?? Self.named(ASCII.lowercased(ASCII.trimmed(value))) else { return nil }
+        self = encoding
+    }
+
+    private static func named(_ name: String) -> TransferEncoding? {
+        switch name {
+        case "", "7bit": .sevenBit
+        case "8bit": .eightBit
+        case "binary": .binary
+        case "quoted-printable": .quotedPrintable
+        case "base64": .base64
+        case "x-uuencode", "uuencode", "x-uue", "uue": .uuencode
+        default: nil
         }
     }
 

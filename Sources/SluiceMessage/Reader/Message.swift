@@ -34,18 +34,25 @@ public struct Message: Sendable, Hashable, Codable {
     /// The decoded text of the body parts meant to be read: text leaves (and multiparts read as
     /// text because their boundary is missing) not declared as attachments, in tree order.
     public var bodyTexts: [(part: MIMEPart, text: String)] {
-        textParts.filter { $0.part.disposition != "attachment" }
+        texts { $0.disposition != "attachment" }
     }
 
     /// Every decoded text leaf, attachments included: an HTML attachment is a common carrier of
     /// phishing links, so URLs are looked for here.
     public var textParts: [(part: MIMEPart, text: String)] {
-        root.leaves.compactMap { part in
-            guard part.contentType.hasPrefix("text/") || part.isMultipart, let text = part.content?.text else {
-                return nil
-            }
-            return (part, text)
+        texts { _ in true }
+    }
+
+    /// The text leaves that `wanted` accepts, collected in one walk of the tree.
+    private func texts(_ wanted: (MIMEPart) -> Bool) -> [(part: MIMEPart, text: String)] {
+        var result: [(part: MIMEPart, text: String)] = []
+        root.forEachPart { part in
+            guard part.isLeaf, part.contentType.hasPrefix("text/") || part.isMultipart, let text = part.content?.text,
+                wanted(part)
+            else { return }
+            result.append((part, text))
         }
+        return result
     }
 }
 

@@ -46,7 +46,7 @@ public struct MessageReader: Sendable {
 
         var fields = HeaderFields(headers: headers)
         let from = fields.addresses("From", single: true)
-        if headers.first("From") == nil {
+        if headers.first(key: "from") == nil {
             problems.append(Diagnostic(
                 "header.missing-from", .warning, "the message has no `From` field (RFC 5322 §3.6 requires one)"))
         }
@@ -82,7 +82,7 @@ public struct MessageReader: Sendable {
             date: date,
             messageID: messageID,
             root: root,
-            attachments: root.leaves.filter(\.isAttachment).map(Attachment.init),
+            attachments: Self.attachments(root),
             urls: [],
             authentication: TraceReader.authentication(headers, trusted: options.trustedAuthservIDs, problems: &fields.problems),
             received: TraceReader.received(headers, problems: &fields.problems),
@@ -100,14 +100,30 @@ public struct MessageReader: Sendable {
         return label.flatMap { Charset(label: $0) }
     }
 
+    private static func attachments(_ root: MIMEPart) -> [Attachment] {
+        var attachments: [Attachment] = []
+        root.forEachPart { if $0.isAttachment { attachments.append(Attachment($0)) } }
+        return attachments
+    }
+
     private func collectURLs(_ message: Message, problems: inout [Diagnostic]) -> [ExtractedURL] {
-        var byText: [String: Int] = [:]
         var urls: [ExtractedURL] = []
+        // Most messages link to a handful of URLs, which a linear search finds faster than
+        // hashing; past that the URLs are indexed by text.
+        let linearSearchLimit = 16
+        var byText: [String: Int] = [:]
+        func index(of candidate: String) -> Int? {
+            guard urls.count > linearSearchLimit else { return urls.firstIndex { $0.url == candidate } }
+            if byText.isEmpty {
+                for (index, url) in urls.enumerated() { byText[url.url] = index }
+            }
+            return byText[candidate]
+        }
         var dropped = Set<String>()
         for (part, text) in message.textParts {
             let found = part.contentType == "text/html" ? URLExtractor.urls(inHTML: text) : URLExtractor.urls(inText: text)
             for candidate in found {
-                if let index = byText[candidate] {
+                if let index = index(of: candidate) {
                     if !urls[index].parts.contains(part.path) { urls[index].parts.append(part.path) }
                     continue
                 }
@@ -116,7 +132,7 @@ public struct MessageReader: Sendable {
                     continue
                 }
                 guard let url = ExtractedURL(candidate, part: part.path) else { continue }
-                byText[candidate] = urls.count
+                if !byText.isEmpty { byText[candidate] = urls.count }
                 urls.append(url)
             }
         }
@@ -138,14 +154,22 @@ private struct HeaderFields {
 
     /// The field that RFC 5322 §3.6 allows once; a second one is reported and the first is used.
     mutating func single(_ name: String) -> HeaderField? {
-        let all = headers.all(name)
-        if all.count > 1 {
+        let key = ASCII.lowercased(name)
+        let length = key.utf8.count
+        var first: HeaderField?
+        var secondOffset = 0
+        var count = 0
+        for field in headers.fields where field.key.utf8.count == length && field.key == key {
+            count += 1
+            if count == 1 { first = field } else if count == 2 { secondOffset = field.offset }
+        }
+        if count > 1 {
             problems.append(Diagnostic(
                 "header.duplicate-field", .warning,
-                "the message has \(all.count) `\(name)` fields where RFC 5322 §3.6 allows one; the first is used",
-                at: .message(MessageLocation(header: name, byteOffset: all[1].offset))))
+                "the message has \(count) `\(name)` fields where RFC 5322 §3.6 allows one; the first is used",
+                at: .message(MessageLocation(header: name, byteOffset: secondOffset))))
         }
-        return all.first
+        return first
     }
 
     mutating func addresses(_ name: String, single: Bool) -> [Mailbox] {
@@ -170,7 +194,7 @@ private struct HeaderFields {
 
     /// RFC 5321 §4.4: the topmost Return-Path is the one the final delivery added.
     mutating func returnPath() -> ReturnPath? {
-        guard let field = headers.first("Return-Path") else { return nil }
+        guard let field = headers.first(key: "return-path") else { return nil }
         let compact = field.value.filter { !$0.isWhitespace }
         if compact == "<>" { return .null }
         let parsed = AddressParser.parseList(field.value, header: "Return-Path")

@@ -24,26 +24,26 @@ enum TraceReader {
     static func authentication(_ headers: HeaderList, trusted: Set<String>, problems: inout [Diagnostic])
         -> AuthenticationHeaders
     {
-        func read(_ name: String) -> [AuthenticationResults] {
-            headers.all(name).map { field in
+        func read(key: String) -> [AuthenticationResults] {
+            headers.all(key: key).map { field in
                 var results = AuthenticationResults(parsing: field.value)
                 results.isTrusted = results.authservID.map { trusted.contains($0.lowercased()) } ?? false
                 take(&results.diagnostics, field, into: &problems)
                 return results
             }
         }
-        let receivedSPF = headers.all("Received-SPF").map { field in
+        let receivedSPF = headers.all(key: "received-spf").map { field in
             var spf = ReceivedSPF(parsing: field.value)
             take(&spf.diagnostics, field, into: &problems)
             return spf
         }
         return AuthenticationHeaders(
-            results: read("Authentication-Results"), arcResults: read("ARC-Authentication-Results"),
+            results: read(key: "authentication-results"), arcResults: read(key: "arc-authentication-results"),
             receivedSPF: receivedSPF)
     }
 
     static func received(_ headers: HeaderList, problems: inout [Diagnostic]) -> [ReceivedHeader] {
-        headers.all("Received").map { field in
+        headers.all(key: "received").map { field in
             var received = ReceivedHeader(parsing: field.value)
             take(&received.diagnostics, field, into: &problems)
             return received
@@ -51,19 +51,19 @@ enum TraceReader {
     }
 
     static func upstream(_ headers: HeaderList, problems: inout [Diagnostic]) -> UpstreamVerdicts {
-        let forefront = headers.all("X-Forefront-Antispam-Report").map { field in
+        let forefront = headers.all(key: "x-forefront-antispam-report").map { field in
             var report = ForefrontAntispamReport(parsing: field.value)
             take(&report.diagnostics, field, into: &problems)
             return report
         }
-        let microsoft = headers.all("X-Microsoft-Antispam").map { field in
+        let microsoft = headers.all(key: "x-microsoft-antispam").map { field in
             var report = MicrosoftAntispam(parsing: field.value)
             take(&report.diagnostics, field, into: &problems)
             return report
         }
         var spamAssassin: SpamAssassinHeaders? = nil
-        let status = headers.first("X-Spam-Status"), score = headers.first("X-Spam-Score")
-        let flag = headers.first("X-Spam-Flag"), level = headers.first("X-Spam-Level")
+        let status = headers.first(key: "x-spam-status"), score = headers.first(key: "x-spam-score")
+        let flag = headers.first(key: "x-spam-flag"), level = headers.first(key: "x-spam-level")
         if let anchor = status ?? score ?? flag ?? level {
             var headers = SpamAssassinHeaders(
                 status: status?.value, score: score?.value, flag: flag?.value, level: level?.value)
@@ -71,8 +71,8 @@ enum TraceReader {
             spamAssassin = headers
         }
         var rspamd: RspamdHeaders? = nil
-        let result = headers.first("X-Spamd-Result"), rspamdScore = headers.first("X-Rspamd-Score")
-        let action = headers.first("X-Rspamd-Action")
+        let result = headers.first(key: "x-spamd-result"), rspamdScore = headers.first(key: "x-rspamd-score")
+        let action = headers.first(key: "x-rspamd-action")
         if let anchor = result ?? rspamdScore ?? action {
             var headers = RspamdHeaders(result: result?.value, score: rspamdScore?.value, action: action?.value)
             take(&headers.diagnostics, anchor, into: &problems)

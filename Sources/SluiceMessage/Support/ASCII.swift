@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// ASCII byte and text helpers shared by every reader in this module: header syntax is ASCII,
 /// so these never need Unicode tables, and UTF-8 bytes (0x80 and up) pass through untouched.
 enum ASCII {
@@ -20,45 +26,50 @@ enum ASCII {
     /// Lower-cases ASCII letters only, without allocating when there is nothing to change.
     static func lowercased(_ text: some StringProtocol) -> String {
         var text = String(text)
-        guard text.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return text }
         // Through a buffer: iterating a generic UTF-8 view byte by byte is several times slower.
-        return text.withUTF8 { bytes in
-            String(unsafeUninitializedCapacity: bytes.count) { buffer in
+        let lowered = text.withUTF8 { bytes -> String? in
+            guard bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return nil }
+            return String(unsafeUninitializedCapacity: bytes.count) { buffer in
                 for index in bytes.indices {
                     buffer[index] = (bytes[index] >= 0x41 && bytes[index] <= 0x5A) ? bytes[index] | 0x20 : bytes[index]
                 }
                 return bytes.count
             }
         }
+        return lowered ?? text
     }
 
     /// The text without ASCII white space at either end.
     static func trimmed(_ text: some StringProtocol) -> String {
-        let utf8 = Substring(text).utf8
-        var start = utf8.startIndex
-        var end = utf8.endIndex
-        while start < end, isWhitespace(utf8[start]) { utf8.formIndex(after: &start) }
-        while end > start {
-            let last = utf8.index(before: end)
-            guard isWhitespace(utf8[last]) else { break }
-            end = last
+        func trim(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+            var start = 0, end = bytes.count
+            while start < end && isWhitespace(bytes[start]) { start += 1 }
+            while end > start && isWhitespace(bytes[end - 1]) { end -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
-        return String(decoding: utf8[start..<end], as: UTF8.self)
+        // Native strings (all of them on Linux) lend their bytes; others are copied first.
+        return text.utf8.withContiguousStorageIfAvailable(trim) ?? withBytes(of: String(text), trim)
     }
 
     static func isASCII(_ text: some StringProtocol) -> Bool { text.utf8.allSatisfy { $0 < 0x80 } }
 
-    /// Where `needle` first occurs in `text`, compared byte by byte. Callers use it only for
-    /// ASCII text, where every byte is a whole character, so it finds what Foundation's
-    /// character search finds without Foundation's UTF-16 round trip.
-    static func range(of needle: String, in text: Substring) -> Range<String.Index>? {
-        let bytes = text.utf8, pattern = needle.utf8
-        guard let first = pattern.first else { return nil }
-        var start = bytes.startIndex
-        while let hit = bytes[start...].firstIndex(of: first) {
-            if bytes[hit...].starts(with: pattern) { return hit..<bytes.index(hit, offsetBy: pattern.count) }
-            start = bytes.index(after: hit)
-        }
-        return nil
+    /// Runs `body` on the text's UTF-8 bytes, without copying a native string.
+    static func withBytes<Result>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        var text = text
+        return text.withUTF8(body)
+    }
+
+    /// The index of the first `byte` at or after `start`, or `bytes.count` (memchr: vectorised).
+    static func index(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard start < bytes.count, let base = bytes.baseAddress,
+            let found = memchr(base + start, Int32(byte), bytes.count - start)
+        else { return bytes.count }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var bits: UInt8 = 0
+        for byte in bytes { bits |= byte }
+        return bits < 0x80
     }
 }

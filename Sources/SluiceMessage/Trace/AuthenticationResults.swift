@@ -52,7 +52,7 @@ public struct AuthenticationResults: Sendable, Hashable, Codable {
         /// The value of the first property named `header.from`, `smtp.mailfrom`, or a bare
         /// `action`; case-insensitive. An empty value (`header.from=`) is returned as "".
         public func property(_ name: String) -> String? {
-            properties.first { TraceText.equals($0.name, name) }?.value
+            properties.first { $0.isNamed(name) }?.value
         }
 
         /// For a `dmarc` result, the From domain's published policy, read from `policy.dmarc=`
@@ -60,17 +60,7 @@ public struct AuthenticationResults: Sendable, Hashable, Codable {
         /// `(p=reject sp=none dis=none)` as OpenDMARC and Gmail write it.
         public var dmarcPolicy: DMARCPolicy? {
             guard method == "dmarc" else { return nil }
-            var commentFields: [String: DMARCPolicy.Action] = [:]
-            for comment in comments {
-                for word in TraceText.words(comment) {
-                    guard let equals = word.firstIndex(of: "=") else { continue }
-                    let key = ASCII.lowercased(String(word[..<equals]))
-                    let value = word[word.index(after: equals)...].filter { $0 != "," && $0 != ";" }
-                    if commentFields[key] == nil, let action = DMARCPolicy.Action(text: value) {
-                        commentFields[key] = action
-                    }
-                }
-            }
+            let commentFields = DMARCCommentFields(comments)
             let policy: DMARCPolicy.Action
             let source: DMARCPolicy.Source
             if let text = property("policy.dmarc") ?? property("policy.published-domain-policy"),
@@ -79,7 +69,7 @@ public struct AuthenticationResults: Sendable, Hashable, Codable {
                 (policy, source) = (action, .policyProperty)
             } else if let text = property("action"), let action = DMARCPolicy.Action(microsoftAction: text) {
                 (policy, source) = (action, .microsoftAction)
-            } else if let action = commentFields["p"] {
+            } else if let action = commentFields.policy {
                 (policy, source) = (action, .comment)
             } else {
                 return nil
@@ -88,9 +78,9 @@ public struct AuthenticationResults: Sendable, Hashable, Codable {
                 policy: policy,
                 source: source,
                 subdomainPolicy: property("policy.published-subdomain-policy").flatMap(DMARCPolicy.Action.init(text:))
-                    ?? commentFields["sp"],
+                    ?? commentFields.subdomainPolicy,
                 disposition: property("policy.applied-disposition").flatMap(DMARCPolicy.Action.init(text:))
-                    ?? commentFields["dis"]
+                    ?? commentFields.disposition
             )
         }
     }
@@ -114,6 +104,57 @@ public struct AuthenticationResults: Sendable, Hashable, Codable {
         public var name: String {
             guard let ptype else { return property }
             return ptype + "." + property
+        }
+
+        /// Whether `name` is this property's name in any case, without building the name.
+        func isNamed(_ wanted: String) -> Bool {
+            guard let ptype else { return TraceText.equals(property, wanted) }
+            let utf8 = wanted.utf8
+            guard utf8.count == ptype.utf8.count + 1 + property.utf8.count else { return false }
+            let dot = utf8.index(utf8.startIndex, offsetBy: ptype.utf8.count)
+            return utf8[dot] == UInt8(ascii: ".") && TraceText.equals(bytes: utf8[..<dot], ptype.utf8)
+                && TraceText.equals(bytes: utf8[utf8.index(after: dot)...], property.utf8)
+        }
+    }
+
+    /// `p=`, `sp=` and `dis=` in a dmarc result's comments (`(p=reject sp=none dis=none)`): the
+    /// first readable value of each, `,` and `;` ignored.
+    private struct DMARCCommentFields {
+        var policy: DMARCPolicy.Action?
+        var subdomainPolicy: DMARCPolicy.Action?
+        var disposition: DMARCPolicy.Action?
+
+        /// Reads words as bytes. A word with non-ASCII in it never counts: its key or its value
+        /// would not be ASCII (nor would its first `=` be one character were a mark to follow it).
+        init(_ comments: [String]) {
+            for comment in comments {
+                ASCII.withBytes(of: comment) { bytes in
+                    var index = 0
+                    while index < bytes.count {
+                        while index < bytes.count && ASCII.isWhitespace(bytes[index]) { index += 1 }
+                        let start = index
+                        while index < bytes.count && !ASCII.isWhitespace(bytes[index]) { index += 1 }
+                        read(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                    }
+                }
+            }
+        }
+
+        private mutating func read(_ word: UnsafeBufferPointer<UInt8>) {
+            guard let equals = word.firstIndex(of: UInt8(ascii: "=")), ASCII.isASCII(word) else { return }
+            var value: [UInt8] = []
+            for byte in word[(equals + 1)...] where byte != UInt8(ascii: ",") && byte != UInt8(ascii: ";") {
+                value.append(byte)
+            }
+            guard let action = DMARCPolicy.Action(text: String(decoding: value, as: UTF8.self)) else { return }
+            let key = UnsafeBufferPointer(rebasing: word[..<equals])
+            if TraceText.equals(bytes: key, "p".utf8) {
+                policy = policy ?? action
+            } else if TraceText.equals(bytes: key, "sp".utf8) {
+                subdomainPolicy = subdomainPolicy ?? action
+            } else if TraceText.equals(bytes: key, "dis".utf8) {
+                disposition = disposition ?? action
+            }
         }
     }
 

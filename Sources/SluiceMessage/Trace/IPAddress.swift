@@ -47,17 +47,22 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
 
     /// Parses address text; nil when it is not exactly one address.
     public init?(_ text: String) {
+        // Refused before the bytes are copied: callers probe many words that are not addresses.
+        guard Self.mayBeAddress(text.utf8) else { return nil }
         self.init(utf8: Array(text.utf8)[...])
+    }
+
+    /// The cheap refusals: the longest spelling is `[IPv6:` + 45 + `]`, and an address starts
+    /// with `[`, `:`, a hex digit or the `i` of `IPv6:`.
+    private static func mayBeAddress(_ text: some Collection<UInt8>) -> Bool {
+        guard let first = text.first, text.count <= 52 else { return false }
+        return first == UInt8(ascii: "[") || first == UInt8(ascii: ":") || first | 0x20 == UInt8(ascii: "i")
+            || ASCII.hexValue(first) != nil
     }
 
     /// Parses address text given as UTF-8 bytes.
     init?(utf8 text: ArraySlice<UInt8>) {
-        // The longest spelling is `[IPv6:` + 45 + `]`; callers probe many words, so the cheap
-        // refusals come first.
-        guard let first = text.first, text.count <= 52,
-            first == UInt8(ascii: "[") || first == UInt8(ascii: ":") || first | 0x20 == UInt8(ascii: "i")
-                || ASCII.hexValue(first) != nil
-        else { return nil }
+        guard Self.mayBeAddress(text), let first = text.first else { return nil }
         var utf8 = text
         if first == UInt8(ascii: "[") {
             guard utf8.last == UInt8(ascii: "]"), utf8.count >= 2 else { return nil }

@@ -20,8 +20,9 @@ public enum RFC5322Date {
         return reader.parse()
     }
 
+    /// Words are slices of the scanner's bytes: no String is built for them.
     fileprivate enum Token: Equatable {
-        case word(String)
+        case word(ArraySlice<UInt8>)
         case number(Int, digits: Int)
         case symbol(UInt8)
     }
@@ -31,6 +32,8 @@ public enum RFC5322Date {
     /// Splits into words, digit runs and the symbols `,:+-`, dropping CFWS.
     private static func tokenize(_ scanner: inout TraceScanner) -> [Token]? {
         var tokens: [Token] = []
+        // `Tue, 17 Nov 2026 10:13:58 +0100` is twelve tokens: allocated once rather than regrown five times.
+        tokens.reserveCapacity(16)
         while true {
             scanner.skipCFWS()
             guard let byte = scanner.peek() else { return tokens }
@@ -48,11 +51,11 @@ public enum RFC5322Date {
             {
                 scanner.position += 1
             }
-            let piece = scanner.text(start..<scanner.position)
+            let piece = scanner.bytes[start..<scanner.position]
             if isDigit {
                 // Nine digits cannot overflow, and no date field is longer.
-                guard piece.utf8.count <= 9, let value = Int(piece) else { return nil }
-                tokens.append(.number(value, digits: piece.utf8.count))
+                guard piece.count <= 9 else { return nil }
+                tokens.append(.number(piece.reduce(0) { $0 * 10 + Int($1 - 0x30) }, digits: piece.count))
             } else {
                 tokens.append(.word(piece))
             }
@@ -210,8 +213,7 @@ public enum RFC5322Date {
 
     /// The index in `names` of the name that `word` abbreviates: at least three letters, any case,
     /// so `Jan`, `Sept`, `Thurs` and `Thursday` all count.
-    private static func abbreviation(_ word: String, of names: [String]) -> Int? {
-        let utf8 = word.utf8
+    private static func abbreviation(_ utf8: ArraySlice<UInt8>, of names: [String]) -> Int? {
         guard utf8.count >= 3 else { return nil }
         return names.firstIndex { name in
             utf8.count <= name.utf8.count && TraceText.equals(bytes: utf8, name.utf8.prefix(utf8.count))
@@ -219,11 +221,11 @@ public enum RFC5322Date {
     }
 
     /// Month 1...12 from its name.
-    fileprivate static func month(_ word: String) -> Int? {
+    fileprivate static func month(_ word: ArraySlice<UInt8>) -> Int? {
         abbreviation(word, of: monthNames).map { $0 + 1 }
     }
 
-    fileprivate static func isDayName(_ word: String) -> Bool {
+    fileprivate static func isDayName(_ word: ArraySlice<UInt8>) -> Bool {
         abbreviation(word, of: dayNames) != nil
     }
 
@@ -235,16 +237,15 @@ public enum RFC5322Date {
         "jst": 9, "kst": 9, "aest": 10, "aedt": 11, "nzst": 12, "nzdt": 13,
     ]
 
-    fileprivate static func isZoneName(_ word: String) -> Bool {
-        let utf8 = word.utf8
-        return !utf8.isEmpty && utf8.count <= 5
+    fileprivate static func isZoneName(_ utf8: ArraySlice<UInt8>) -> Bool {
+        !utf8.isEmpty && utf8.count <= 5
             && utf8.allSatisfy { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }
     }
 
     /// Hours east of UTC for a zone name; unknown alphabetic names are UTC (RFC 5322 §4.3).
-    fileprivate static func zoneHours(_ word: String) -> Int? {
+    fileprivate static func zoneHours(_ word: ArraySlice<UInt8>) -> Int? {
         guard isZoneName(word) else { return nil }
-        return namedZones[ASCII.lowercased(word)] ?? 0
+        return namedZones[ASCII.lowercased(String(decoding: word, as: UTF8.self))] ?? 0
     }
 
     fileprivate static func daysIn(month: Int, year: Int) -> Int {

@@ -58,12 +58,18 @@ private struct ReceivedParser {
     enum Keyword: String, CaseIterable {
         case from, by, via, with, id, `for`
 
-        /// Matches the keyword in any case without building a String for every word.
+        /// Matches the keyword in any case without building a String for every word: the word's
+        /// bytes, letters lower-cased by setting 0x20, are packed into one number and compared with
+        /// the keywords'. Setting 0x20 makes a letter only of a letter, so only letters can match.
         init?(bytes: ArraySlice<UInt8>) {
-            guard bytes.count >= 2, bytes.count <= 4,
-                let match = Self.allCases.first(where: { TraceText.equals(bytes: bytes, $0.rawValue.utf8) })
-            else { return nil }
-            self = match
+            guard bytes.count >= 2, bytes.count <= 4 else { return nil }
+            let packed = bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1 | 0x20) }
+            guard let match = Self.packedKeywords.first(where: { $0.packed == packed }) else { return nil }
+            self = match.keyword
+        }
+
+        private static let packedKeywords = allCases.map { keyword in
+            (packed: keyword.rawValue.utf8.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }, keyword: keyword)
         }
     }
 
@@ -85,7 +91,10 @@ private struct ReceivedParser {
         var pieces: [Piece] = []
         var comments: [String] = []
 
-        var value: String { pieces.map(\.text).joined(separator: " ") }
+        var value: String {
+            // Most clauses hold one piece, which needs no joining.
+            pieces.count == 1 ? pieces[0].text : pieces.map(\.text).joined(separator: " ")
+        }
     }
 
     let value: String
