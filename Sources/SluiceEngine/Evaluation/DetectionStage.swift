@@ -167,14 +167,17 @@ extension Evaluation {
     }
 
     private mutating func rules(_ stage: inout TraceStage) {
-        var conditions = RuleConditionEvaluator(facts: facts, plan: evaluator.rulePlan, currentSCL: facts.upstream.scl)
-        stage.steps.reserveCapacity(stage.steps.count + policy.rules.count)
-        for compiled in evaluator.rulePlan.rules {
-            let holds = conditions.holds(compiled.condition)
-            for pattern in conditions.limitHits {
-                stage.steps.append(TraceStep(compiled.label, .note, "\(pattern) hit PCRE2's match limit and counts as no match", span: compiled.span))
+        let plan = evaluator.rulePlan
+        var conditions = RuleConditionEvaluator(plan: plan, currentSCL: facts.upstream.scl)
+        stage.steps.reserveCapacity(stage.steps.count + plan.rules.count)
+        for compiled in plan.rules {
+            let holds = conditions.holds(compiled.condition, facts)
+            if !conditions.limitHits.isEmpty {
+                for pattern in conditions.limitHits {
+                    stage.steps.append(TraceStep(compiled.label, .note, "\(pattern) hit PCRE2's match limit and counts as no match", span: compiled.span))
+                }
+                conditions.limitHits.removeAll()
             }
-            conditions.limitHits.removeAll()
             guard holds else {
                 stage.steps.append(compiled.clearStep)
                 continue

@@ -7,48 +7,51 @@ import SluiceRegex
 /// tests in grammar/sluice.ebnf. A test over no values is false whatever its quantifier, so an
 /// `all` never holds vacuously.
 struct RuleConditionEvaluator {
-    let facts: MessageFacts
     let plan: RulePlan
     /// The SCL as set so far (upstream, or an earlier rule).
     var currentSCL: Int?
     /// Regexes that hit PCRE2's match limit: counted as no match, reported in the trace.
     var limitHits: [String] = []
-    /// Each subject's values (by the plan's slot), read from the message once however many
-    /// tests look at them; likewise lower-cased, and scanned for the screens' literals.
-    private var valueCache: [[String]?]
-    private var loweredCache: [[String]?]
-    private var hitsCache: [[LiteralScanner.Hits]?]
+    /// Per subject (by the plan's slot), what the tests read of it, made once per message
+    /// however many tests look at it.
+    private var slots: [Slot]
 
-    init(facts: MessageFacts, plan: RulePlan, currentSCL: Int?) {
-        self.facts = facts
-        self.plan = plan
-        self.currentSCL = currentSCL
-        valueCache = Array(repeating: nil, count: plan.subjects.count)
-        loweredCache = valueCache
-        hitsCache = Array(repeating: nil, count: plan.subjects.count)
+    private struct Slot {
+        var values: [String]?
+        var lowered: [String]?
+        /// Per value, which of the subject's screened literals occur in it.
+        var hits: [LiteralScanner.Hits]?
     }
 
-    mutating func holds(_ condition: RulePlan.Condition) -> Bool {
+    init(plan: RulePlan, currentSCL: Int?) {
+        self.plan = plan
+        self.currentSCL = currentSCL
+        slots = Array(repeating: Slot(), count: plan.subjects.count)
+    }
+
+    /// The message is passed in rather than kept, so that starting an evaluation copies none of it.
+    mutating func holds(_ condition: RulePlan.Condition, _ facts: MessageFacts) -> Bool {
         switch condition {
-        case .all(let parts): return parts.allSatisfy { holds($0) }
-        case .any(let parts): return parts.contains { holds($0) }
-        case .not(let inner): return !holds(inner)
-        case .test(let test):
-            let result = evaluate(test)
-            return test.negated ? !result : result
+        case .all(let parts):
+            for part in parts where !holds(part, facts) { return false }
+            return true
+        case .any(let parts):
+            for part in parts where holds(part, facts) { return true }
+            return false
+        case .not(let inner): return !holds(inner, facts)
+        case .test(let test): return evaluate(test, facts) != test.negated
         }
     }
 
-    private mutating func evaluate(_ planned: RulePlan.Test) -> Bool {
-        if !planned.isNumeric, let screen = planned.screen {
-            switch planned.test.predicate {
-            case .matches(let regex), .like(let regex): return screenedMatch(regex, cachedTexts(planned.slot), screen, planned)
-            default: break
-            }
+    private mutating func evaluate(_ planned: RulePlan.Test, _ facts: MessageFacts) -> Bool {
+        if let regex = planned.regex {
+            let values = values(planned.slot, facts)
+            if let screen = planned.screen { return screenedMatch(regex, values, screen, planned) }
+            return quantify(values, planned.quantifier) { match(regex, $0, planned) }
         }
         let test = planned.test
         if planned.isNumeric {
-            let numbers = numbers(test.subject)
+            let numbers = numbers(test.subject, facts)
             if case .exists = test.predicate { return !numbers.isEmpty }
             return quantify(numbers, test.quantifier) { number in
                 switch test.predicate {
@@ -64,13 +67,11 @@ struct RuleConditionEvaluator {
                 }
             }
         }
-        let values = cachedTexts(planned.slot)
+        let values = values(planned.slot, facts)
         switch test.predicate {
         case .exists: return !values.isEmpty
-        case .matches(let regex), .like(let regex):
-            return quantify(values, test.quantifier) { match(regex, $0) }
         case .contains(let needle):
-            return quantify(loweredTexts(planned.slot), test.quantifier) { Self.contains($0, needle) }
+            return quantify(lowered(planned.slot, facts), test.quantifier) { Self.contains($0, needle) }
         case .equals(let items):
             return quantify(values, test.quantifier) { value in items.contains { Self.equal($0, value.lowercased(), subject: test.subject) } }
         case .inNetworks(let ranges):
@@ -81,20 +82,25 @@ struct RuleConditionEvaluator {
     }
 
     /// A regex test with a screen: values the screen excludes are no match without PCRE2.
-    private mutating func screenedMatch(_ regex: PolicyRegex, _ values: [String], _ screen: RulePlan.Screen, _ planned: RulePlan.Test) -> Bool {
+    private mutating func screenedMatch(_ regex: PCRERegex, _ values: [String], _ screen: RulePlan.Screen, _ planned: RulePlan.Test) -> Bool {
         guard !values.isEmpty else { return false }
-        let hits = literalHits(planned.slot)
+        let hits = slots[planned.slot].hits ?? {
+            let scanner = plan.scanners[planned.slot]!
+            let hits = values.map(scanner.scan)
+            slots[planned.slot].hits = hits
+            return hits
+        }()
         for index in values.indices {
-            let holds = !screen.excludes(hits[index], length: values[index].utf8.count) && match(regex, values[index])
+            let holds = !screen.excludes(hits[index], length: values[index].utf8.count) && match(regex, values[index], planned)
             // `any` is decided by the first value that matches, `all` by the first that does not.
             if holds == (planned.quantifier == .any) { return holds }
         }
         return planned.quantifier == .all
     }
 
-    private mutating func match(_ regex: PolicyRegex, _ value: String) -> Bool {
-        do { return try regex.regex.matches(value) } catch {
-            limitHits.append(regex.written)
+    private mutating func match(_ regex: PCRERegex, _ value: String, _ planned: RulePlan.Test) -> Bool {
+        do { return try regex.matches(value) } catch {
+            limitHits.append(planned.written)
             return false
         }
     }
@@ -145,59 +151,48 @@ struct RuleConditionEvaluator {
         return item == host
     }
 
-    private mutating func cachedTexts(_ slot: Int) -> [String] {
-        if let cached = valueCache[slot] { return cached }
-        let values = texts(plan.subjects[slot])
-        valueCache[slot] = values
+    private mutating func values(_ slot: Int, _ facts: MessageFacts) -> [String] {
+        if let values = slots[slot].values { return values }
+        let values = texts(plan.subjects[slot], facts)
+        slots[slot].values = values
         return values
     }
 
-    private mutating func loweredTexts(_ slot: Int) -> [String] {
-        if let cached = loweredCache[slot] { return cached }
-        let values = cachedTexts(slot).map { $0.lowercased() }
-        loweredCache[slot] = values
-        return values
+    private mutating func lowered(_ slot: Int, _ facts: MessageFacts) -> [String] {
+        if let lowered = slots[slot].lowered { return lowered }
+        let lowered = values(slot, facts).map { $0.lowercased() }
+        slots[slot].lowered = lowered
+        return lowered
     }
 
-    /// Per value, which of the subject's screened literals occur in it.
-    private mutating func literalHits(_ slot: Int) -> [LiteralScanner.Hits] {
-        if let cached = hitsCache[slot] { return cached }
-        let scanner = plan.scanners[slot]!
-        let hits = cachedTexts(slot).map { scanner.scan($0) }
-        hitsCache[slot] = hits
-        return hits
-    }
-
-    private func texts(_ subject: RuleSubject) -> [String] {
-        let message = facts.message
-        let summary = facts.authentication.summary
+    private func texts(_ subject: RuleSubject, _ facts: MessageFacts) -> [String] {
         switch subject {
-        case .subject: return [message.subject ?? ""]
+        case .subject: return [facts.message.subject ?? ""]
         case .from: return facts.from.map { [$0.address.lowercased()] } ?? []
         case .fromDomain: return facts.from.map { [$0.domain] } ?? []
         case .sender: return facts.senderAddress.map { [$0] } ?? []
-        case .to: return message.to.map { $0.address.lowercased() }
-        case .cc: return message.cc.map { $0.address.lowercased() }
+        case .to: return facts.message.to.map { $0.address.lowercased() }
+        case .cc: return facts.message.cc.map { $0.address.lowercased() }
         case .recipient: return [facts.recipient.description]
-        case .replyTo: return message.replyTo.map { $0.address.lowercased() }
-        case .header(let name): return message.headers.all(name).map(\.value)
-        case .body: return message.bodyTexts.map(\.text)
-        case .url: return message.urls.map(\.url)
-        case .urlHost: return message.urls.map(\.host)
-        case .attachmentName: return message.attachments.compactMap(\.filename)
-        case .attachmentType: return message.attachments.map(\.contentType) + message.attachments.compactMap { $0.detectedType?.rawValue }
-        case .attachmentSHA256: return message.attachments.compactMap(\.sha256)
-        case .spf: return [summary.spf]
-        case .dkim: return [summary.dkim]
-        case .dmarc: return [summary.dmarc]
-        case .compauth: return [summary.compauth]
+        case .replyTo: return facts.message.replyTo.map { $0.address.lowercased() }
+        case .header(let name): return facts.message.headers.all(name).map(\.value)
+        case .body: return facts.message.bodyTexts.map(\.text)
+        case .url: return facts.message.urls.map(\.url)
+        case .urlHost: return facts.message.urls.map(\.host)
+        case .attachmentName: return facts.message.attachments.compactMap(\.filename)
+        case .attachmentType: return facts.message.attachments.map(\.contentType) + facts.message.attachments.compactMap { $0.detectedType?.rawValue }
+        case .attachmentSHA256: return facts.message.attachments.compactMap(\.sha256)
+        case .spf: return [facts.authentication.summary.spf]
+        case .dkim: return [facts.authentication.summary.dkim]
+        case .dmarc: return [facts.authentication.summary.dmarc]
+        case .compauth: return [facts.authentication.summary.compauth]
         case .clientIP: return facts.envelope.clientIP.map { [$0.value.description] } ?? []
         case .helo: return facts.envelope.helo.map { [$0.value.lowercased()] } ?? []
         default: return []
         }
     }
 
-    private func numbers(_ subject: RuleSubject) -> [Double] {
+    private func numbers(_ subject: RuleSubject, _ facts: MessageFacts) -> [Double] {
         switch subject {
         case .attachmentSize: return facts.message.attachments.compactMap(\.size).map(Double.init)
         case .scl: return currentSCL.map { [Double($0)] } ?? []

@@ -44,10 +44,12 @@ struct RulePlan: Sendable {
         let slot: Int
         let screen: Screen?
         // Read for every test of every message: kept apart so that reading them copies no
-        // strings out of `test`.
+        // strings or enum payloads out of `test`.
         let quantifier: RuleTest.Quantifier
         let negated: Bool
         let isNumeric: Bool
+        /// The pattern of a `matches` or `like` test.
+        let regex: PCRERegex?
 
         init(test: RuleTest, slot: Int, screen: Screen?) {
             self.test = test
@@ -56,6 +58,18 @@ struct RulePlan: Sendable {
             quantifier = test.quantifier
             negated = test.negated
             isNumeric = test.subject.valueType == .number
+            regex = switch test.predicate {
+            case .matches(let regex), .like(let regex): regex.regex
+            default: nil
+            }
+        }
+
+        /// The pattern as written, for the trace.
+        var written: String {
+            switch test.predicate {
+            case .matches(let regex), .like(let regex): regex.written
+            default: ""
+            }
         }
     }
 
@@ -66,21 +80,34 @@ struct RulePlan: Sendable {
         /// (flat, so checking a value copies no nested arrays).
         let literals: [Int]
         let factorEnds: [Int]
-        let required: RequiredLiterals
+        /// `RequiredLiterals.excludes` as two facts read once: the longest ASCII value it
+        /// allows (it allows every shorter one too), and whether non-ASCII values are kept.
+        let longestExcludable: Int
+        let needsASCIISubject: Bool
 
         init(factors: [[Int]], required: RequiredLiterals) {
             literals = Array(factors.joined())
             factorEnds = factors.indices.map { factors[...$0].map(\.count).reduce(0, +) }
-            self.required = required
+            needsASCIISubject = required.needsASCIISubject
+            // The work bound grows with the length: search for the last length it allows.
+            var allowed = -1, refused = Int.max - 1
+            if required.excludes(subjectLength: refused, nonASCII: false) {
+                allowed = refused
+            }
+            while refused - allowed > 1 {
+                let middle = allowed + (refused - allowed) / 2
+                if required.excludes(subjectLength: middle, nonASCII: false) { allowed = middle } else { refused = middle }
+            }
+            longestExcludable = allowed
         }
 
-        /// Whether the value cannot match (see `RequiredLiterals.excludes`).
+        /// Whether the value cannot match: it lacks every literal of some factor, and
+        /// `RequiredLiterals.excludes` says skipping it hides no match-limit error.
         func excludes(_ hits: borrowing LiteralScanner.Hits, length: Int) -> Bool {
+            guard length <= longestExcludable, !(hits.hasNonASCII && needsASCIISubject) else { return false }
             var start = 0
             for end in factorEnds {
-                if !literals[start..<end].contains(where: { hits.contains($0) }) {
-                    return required.excludes(subjectLength: length, nonASCII: hits.hasNonASCII)
-                }
+                if !literals[start..<end].contains(where: { hits.contains($0) }) { return true }
                 start = end
             }
             return false
