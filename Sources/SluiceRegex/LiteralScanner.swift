@@ -6,13 +6,13 @@ public final class LiteralScanner: Sendable {
     public struct Hits: Sendable {
         /// Bit `i` is set when literal `i` occurs, for literals 0–63: most scanners have no
         /// more, and then a scan allocates nothing.
-        var first: UInt64 = 0
+        @usableFromInline var first: UInt64 = 0
         /// Literals from 64 on, 64 to a word.
-        var rest: [UInt64]
+        @usableFromInline var rest: [UInt64]
         /// Whether the text has any byte ≥ 0x80.
         public let hasNonASCII: Bool
 
-        public func contains(_ literal: Int) -> Bool {
+        @inlinable public func contains(_ literal: Int) -> Bool {
             let word = literal < 64 ? first : rest[(literal >> 6) - 1]
             return word & (1 << UInt64(literal & 63)) != 0
         }
@@ -132,7 +132,8 @@ public final class LiteralScanner: Sendable {
                 func walk(_ state: Int, _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) {
                     var state = state, byte = start
                     while byte < end {
-                        state = settle(target(state, byte.pointee))
+                        let reached = target(state, byte.pointee)
+                        state = reached >= 0 ? reached : settle(reached)
                         byte += 1
                     }
                 }

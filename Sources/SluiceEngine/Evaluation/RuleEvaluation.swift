@@ -29,27 +29,37 @@ struct RuleConditionEvaluator {
         slots = Array(repeating: Slot(), count: plan.subjects.count)
     }
 
-    /// The message is passed in rather than kept, so that starting an evaluation copies none of it.
-    mutating func holds(_ condition: RulePlan.Condition, _ facts: MessageFacts) -> Bool {
-        switch condition {
-        case .all(let parts):
-            for part in parts where !holds(part, facts) { return false }
-            return true
-        case .any(let parts):
-            for part in parts where holds(part, facts) { return true }
-            return false
-        case .not(let inner): return !holds(inner, facts)
-        case .test(let test): return evaluate(test, facts) != test.negated
+    /// Whether the rule's condition holds. The message is passed in rather than kept, so that
+    /// starting an evaluation copies none of it.
+    mutating func holds(rule: Int, _ facts: MessageFacts) -> Bool {
+        holds(node: plan.rules[rule].root, facts)
+    }
+
+    private mutating func holds(node index: Int, _ facts: MessageFacts) -> Bool {
+        let node = plan.nodes[index]
+        switch node.kind {
+        case .all, .any:
+            // `all` is decided by the first operand that fails, `any` by the first that holds.
+            let decisive = node.kind == .any
+            var operand = index + 1
+            while operand < node.end {
+                if holds(node: operand, facts) == decisive { return decisive }
+                operand = plan.nodes[operand].end
+            }
+            return !decisive
+        case .not: return !holds(node: index + 1, facts)
+        case .test: return evaluate(node.test, facts) != plan.tests[node.test].negated
         }
     }
 
-    private mutating func evaluate(_ planned: RulePlan.Test, _ facts: MessageFacts) -> Bool {
-        if let regex = planned.regex {
+    private mutating func evaluate(_ index: Int, _ facts: MessageFacts) -> Bool {
+        let planned = plan.tests[index]
+        if planned.isRegex {
             let values = values(planned.slot, facts)
-            if let screen = planned.screen { return screenedMatch(regex, values, screen, planned) }
-            return quantify(values, planned.quantifier) { match(regex, $0, planned) }
+            if let screen = planned.screen { return screenedMatch(index, values, plan.screens[screen], planned) }
+            return quantify(values, planned.quantifier) { match(index, $0) }
         }
-        let test = planned.test
+        let test = plan.ruleTests[index]
         if planned.isNumeric {
             let numbers = numbers(test.subject, facts)
             if case .exists = test.predicate { return !numbers.isEmpty }
@@ -82,7 +92,7 @@ struct RuleConditionEvaluator {
     }
 
     /// A regex test with a screen: values the screen excludes are no match without PCRE2.
-    private mutating func screenedMatch(_ regex: PCRERegex, _ values: [String], _ screen: RulePlan.Screen, _ planned: RulePlan.Test) -> Bool {
+    private mutating func screenedMatch(_ index: Int, _ values: [String], _ screen: RulePlan.Screen, _ planned: RulePlan.Test) -> Bool {
         guard !values.isEmpty else { return false }
         let hits = slots[planned.slot].hits ?? {
             let scanner = plan.scanners[planned.slot]!
@@ -90,17 +100,19 @@ struct RuleConditionEvaluator {
             slots[planned.slot].hits = hits
             return hits
         }()
-        for index in values.indices {
-            let holds = !screen.excludes(hits[index], length: values[index].utf8.count) && match(regex, values[index], planned)
+        for value in values.indices {
+            let holds = !plan.excludes(screen, hits[value], length: values[value].utf8.count) && match(index, values[value])
             // `any` is decided by the first value that matches, `all` by the first that does not.
             if holds == (planned.quantifier == .any) { return holds }
         }
         return planned.quantifier == .all
     }
 
-    private mutating func match(_ regex: PCRERegex, _ value: String, _ planned: RulePlan.Test) -> Bool {
-        do { return try regex.matches(value) } catch {
-            limitHits.append(planned.written)
+    /// Runs test `index`'s regex.
+    private mutating func match(_ index: Int, _ value: String) -> Bool {
+        let regex = plan.regexes[index]!
+        do { return try regex.regex.matches(value) } catch {
+            limitHits.append(regex.written)
             return false
         }
     }
