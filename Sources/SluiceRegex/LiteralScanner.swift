@@ -17,6 +17,10 @@ public final class LiteralScanner: Sendable {
             return word & (1 << UInt64(literal & 63)) != 0
         }
 
+        /// Whether any literal below 64 whose bit `mask` has set occurs: a set of such
+        /// literals checked in one step.
+        @inlinable public func containsAny(ofFirst64 mask: UInt64) -> Bool { first & mask != 0 }
+
         mutating func insert(_ literal: Int) {
             if literal < 64 { first |= 1 << UInt64(literal) } else { rest[(literal >> 6) - 1] |= 1 << UInt64(literal & 63) }
         }

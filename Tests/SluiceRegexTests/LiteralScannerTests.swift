@@ -31,6 +31,9 @@ import Testing
         let expected = Self.naive(literals, text)
         #expect(literals.indices.map(hits.contains) == expected, "text \(String(decoding: text, as: UTF8.self))")
         #expect(hits.hasNonASCII == text.contains { $0 >= 0x80 })
+        let firstLiterals = 0..<min(64, literals.count)
+        #expect(firstLiterals.map { hits.containsAny(ofFirst64: 1 << UInt64($0)) } == Array(expected[firstLiterals]))
+        #expect(hits.containsAny(ofFirst64: ~0) == expected[firstLiterals].contains(true))
     }
 
     @Test("random literals and texts agree with a naive search", arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])

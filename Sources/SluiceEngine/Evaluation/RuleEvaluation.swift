@@ -59,12 +59,13 @@ struct RuleConditionEvaluator {
             if let screen = planned.screen { return screenedMatch(index, values, plan.screens[screen], planned) }
             return quantify(values, planned.quantifier) { match(index, $0) }
         }
-        let test = plan.ruleTests[index]
+        // The predicate alone: copying the whole test would retain its strings too.
+        let predicate = plan.ruleTests[index].predicate
         if planned.isNumeric {
-            let numbers = numbers(test.subject, facts)
-            if case .exists = test.predicate { return !numbers.isEmpty }
-            return quantify(numbers, test.quantifier) { number in
-                switch test.predicate {
+            let numbers = numbers(plan.subjects[planned.slot], facts)
+            if case .exists = predicate { return !numbers.isEmpty }
+            return quantify(numbers, planned.quantifier) { number in
+                switch predicate {
                 case .equalsNumber(let value): number == value
                 case .compare(let op, let value):
                     switch op {
@@ -78,14 +79,15 @@ struct RuleConditionEvaluator {
             }
         }
         let values = values(planned.slot, facts)
-        switch test.predicate {
+        switch predicate {
         case .exists: return !values.isEmpty
         case .contains(let needle):
-            return quantify(lowered(planned.slot, facts), test.quantifier) { Self.contains($0, needle) }
+            return quantify(lowered(planned.slot, facts), planned.quantifier) { Self.contains($0, needle) }
         case .equals(let items):
-            return quantify(values, test.quantifier) { value in items.contains { Self.equal($0, value.lowercased(), subject: test.subject) } }
+            let subject = plan.subjects[planned.slot]
+            return quantify(values, planned.quantifier) { value in items.contains { Self.equal($0, value.lowercased(), subject: subject) } }
         case .inNetworks(let ranges):
-            return quantify(values, test.quantifier) { value in IPAddress(value).map { address in ranges.contains { $0.contains(address) } } ?? false }
+            return quantify(values, planned.quantifier) { value in IPAddress(value).map { address in ranges.contains { $0.contains(address) } } ?? false }
         default:
             return false
         }
@@ -188,7 +190,11 @@ struct RuleConditionEvaluator {
         case .recipient: return [facts.recipient.description]
         case .replyTo: return facts.message.replyTo.map { $0.address.lowercased() }
         case .header(let name): return facts.message.headers.all(name).map(\.value)
-        case .body: return facts.message.bodyTexts.map(\.text)
+        case .body:
+            var texts: [String] = []
+            Self.bodyTexts(of: facts.message.root, into: &texts)
+            assert(texts == facts.message.bodyTexts.map(\.text))
+            return texts
         case .url: return facts.message.urls.map(\.url)
         case .urlHost: return facts.message.urls.map(\.host)
         case .attachmentName: return facts.message.attachments.compactMap(\.filename)
@@ -201,6 +207,19 @@ struct RuleConditionEvaluator {
         case .clientIP: return facts.envelope.clientIP.map { [$0.value.description] } ?? []
         case .helo: return facts.envelope.helo.map { [$0.value.lowercased()] } ?? []
         default: return []
+        }
+    }
+
+    /// `Message.bodyTexts`' texts, gathered walking the tree in place: that property copies
+    /// every part of the tree on the way, most of the cost of reading a body. Debug builds
+    /// check the two agree.
+    private static func bodyTexts(of part: MIMEPart, into texts: inout [String]) {
+        guard part.isLeaf else {
+            for child in part.children { bodyTexts(of: child, into: &texts) }
+            return
+        }
+        if part.contentType.hasPrefix("text/") || part.isMultipart, part.disposition != "attachment", let text = part.content?.text {
+            texts.append(text)
         }
     }
 

@@ -70,6 +70,8 @@ struct RulePlan: Sendable {
     let regexes: [PolicyRegex?]
     let screens: [Screen]
     let factorEnds: [Int]
+    /// Per factor, its literals as a mask of the scanner's first 64 (0 when one is beyond).
+    let factorMasks: [UInt64]
     let literals: [Int]
     /// Every subject a test reads, once.
     let subjects: [RuleSubject]
@@ -78,7 +80,7 @@ struct RulePlan: Sendable {
 
     init(_ rules: [Rule], screened: Bool) {
         var nodes: [Node] = [], tests: [Test] = [], ruleTests: [RuleTest] = [], regexes: [PolicyRegex?] = []
-        var screens: [Screen] = [], factorEnds: [Int] = [], screenLiterals: [Int] = []
+        var screens: [Screen] = [], factorEnds: [Int] = [], factorMasks: [UInt64] = [], screenLiterals: [Int] = []
         var subjects: [RuleSubject] = []
         var slots: [RuleSubject: Int] = [:]
         var literals: [[[UInt8]]] = []
@@ -87,14 +89,16 @@ struct RulePlan: Sendable {
             guard screened, let required = RequiredLiterals(pattern: regex.regex.pattern, options: regex.regex.options) else { return nil }
             let firstLiteral = screenLiterals.count, firstFactor = factorEnds.count
             for factor in required.factors {
-                for literal in factor {
-                    screenLiterals.append(literalIDs[slot][literal] ?? {
+                let ids = factor.map { literal in
+                    literalIDs[slot][literal] ?? {
                         literals[slot].append(literal)
                         literalIDs[slot][literal] = literals[slot].count - 1
                         return literals[slot].count - 1
-                    }())
+                    }()
                 }
+                screenLiterals += ids
                 factorEnds.append(screenLiterals.count)
+                factorMasks.append(ids.allSatisfy { $0 < 64 } ? ids.reduce(UInt64(0)) { $0 | 1 << UInt64($1) } : 0)
             }
             // The work bound grows with the length: search for the last length it allows.
             var allowed = -1, refused = Int.max - 1
@@ -153,6 +157,7 @@ struct RulePlan: Sendable {
         self.regexes = regexes
         self.screens = screens
         self.factorEnds = factorEnds
+        self.factorMasks = factorMasks
         self.literals = screenLiterals
         self.subjects = subjects
         scanners = literals.map { $0.isEmpty ? nil : LiteralScanner($0) }
@@ -166,8 +171,12 @@ struct RulePlan: Sendable {
         var literal = screen.firstLiteral
         for factor in screen.factors {
             let end = factorEnds[factor]
-            while literal < end, !hits.contains(literals[literal]) { literal += 1 }
-            if literal == end { return true }
+            if factorMasks[factor] != 0 {
+                if !hits.containsAny(ofFirst64: factorMasks[factor]) { return true }
+            } else {
+                while literal < end, !hits.contains(literals[literal]) { literal += 1 }
+                if literal == end { return true }
+            }
             literal = end
         }
         return false
