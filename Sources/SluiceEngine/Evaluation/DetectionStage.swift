@@ -185,14 +185,9 @@ extension Evaluation {
                 stage.steps.append(plan.rules[index].clearStep)
                 continue
             }
-            let compiled = plan.rules[index]
             let rule = policy.rules[index]
-            let actions = rule.actions.map(\.description).joined(separator: ", ")
-            if rule.mode == .audit {
-                stage.steps.append(TraceStep(compiled.label, .note, "condition holds; audit mode, so `\(actions)` is only recorded", span: rule.span))
-                continue
-            }
-            stage.steps.append(TraceStep(compiled.label, .matched, "condition holds: \(actions)", span: rule.span))
+            stage.steps.append(plan.rules[index].holdsStep)
+            if rule.mode == .audit { continue }
             var stop = false
             for action in rule.actions {
                 switch action {
@@ -214,7 +209,7 @@ extension Evaluation {
                 }
             }
             if stop {
-                stage.steps.append(TraceStep(compiled.label, .note, "`stop`: later rules are not evaluated", span: rule.span))
+                stage.steps.append(plan.rules[index].stopStep)
                 break
             }
         }

@@ -24,6 +24,10 @@ struct RulePlan: Sendable {
         let span: SourceSpan
         /// The step most messages get: built once, shared by every trace.
         let clearStep: TraceStep
+        /// The step when the condition holds (a note in audit mode), and the note a `stop`
+        /// adds: built once as well.
+        let holdsStep: TraceStep
+        let stopStep: TraceStep
     }
 
     /// A condition node. A condition is stored in prefix order, each node followed by its
@@ -148,8 +152,14 @@ struct RulePlan: Sendable {
             let root = nodes.count
             compile(rule.condition)
             let label = "rule \"\(rule.name)\""
-            return CompiledRule(root: root, label: label, span: rule.span,
-                                clearStep: TraceStep(label, .clear, "condition does not hold", span: rule.span))
+            let actions = rule.actions.map(\.description).joined(separator: ", ")
+            return CompiledRule(
+                root: root, label: label, span: rule.span,
+                clearStep: TraceStep(label, .clear, "condition does not hold", span: rule.span),
+                holdsStep: rule.mode == .audit
+                    ? TraceStep(label, .note, "condition holds; audit mode, so `\(actions)` is only recorded", span: rule.span)
+                    : TraceStep(label, .matched, "condition holds: \(actions)", span: rule.span),
+                stopStep: TraceStep(label, .note, "`stop`: later rules are not evaluated", span: rule.span))
         }
         self.nodes = nodes
         self.tests = tests
