@@ -1,15 +1,29 @@
 /// Finds which of many literals occur in a text, ignoring ASCII case, in one pass (an
 /// Aho–Corasick automaton compiled to a table): the literal prefilter of many patterns over
 /// the same subject costs one scan rather than one per pattern.
-public struct LiteralScanner: Sendable {
+public final class LiteralScanner: Sendable {
     /// What one scan found.
     public struct Hits: Sendable {
-        /// Bit `i` is set when literal `i` occurs.
-        var bits: [UInt64]
+        /// Bit `i` is set when literal `i` occurs, for literals 0–63: most scanners have no
+        /// more, and then a scan allocates nothing.
+        @usableFromInline var first: UInt64 = 0
+        /// Literals from 64 on, 64 to a word.
+        @usableFromInline var rest: [UInt64]
         /// Whether the text has any byte ≥ 0x80.
         public let hasNonASCII: Bool
 
-        public func contains(_ literal: Int) -> Bool { bits[literal >> 6] & (1 << UInt64(literal & 63)) != 0 }
+        @inlinable public func contains(_ literal: Int) -> Bool {
+            let word = literal < 64 ? first : rest[(literal >> 6) - 1]
+            return word & (1 << UInt64(literal & 63)) != 0
+        }
+
+        /// Whether any literal below 64 whose bit `mask` has set occurs: a set of such
+        /// literals checked in one step.
+        @inlinable public func containsAny(ofFirst64 mask: UInt64) -> Bool { first & mask != 0 }
+
+        mutating func insert(_ literal: Int) {
+            if literal < 64 { first |= 1 << UInt64(literal) } else { rest[(literal >> 6) - 1] |= 1 << UInt64(literal & 63) }
+        }
     }
 
     public let literalCount: Int
@@ -102,57 +116,73 @@ public struct LiteralScanner: Sendable {
     }
 
     public func scan(_ text: UnsafeBufferPointer<UInt8>) -> Hits {
-        var bits = [UInt64](repeating: 0, count: (literalCount + 63) / 64)
-        var high: UInt8 = 0
+        var hits = Hits(rest: literalCount > 64 ? [UInt64](repeating: 0, count: (literalCount - 1) >> 6) : [],
+                        hasNonASCII: Self.hasNonASCII(text))
+        guard let base = text.baseAddress else { return hits }
+        let count = text.count
         classes.withUnsafeBufferPointer { classes in
             next.withUnsafeBufferPointer { next in
-                outputStart.withUnsafeBufferPointer { outputStart in
-                    func step(_ state: inout Int, _ byte: UInt8) {
-                        let target = Int(next[state + Int(classes[Int(byte)])])
-                        guard target < 0 else {
-                            state = target
-                            return
-                        }
-                        state = ~target
-                        let row = state / classCount
-                        for output in outputs[Int(outputStart[row])..<Int(outputStart[row + 1])] {
-                            bits[Int(output) >> 6] |= 1 << UInt64(output & 63)
-                        }
-                    }
-                    // Each table lookup waits for the one before, so a long text is cut into four
-                    // lanes walked in lockstep, keeping four lookups in flight. Lanes overlap by
-                    // the longest literal less one byte, so every occurrence lies wholly inside
-                    // the lane it starts in.
-                    let lanes = text.count >= 256 ? 4 : 1
-                    let width = (text.count + lanes - 1) / lanes
-                    let starts = (0..<lanes).map { $0 * width }
-                    let ends = starts.map { min(text.count, $0 + width + longest - 1) }
-                    var states = [Int](repeating: 0, count: lanes)
-                    var offset = 0
-                    if lanes == 4 {
-                        let shared = ends[3] - starts[3]
-                        var (a, b, c, d) = (0, 0, 0, 0)
-                        while offset < shared {
-                            let bytes = (text[starts[0] + offset], text[starts[1] + offset], text[starts[2] + offset], text[starts[3] + offset])
-                            high |= bytes.0 | bytes.1 | bytes.2 | bytes.3
-                            step(&a, bytes.0)
-                            step(&b, bytes.1)
-                            step(&c, bytes.2)
-                            step(&d, bytes.3)
-                            offset += 1
-                        }
-                        states = [a, b, c, d]
-                    }
-                    for lane in 0..<lanes {
-                        for index in (starts[lane] + offset)..<ends[lane] {
-                            high |= text[index]
-                            step(&states[lane], text[index])
-                        }
+                let classes = classes.baseAddress!, next = next.baseAddress!
+                // Pointer arithmetic without bounds checks: states are rows of `next` and every
+                // class is below `classCount`, by construction.
+                func target(_ state: Int, _ byte: UInt8) -> Int { Int(next[state &+ Int(classes[Int(byte)])]) }
+                /// The state a target stands for, recording the literals that end there.
+                func settle(_ target: Int) -> Int {
+                    guard target < 0 else { return target }
+                    let state = ~target / classCount
+                    for index in Int(outputStart[state])..<Int(outputStart[state + 1]) { hits.insert(Int(outputs[index])) }
+                    return ~target
+                }
+                func walk(_ state: Int, _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) {
+                    var state = state, byte = start
+                    while byte < end {
+                        let reached = target(state, byte.pointee)
+                        state = reached >= 0 ? reached : settle(reached)
+                        byte += 1
                     }
                 }
+                guard count >= 256 else { return walk(0, base, base + count) }
+                // Each table lookup waits for the one before, so a long text is cut into four
+                // lanes walked in lockstep, keeping four lookups in flight. Lanes overlap by the
+                // longest literal less one byte, so every occurrence lies wholly inside the lane
+                // it starts in. The last lane is the shortest: all four walk its length together.
+                let width = (count + 3) / 4
+                let lanes = (base, base + width, base + 2 * width, base + 3 * width)
+                let shared = count - 3 * width
+                var (a, b, c, d) = (0, 0, 0, 0)
+                for offset in 0..<shared {
+                    let (ta, tb, tc, td) = (target(a, lanes.0[offset]), target(b, lanes.1[offset]),
+                                            target(c, lanes.2[offset]), target(d, lanes.3[offset]))
+                    // One test for the four: a negative target is a state where literals end.
+                    if ta | tb | tc | td < 0 {
+                        (a, b, c, d) = (settle(ta), settle(tb), settle(tc), settle(td))
+                    } else {
+                        (a, b, c, d) = (ta, tb, tc, td)
+                    }
+                }
+                let overlap = longest - 1
+                walk(a, lanes.0 + shared, lanes.0 + min(count, width + overlap))
+                walk(b, lanes.1 + shared, lanes.1 + min(count - width, width + overlap))
+                walk(c, lanes.2 + shared, lanes.2 + min(count - 2 * width, width + overlap))
             }
         }
-        return Hits(bits: bits, hasNonASCII: high >= 0x80)
+        return hits
+    }
+
+    /// Whether any byte is ≥ 0x80, eight bytes at a time.
+    private static func hasNonASCII(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress else { return false }
+        var any: UInt64 = 0
+        var offset = 0
+        while offset &+ 8 <= text.count {
+            any |= UnsafeRawPointer(base).loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset &+= 8
+        }
+        while offset < text.count {
+            any |= UInt64(base[offset])
+            offset &+= 1
+        }
+        return any & 0x8080_8080_8080_8080 != 0
     }
 
     private static func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }

@@ -23,15 +23,59 @@ public struct TraceStep: Sendable, Codable {
         case note
     }
 
-    public var check: String
-    public var outcome: Outcome
-    public var detail: String
-    public var span: SourceSpan?
+    /// The fields, shared by copies: a prebuilt step (each custom rule's "condition does not
+    /// hold") goes into every message's trace for one reference count, not a copy of its strings.
+    private final class Fields: Sendable {
+        let check: String
+        let outcome: Outcome
+        let detail: String
+        let span: SourceSpan?
+
+        init(_ check: String, _ outcome: Outcome, _ detail: String, _ span: SourceSpan?) {
+            self.check = check
+            self.outcome = outcome
+            self.detail = detail
+            self.span = span
+        }
+    }
+
+    private var fields: Fields
+
+    public var check: String {
+        get { fields.check }
+        set { fields = Fields(newValue, outcome, detail, span) }
+    }
+    public var outcome: Outcome {
+        get { fields.outcome }
+        set { fields = Fields(check, newValue, detail, span) }
+    }
+    public var detail: String {
+        get { fields.detail }
+        set { fields = Fields(check, outcome, newValue, span) }
+    }
+    public var span: SourceSpan? {
+        get { fields.span }
+        set { fields = Fields(check, outcome, detail, newValue) }
+    }
 
     public init(_ check: String, _ outcome: Outcome, _ detail: String, span: SourceSpan? = nil) {
-        self.check = check
-        self.outcome = outcome
-        self.detail = detail
-        self.span = span
+        fields = Fields(check, outcome, detail, span)
+    }
+
+    // The coding the compiler would synthesize for the four fields.
+    private enum CodingKeys: String, CodingKey { case check, outcome, detail, span }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(try container.decode(String.self, forKey: .check), try container.decode(Outcome.self, forKey: .outcome),
+                  try container.decode(String.self, forKey: .detail), span: try container.decodeIfPresent(SourceSpan.self, forKey: .span))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(check, forKey: .check)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(detail, forKey: .detail)
+        try container.encodeIfPresent(span, forKey: .span)
     }
 }

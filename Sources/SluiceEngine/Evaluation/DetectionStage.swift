@@ -167,25 +167,27 @@ extension Evaluation {
     }
 
     private mutating func rules(_ stage: inout TraceStage) {
-        var conditions = RuleConditionEvaluator(facts: facts, plan: evaluator.rulePlan, currentSCL: facts.upstream.scl)
-        stage.steps.reserveCapacity(stage.steps.count + policy.rules.count)
-        for compiled in evaluator.rulePlan.rules {
-            let holds = conditions.holds(compiled.condition)
-            for pattern in conditions.limitHits {
-                stage.steps.append(TraceStep(compiled.label, .note, "\(pattern) hit PCRE2's match limit and counts as no match", span: compiled.span))
+        let plan = evaluator.rulePlan
+        var conditions = RuleConditionEvaluator(plan: plan, currentSCL: facts.upstream.scl)
+        // Room for a step per rule and the few more that rules which hold and later checks add.
+        stage.steps.reserveCapacity(stage.steps.count + plan.rules.count + 16)
+        // By index, so that a rule whose condition does not hold costs no copy of its strings.
+        for index in plan.rules.indices {
+            let holds = conditions.holds(rule: index, facts)
+            if !conditions.limitHits.isEmpty {
+                for pattern in conditions.limitHits {
+                    stage.steps.append(TraceStep(plan.rules[index].label, .note, "\(pattern) hit PCRE2's match limit and counts as no match",
+                                                 span: plan.rules[index].span))
+                }
+                conditions.limitHits.removeAll()
             }
-            conditions.limitHits.removeAll()
             guard holds else {
-                stage.steps.append(compiled.clearStep)
+                stage.steps.append(plan.rules[index].clearStep)
                 continue
             }
-            let rule = policy.rules[compiled.index]
-            let actions = rule.actions.map(\.description).joined(separator: ", ")
-            if rule.mode == .audit {
-                stage.steps.append(TraceStep(compiled.label, .note, "condition holds; audit mode, so `\(actions)` is only recorded", span: rule.span))
-                continue
-            }
-            stage.steps.append(TraceStep(compiled.label, .matched, "condition holds: \(actions)", span: rule.span))
+            let rule = policy.rules[index]
+            stage.steps.append(plan.rules[index].holdsStep)
+            if rule.mode == .audit { continue }
             var stop = false
             for action in rule.actions {
                 switch action {
@@ -207,7 +209,7 @@ extension Evaluation {
                 }
             }
             if stop {
-                stage.steps.append(TraceStep(compiled.label, .note, "`stop`: later rules are not evaluated", span: rule.span))
+                stage.steps.append(plan.rules[index].stopStep)
                 break
             }
         }

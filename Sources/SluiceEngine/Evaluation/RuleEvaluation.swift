@@ -7,51 +7,65 @@ import SluiceRegex
 /// tests in grammar/sluice.ebnf. A test over no values is false whatever its quantifier, so an
 /// `all` never holds vacuously.
 struct RuleConditionEvaluator {
-    let facts: MessageFacts
     let plan: RulePlan
     /// The SCL as set so far (upstream, or an earlier rule).
     var currentSCL: Int?
     /// Regexes that hit PCRE2's match limit: counted as no match, reported in the trace.
     var limitHits: [String] = []
-    /// Each subject's values (by the plan's slot), read from the message once however many
-    /// tests look at them; likewise lower-cased, and scanned for the screens' literals.
-    private var valueCache: [[String]?]
-    private var loweredCache: [[String]?]
-    private var hitsCache: [[LiteralScanner.Hits]?]
+    /// Per subject (by the plan's slot), what the tests read of it, made once per message
+    /// however many tests look at it.
+    private var slots: [Slot]
 
-    init(facts: MessageFacts, plan: RulePlan, currentSCL: Int?) {
-        self.facts = facts
+    private struct Slot {
+        var values: [String]?
+        var lowered: [String]?
+        /// Per value, which of the subject's screened literals occur in it.
+        var hits: [LiteralScanner.Hits]?
+    }
+
+    init(plan: RulePlan, currentSCL: Int?) {
         self.plan = plan
         self.currentSCL = currentSCL
-        valueCache = Array(repeating: nil, count: plan.subjects.count)
-        loweredCache = valueCache
-        hitsCache = Array(repeating: nil, count: plan.subjects.count)
+        slots = Array(repeating: Slot(), count: plan.subjects.count)
     }
 
-    mutating func holds(_ condition: RulePlan.Condition) -> Bool {
-        switch condition {
-        case .all(let parts): return parts.allSatisfy { holds($0) }
-        case .any(let parts): return parts.contains { holds($0) }
-        case .not(let inner): return !holds(inner)
-        case .test(let test):
-            let result = evaluate(test)
-            return test.negated ? !result : result
-        }
+    /// Whether the rule's condition holds. The message is passed in rather than kept, so that
+    /// starting an evaluation copies none of it.
+    mutating func holds(rule: Int, _ facts: MessageFacts) -> Bool {
+        holds(node: plan.rules[rule].root, facts)
     }
 
-    private mutating func evaluate(_ planned: RulePlan.Test) -> Bool {
-        if !planned.isNumeric, let screen = planned.screen {
-            switch planned.test.predicate {
-            case .matches(let regex), .like(let regex): return screenedMatch(regex, cachedTexts(planned.slot), screen, planned)
-            default: break
+    private mutating func holds(node index: Int, _ facts: MessageFacts) -> Bool {
+        let node = plan.nodes[index]
+        switch node.kind {
+        case .all, .any:
+            // `all` is decided by the first operand that fails, `any` by the first that holds.
+            let decisive = node.kind == .any
+            var operand = index + 1
+            while operand < node.end {
+                if holds(node: operand, facts) == decisive { return decisive }
+                operand = plan.nodes[operand].end
             }
+            return !decisive
+        case .not: return !holds(node: index + 1, facts)
+        case .test: return evaluate(node.test, facts) != plan.tests[node.test].negated
         }
-        let test = planned.test
+    }
+
+    private mutating func evaluate(_ index: Int, _ facts: MessageFacts) -> Bool {
+        let planned = plan.tests[index]
+        if planned.isRegex {
+            let values = values(planned.slot, facts)
+            if let screen = planned.screen { return screenedMatch(index, values, plan.screens[screen], planned) }
+            return quantify(values, planned.quantifier) { match(index, $0) }
+        }
+        // The predicate alone: copying the whole test would retain its strings too.
+        let predicate = plan.ruleTests[index].predicate
         if planned.isNumeric {
-            let numbers = numbers(test.subject)
-            if case .exists = test.predicate { return !numbers.isEmpty }
-            return quantify(numbers, test.quantifier) { number in
-                switch test.predicate {
+            let numbers = numbers(plan.subjects[planned.slot], facts)
+            if case .exists = predicate { return !numbers.isEmpty }
+            return quantify(numbers, planned.quantifier) { number in
+                switch predicate {
                 case .equalsNumber(let value): number == value
                 case .compare(let op, let value):
                     switch op {
@@ -64,35 +78,41 @@ struct RuleConditionEvaluator {
                 }
             }
         }
-        let values = cachedTexts(planned.slot)
-        switch test.predicate {
+        let values = values(planned.slot, facts)
+        switch predicate {
         case .exists: return !values.isEmpty
-        case .matches(let regex), .like(let regex):
-            return quantify(values, test.quantifier) { match(regex, $0) }
         case .contains(let needle):
-            return quantify(loweredTexts(planned.slot), test.quantifier) { Self.contains($0, needle) }
+            return quantify(lowered(planned.slot, facts), planned.quantifier) { Self.contains($0, needle) }
         case .equals(let items):
-            return quantify(values, test.quantifier) { value in items.contains { Self.equal($0, value.lowercased(), subject: test.subject) } }
+            let subject = plan.subjects[planned.slot]
+            return quantify(values, planned.quantifier) { value in items.contains { Self.equal($0, value.lowercased(), subject: subject) } }
         case .inNetworks(let ranges):
-            return quantify(values, test.quantifier) { value in IPAddress(value).map { address in ranges.contains { $0.contains(address) } } ?? false }
+            return quantify(values, planned.quantifier) { value in IPAddress(value).map { address in ranges.contains { $0.contains(address) } } ?? false }
         default:
             return false
         }
     }
 
     /// A regex test with a screen: values the screen excludes are no match without PCRE2.
-    private mutating func screenedMatch(_ regex: PolicyRegex, _ values: [String], _ screen: RulePlan.Screen, _ planned: RulePlan.Test) -> Bool {
+    private mutating func screenedMatch(_ index: Int, _ values: [String], _ screen: RulePlan.Screen, _ planned: RulePlan.Test) -> Bool {
         guard !values.isEmpty else { return false }
-        let hits = literalHits(planned.slot)
-        for index in values.indices {
-            let holds = !screen.excludes(hits[index], length: values[index].utf8.count) && match(regex, values[index])
+        let hits = slots[planned.slot].hits ?? {
+            let scanner = plan.scanners[planned.slot]!
+            let hits = values.map(scanner.scan)
+            slots[planned.slot].hits = hits
+            return hits
+        }()
+        for value in values.indices {
+            let holds = !plan.excludes(screen, hits[value], length: values[value].utf8.count) && match(index, values[value])
             // `any` is decided by the first value that matches, `all` by the first that does not.
             if holds == (planned.quantifier == .any) { return holds }
         }
         return planned.quantifier == .all
     }
 
-    private mutating func match(_ regex: PolicyRegex, _ value: String) -> Bool {
+    /// Runs test `index`'s regex.
+    private mutating func match(_ index: Int, _ value: String) -> Bool {
+        let regex = plan.regexes[index]!
         do { return try regex.regex.matches(value) } catch {
             limitHits.append(regex.written)
             return false
@@ -145,59 +165,65 @@ struct RuleConditionEvaluator {
         return item == host
     }
 
-    private mutating func cachedTexts(_ slot: Int) -> [String] {
-        if let cached = valueCache[slot] { return cached }
-        let values = texts(plan.subjects[slot])
-        valueCache[slot] = values
+    private mutating func values(_ slot: Int, _ facts: MessageFacts) -> [String] {
+        if let values = slots[slot].values { return values }
+        let values = texts(plan.subjects[slot], facts)
+        slots[slot].values = values
         return values
     }
 
-    private mutating func loweredTexts(_ slot: Int) -> [String] {
-        if let cached = loweredCache[slot] { return cached }
-        let values = cachedTexts(slot).map { $0.lowercased() }
-        loweredCache[slot] = values
-        return values
+    private mutating func lowered(_ slot: Int, _ facts: MessageFacts) -> [String] {
+        if let lowered = slots[slot].lowered { return lowered }
+        let lowered = values(slot, facts).map { $0.lowercased() }
+        slots[slot].lowered = lowered
+        return lowered
     }
 
-    /// Per value, which of the subject's screened literals occur in it.
-    private mutating func literalHits(_ slot: Int) -> [LiteralScanner.Hits] {
-        if let cached = hitsCache[slot] { return cached }
-        let scanner = plan.scanners[slot]!
-        let hits = cachedTexts(slot).map { scanner.scan($0) }
-        hitsCache[slot] = hits
-        return hits
-    }
-
-    private func texts(_ subject: RuleSubject) -> [String] {
-        let message = facts.message
-        let summary = facts.authentication.summary
+    private func texts(_ subject: RuleSubject, _ facts: MessageFacts) -> [String] {
         switch subject {
-        case .subject: return [message.subject ?? ""]
+        case .subject: return [facts.message.subject ?? ""]
         case .from: return facts.from.map { [$0.address.lowercased()] } ?? []
         case .fromDomain: return facts.from.map { [$0.domain] } ?? []
         case .sender: return facts.senderAddress.map { [$0] } ?? []
-        case .to: return message.to.map { $0.address.lowercased() }
-        case .cc: return message.cc.map { $0.address.lowercased() }
+        case .to: return facts.message.to.map { $0.address.lowercased() }
+        case .cc: return facts.message.cc.map { $0.address.lowercased() }
         case .recipient: return [facts.recipient.description]
-        case .replyTo: return message.replyTo.map { $0.address.lowercased() }
-        case .header(let name): return message.headers.all(name).map(\.value)
-        case .body: return message.bodyTexts.map(\.text)
-        case .url: return message.urls.map(\.url)
-        case .urlHost: return message.urls.map(\.host)
-        case .attachmentName: return message.attachments.compactMap(\.filename)
-        case .attachmentType: return message.attachments.map(\.contentType) + message.attachments.compactMap { $0.detectedType?.rawValue }
-        case .attachmentSHA256: return message.attachments.compactMap(\.sha256)
-        case .spf: return [summary.spf]
-        case .dkim: return [summary.dkim]
-        case .dmarc: return [summary.dmarc]
-        case .compauth: return [summary.compauth]
+        case .replyTo: return facts.message.replyTo.map { $0.address.lowercased() }
+        case .header(let name): return facts.message.headers.all(name).map(\.value)
+        case .body:
+            var texts: [String] = []
+            Self.bodyTexts(of: facts.message.root, into: &texts)
+            assert(texts == facts.message.bodyTexts.map(\.text))
+            return texts
+        case .url: return facts.message.urls.map(\.url)
+        case .urlHost: return facts.message.urls.map(\.host)
+        case .attachmentName: return facts.message.attachments.compactMap(\.filename)
+        case .attachmentType: return facts.message.attachments.map(\.contentType) + facts.message.attachments.compactMap { $0.detectedType?.rawValue }
+        case .attachmentSHA256: return facts.message.attachments.compactMap(\.sha256)
+        case .spf: return [facts.authentication.summary.spf]
+        case .dkim: return [facts.authentication.summary.dkim]
+        case .dmarc: return [facts.authentication.summary.dmarc]
+        case .compauth: return [facts.authentication.summary.compauth]
         case .clientIP: return facts.envelope.clientIP.map { [$0.value.description] } ?? []
         case .helo: return facts.envelope.helo.map { [$0.value.lowercased()] } ?? []
         default: return []
         }
     }
 
-    private func numbers(_ subject: RuleSubject) -> [Double] {
+    /// `Message.bodyTexts`' texts, gathered walking the tree in place: that property copies
+    /// every part of the tree on the way, most of the cost of reading a body. Debug builds
+    /// check the two agree.
+    private static func bodyTexts(of part: MIMEPart, into texts: inout [String]) {
+        guard part.isLeaf else {
+            for child in part.children { bodyTexts(of: child, into: &texts) }
+            return
+        }
+        if part.contentType.hasPrefix("text/") || part.isMultipart, part.disposition != "attachment", let text = part.content?.text {
+            texts.append(text)
+        }
+    }
+
+    private func numbers(_ subject: RuleSubject, _ facts: MessageFacts) -> [Double] {
         switch subject {
         case .attachmentSize: return facts.message.attachments.compactMap(\.size).map(Double.init)
         case .scl: return currentSCL.map { [Double($0)] } ?? []

@@ -12,97 +12,122 @@ import SluiceRegex
 /// to PCRE2 (it cannot match; `RequiredLiterals.excludes` also makes sure it could not hit the
 /// match limit, which the trace would report). The reference evaluator runs unscreened, so the
 /// differential tests hold the screens to PCRE2's answers.
+///
+/// Conditions, tests and screens are flat arrays of plain values that refer to each other by
+/// index: evaluating a rule then reads no reference-counted object until it runs a regex.
 struct RulePlan: Sendable {
-    final class CompiledRule: Sendable {
-        let index: Int
+    struct CompiledRule: Sendable {
+        /// The condition's node in `nodes`.
+        let root: Int
         /// `rule "name"`, the check every trace step of the rule carries.
         let label: String
         let span: SourceSpan
-        let condition: Condition
-        /// The step most messages get: built once, copied into each trace.
+        /// The step most messages get: built once, shared by every trace.
         let clearStep: TraceStep
-
-        init(index: Int, rule: Rule, condition: Condition) {
-            self.index = index
-            label = "rule \"\(rule.name)\""
-            span = rule.span
-            self.condition = condition
-            clearStep = TraceStep(label, .clear, "condition does not hold", span: span)
-        }
+        /// The step when the condition holds (a note in audit mode), and the note a `stop`
+        /// adds: built once as well.
+        let holdsStep: TraceStep
+        let stopStep: TraceStep
     }
 
-    indirect enum Condition: Sendable {
-        case all([Condition])
-        case any([Condition])
-        case not(Condition)
-        case test(Test)
+    /// A condition node. A condition is stored in prefix order, each node followed by its
+    /// operands; `end` is the index after its last operand, so an operand that need not be
+    /// decided is skipped in one step.
+    struct Node: Sendable {
+        enum Kind: Sendable { case all, any, not, test }
+        let kind: Kind
+        let end: Int
+        /// For a test: its index in `tests`.
+        let test: Int
     }
 
-    final class Test: Sendable {
-        let test: RuleTest
+    /// What evaluating a test reads for every message, apart from the `RuleTest` (in
+    /// `ruleTests`, at the same index), whose strings and payloads would be copied by each read.
+    struct Test: Sendable {
         /// Index of the test's subject in `subjects`.
         let slot: Int
-        let screen: Screen?
-        // Read for every test of every message: kept apart so that reading them copies no
-        // strings out of `test`.
+        /// Index in `screens`.
+        let screen: Int?
         let quantifier: RuleTest.Quantifier
         let negated: Bool
         let isNumeric: Bool
-
-        init(test: RuleTest, slot: Int, screen: Screen?) {
-            self.test = test
-            self.slot = slot
-            self.screen = screen
-            quantifier = test.quantifier
-            negated = test.negated
-            isNumeric = test.subject.valueType == .number
-        }
+        let isRegex: Bool
     }
 
-    /// One pattern's required literals, as numbered in its subject's scanner: per factor, the
-    /// literals one of which a value must contain.
-    final class Screen: Sendable {
-        /// The factors' literal numbers one after another; factor `i` ends at `factorEnds[i]`
-        /// (flat, so checking a value copies no nested arrays).
-        let literals: [Int]
-        let factorEnds: [Int]
-        let required: RequiredLiterals
-
-        init(factors: [[Int]], required: RequiredLiterals) {
-            literals = Array(factors.joined())
-            factorEnds = factors.indices.map { factors[...$0].map(\.count).reduce(0, +) }
-            self.required = required
-        }
-
-        /// Whether the value cannot match (see `RequiredLiterals.excludes`).
-        func excludes(_ hits: borrowing LiteralScanner.Hits, length: Int) -> Bool {
-            var start = 0
-            for end in factorEnds {
-                if !literals[start..<end].contains(where: { hits.contains($0) }) {
-                    return required.excludes(subjectLength: length, nonASCII: hits.hasNonASCII)
-                }
-                start = end
-            }
-            return false
-        }
+    /// One pattern's required literals, as numbered in its subject's scanner: per factor (in
+    /// `factorEnds[factors]`), the literals one of which a value must contain. The literals are
+    /// `literals[firstLiteral..<factorEnds[factors.last]]`, factor by factor.
+    struct Screen: Sendable {
+        let firstLiteral: Int
+        let factors: Range<Int>
+        /// `RequiredLiterals.excludes` as two facts read once: the longest ASCII value it
+        /// allows (it allows every shorter one too), and whether non-ASCII values are kept.
+        let longestExcludable: Int
+        let needsASCIISubject: Bool
     }
 
     let rules: [CompiledRule]
+    let nodes: [Node]
+    let tests: [Test]
+    let ruleTests: [RuleTest]
+    /// Per test: the pattern of a `matches` or `like` test.
+    let regexes: [PolicyRegex?]
+    let screens: [Screen]
+    let factorEnds: [Int]
+    /// Per factor, its literals as a mask of the scanner's first 64 (0 when one is beyond).
+    let factorMasks: [UInt64]
+    let literals: [Int]
     /// Every subject a test reads, once.
     let subjects: [RuleSubject]
     /// Per subject: the scanner for its screened patterns' literals, if it has any.
     let scanners: [LiteralScanner?]
 
     init(_ rules: [Rule], screened: Bool) {
+        var nodes: [Node] = [], tests: [Test] = [], ruleTests: [RuleTest] = [], regexes: [PolicyRegex?] = []
+        var screens: [Screen] = [], factorEnds: [Int] = [], factorMasks: [UInt64] = [], screenLiterals: [Int] = []
         var subjects: [RuleSubject] = []
         var slots: [RuleSubject: Int] = [:]
         var literals: [[[UInt8]]] = []
         var literalIDs: [[[UInt8]: Int]] = []
-        func compile(_ condition: RuleCondition) -> Condition {
+        func screen(_ regex: PolicyRegex, slot: Int) -> Int? {
+            guard screened, let required = RequiredLiterals(pattern: regex.regex.pattern, options: regex.regex.options) else { return nil }
+            let firstLiteral = screenLiterals.count, firstFactor = factorEnds.count
+            for factor in required.factors {
+                let ids = factor.map { literal in
+                    literalIDs[slot][literal] ?? {
+                        literals[slot].append(literal)
+                        literalIDs[slot][literal] = literals[slot].count - 1
+                        return literals[slot].count - 1
+                    }()
+                }
+                screenLiterals += ids
+                factorEnds.append(screenLiterals.count)
+                factorMasks.append(ids.allSatisfy { $0 < 64 } ? ids.reduce(UInt64(0)) { $0 | 1 << UInt64($1) } : 0)
+            }
+            // The work bound grows with the length: search for the last length it allows.
+            var allowed = -1, refused = Int.max - 1
+            if required.excludes(subjectLength: refused, nonASCII: false) { allowed = refused }
+            while refused - allowed > 1 {
+                let middle = allowed + (refused - allowed) / 2
+                if required.excludes(subjectLength: middle, nonASCII: false) { allowed = middle } else { refused = middle }
+            }
+            screens.append(Screen(firstLiteral: firstLiteral, factors: firstFactor..<factorEnds.count,
+                                  longestExcludable: allowed, needsASCIISubject: required.needsASCIISubject))
+            return screens.count - 1
+        }
+        func compile(_ condition: RuleCondition) {
+            let at = nodes.count
+            nodes.append(Node(kind: .test, end: at + 1, test: tests.count))
             switch condition {
-            case .all(let parts): return .all(parts.map(compile))
-            case .any(let parts): return .any(parts.map(compile))
-            case .not(let inner): return .not(compile(inner))
+            case .all(let parts):
+                parts.forEach(compile)
+                nodes[at] = Node(kind: .all, end: nodes.count, test: 0)
+            case .any(let parts):
+                parts.forEach(compile)
+                nodes[at] = Node(kind: .any, end: nodes.count, test: 0)
+            case .not(let inner):
+                compile(inner)
+                nodes[at] = Node(kind: .not, end: nodes.count, test: 0)
             case .test(let test):
                 let slot = slots[test.subject] ?? {
                     subjects.append(test.subject)
@@ -111,28 +136,59 @@ struct RulePlan: Sendable {
                     slots[test.subject] = subjects.count - 1
                     return subjects.count - 1
                 }()
-                var screen: Screen? = nil
-                switch test.predicate {
-                case .matches(let regex), .like(let regex):
-                    if screened, let required = RequiredLiterals(pattern: regex.regex.pattern, options: regex.regex.options) {
-                        let ids = required.factors.map { factor in
-                            factor.map { literal in
-                                literalIDs[slot][literal] ?? {
-                                    literals[slot].append(literal)
-                                    literalIDs[slot][literal] = literals[slot].count - 1
-                                    return literals[slot].count - 1
-                                }()
-                            }
-                        }
-                        screen = Screen(factors: ids, required: required)
-                    }
-                default: break
+                let regex: PolicyRegex? = switch test.predicate {
+                case .matches(let regex), .like(let regex): regex
+                default: nil
                 }
-                return .test(Test(test: test, slot: slot, screen: screen))
+                let isNumeric = test.subject.valueType == .number
+                let isRegex = regex != nil && !isNumeric
+                tests.append(Test(slot: slot, screen: isRegex ? screen(regex!, slot: slot) : nil, quantifier: test.quantifier,
+                                  negated: test.negated, isNumeric: isNumeric, isRegex: isRegex))
+                ruleTests.append(test)
+                regexes.append(regex)
             }
         }
-        self.rules = rules.enumerated().map { index, rule in CompiledRule(index: index, rule: rule, condition: compile(rule.condition)) }
+        self.rules = rules.map { rule in
+            let root = nodes.count
+            compile(rule.condition)
+            let label = "rule \"\(rule.name)\""
+            let actions = rule.actions.map(\.description).joined(separator: ", ")
+            return CompiledRule(
+                root: root, label: label, span: rule.span,
+                clearStep: TraceStep(label, .clear, "condition does not hold", span: rule.span),
+                holdsStep: rule.mode == .audit
+                    ? TraceStep(label, .note, "condition holds; audit mode, so `\(actions)` is only recorded", span: rule.span)
+                    : TraceStep(label, .matched, "condition holds: \(actions)", span: rule.span),
+                stopStep: TraceStep(label, .note, "`stop`: later rules are not evaluated", span: rule.span))
+        }
+        self.nodes = nodes
+        self.tests = tests
+        self.ruleTests = ruleTests
+        self.regexes = regexes
+        self.screens = screens
+        self.factorEnds = factorEnds
+        self.factorMasks = factorMasks
+        self.literals = screenLiterals
         self.subjects = subjects
         scanners = literals.map { $0.isEmpty ? nil : LiteralScanner($0) }
+    }
+
+    /// Whether a value with these hits cannot match the screen's pattern: it lacks every
+    /// literal of some factor, and `RequiredLiterals.excludes` says skipping it hides no
+    /// match-limit error.
+    func excludes(_ screen: Screen, _ hits: LiteralScanner.Hits, length: Int) -> Bool {
+        guard length <= screen.longestExcludable, !(hits.hasNonASCII && screen.needsASCIISubject) else { return false }
+        var literal = screen.firstLiteral
+        for factor in screen.factors {
+            let end = factorEnds[factor]
+            if factorMasks[factor] != 0 {
+                if !hits.containsAny(ofFirst64: factorMasks[factor]) { return true }
+            } else {
+                while literal < end, !hits.contains(literals[literal]) { literal += 1 }
+                if literal == end { return true }
+            }
+            literal = end
+        }
+        return false
     }
 }
