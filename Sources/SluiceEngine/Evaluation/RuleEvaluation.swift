@@ -190,11 +190,7 @@ struct RuleConditionEvaluator {
         case .recipient: return [facts.recipient.description]
         case .replyTo: return facts.message.replyTo.map { $0.address.lowercased() }
         case .header(let name): return facts.message.headers.all(name).map(\.value)
-        case .body:
-            var texts: [String] = []
-            Self.bodyTexts(of: facts.message.root, into: &texts)
-            assert(texts == facts.message.bodyTexts.map(\.text))
-            return texts
+        case .body: return facts.message.bodyTextContents
         case .url: return facts.message.urls.map(\.url)
         case .urlHost: return facts.message.urls.map(\.host)
         case .attachmentName: return facts.message.attachments.compactMap(\.filename)
@@ -207,19 +203,6 @@ struct RuleConditionEvaluator {
         case .clientIP: return facts.envelope.clientIP.map { [$0.value.description] } ?? []
         case .helo: return facts.envelope.helo.map { [$0.value.lowercased()] } ?? []
         default: return []
-        }
-    }
-
-    /// `Message.bodyTexts`' texts, gathered walking the tree in place: that property copies
-    /// every part of the tree on the way, most of the cost of reading a body. Debug builds
-    /// check the two agree.
-    private static func bodyTexts(of part: MIMEPart, into texts: inout [String]) {
-        guard part.isLeaf else {
-            for child in part.children { bodyTexts(of: child, into: &texts) }
-            return
-        }
-        if part.contentType.hasPrefix("text/") || part.isMultipart, part.disposition != "attachment", let text = part.content?.text {
-            texts.append(text)
         }
     }
 

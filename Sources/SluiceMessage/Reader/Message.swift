@@ -34,25 +34,34 @@ public struct Message: Sendable, Hashable, Codable {
     /// The decoded text of the body parts meant to be read: text leaves (and multiparts read as
     /// text because their boundary is missing) not declared as attachments, in tree order.
     public var bodyTexts: [(part: MIMEPart, text: String)] {
-        texts { $0.disposition != "attachment" }
+        var result: [(part: MIMEPart, text: String)] = []
+        forEachText(bodyOnly: true) { result.append(($0, $1)) }
+        return result
+    }
+
+    /// `bodyTexts` without their parts, which are not copied out of the tree: what body rules read.
+    public var bodyTextContents: [String] {
+        var result: [String] = []
+        forEachText(bodyOnly: true) { result.append($1) }
+        return result
     }
 
     /// Every decoded text leaf, attachments included: an HTML attachment is a common carrier of
     /// phishing links, so URLs are looked for here.
     public var textParts: [(part: MIMEPart, text: String)] {
-        texts { _ in true }
+        var result: [(part: MIMEPart, text: String)] = []
+        forEachText(bodyOnly: false) { result.append(($0, $1)) }
+        return result
     }
 
-    /// The text leaves that `wanted` accepts, collected in one walk of the tree.
-    private func texts(_ wanted: (MIMEPart) -> Bool) -> [(part: MIMEPart, text: String)] {
-        var result: [(part: MIMEPart, text: String)] = []
+    /// Visits the text leaves in one walk of the tree, leaving out attachments when `bodyOnly`.
+    private func forEachText(bodyOnly: Bool, _ body: (MIMEPart, String) -> Void) {
         root.forEachPart { part in
             guard part.isLeaf, part.contentType.hasPrefix("text/") || part.isMultipart, let text = part.content?.text,
-                wanted(part)
+                !bodyOnly || part.disposition != "attachment"
             else { return }
-            result.append((part, text))
+            body(part, text)
         }
-        return result
     }
 }
 
