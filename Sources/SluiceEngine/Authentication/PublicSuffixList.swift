@@ -3,9 +3,19 @@ import Foundation
 /// The Public Suffix List, for organizational domains (RFC 7489 §3.2): the registrable
 /// domain is the public suffix plus one label. `mail.contoso.co.uk` → `contoso.co.uk`.
 public struct PublicSuffixList: Sendable {
-    private var rules: Set<String> = []
-    private var wildcards: Set<String> = []
-    private var exceptions: Set<String> = []
+    /// What the list says of a name; one map, so each candidate suffix costs one probe.
+    private struct Listing: OptionSet {
+        let rawValue: UInt8
+        /// `co.uk`: a public suffix.
+        static let rule = Listing(rawValue: 1)
+        /// `*.ck`, stored as `ck`: every label under it is a public suffix.
+        static let wildcard = Listing(rawValue: 2)
+        /// `!www.ck`: not a public suffix, despite a wildcard.
+        static let exception = Listing(rawValue: 4)
+    }
+
+    /// Keyed by substrings so that a domain's tails are probed without copying them.
+    private var listings: [Substring: Listing] = [:]
 
     /// The list shipped with Sluice (see Resources/README.md).
     public static let shipped: PublicSuffixList = {
@@ -20,11 +30,11 @@ public struct PublicSuffixList: Sendable {
             let rule = line.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""
             if rule.isEmpty || rule.hasPrefix("//") { continue }
             if rule.hasPrefix("!") {
-                exceptions.insert(String(rule.dropFirst()).lowercased())
+                listings[Substring(String(rule.dropFirst()).lowercased()), default: []].insert(.exception)
             } else if rule.hasPrefix("*.") {
-                wildcards.insert(String(rule.dropFirst(2)).lowercased())
+                listings[Substring(String(rule.dropFirst(2)).lowercased()), default: []].insert(.wildcard)
             } else {
-                rules.insert(rule.lowercased())
+                listings[Substring(rule.lowercased()), default: []].insert(.rule)
             }
         }
     }
@@ -37,11 +47,12 @@ public struct PublicSuffixList: Sendable {
         let isContiguous = labels.map(\.utf8.count).reduce(labels.count - 1, +) == labels.first.map { $0.base.utf8.count } ?? 0
         var longest = 1
         for start in 0..<labels.count {
-            let candidate = isContiguous ? String(labels[start].base[labels[start].startIndex...]) : labels[start...].joined(separator: ".")
+            let candidate = isContiguous ? labels[start].base[labels[start].startIndex...] : Substring(labels[start...].joined(separator: "."))
             let count = labels.count - start
-            if exceptions.contains(candidate) { return count - 1 }
-            if rules.contains(candidate) { longest = max(longest, count) }
-            if start > 0, wildcards.contains(candidate) { longest = max(longest, count + 1) }
+            guard let listing = listings[candidate] else { continue }
+            if listing.contains(.exception) { return count - 1 }
+            if listing.contains(.rule) { longest = max(longest, count) }
+            if start > 0, listing.contains(.wildcard) { longest = max(longest, count + 1) }
         }
         return longest
     }
@@ -49,8 +60,12 @@ public struct PublicSuffixList: Sendable {
     /// The organizational domain of `domain` (lower-cased); the domain itself when it is a
     /// public suffix or shorter.
     public func organizationalDomain(_ domain: String) -> String {
-        let lowered = domain.lowercased()
-        let labels = lowered.split(separator: ".")
+        let isASCII = domain.utf8.allSatisfy { $0 < 0x80 }
+        let lowered = isASCII && !domain.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? domain : domain.lowercased()
+        // In ASCII every byte is a character, so the bytes split where the characters would.
+        let labels = isASCII
+            ? lowered.utf8.split(separator: UInt8(ascii: ".")).map { Substring($0) }
+            : lowered.split(separator: ".")
         guard labels.count > 1 else { return lowered }
         let suffix = suffixLabelCount(labels)
         guard labels.count > suffix else { return lowered }

@@ -6,18 +6,23 @@ import SluiceChecking
 enum PolicySelection {
     static func select<P>(_ policies: [P], header: (P) -> PolicyHeader, recipient: EmailAddress, groups: [String: RecipientGroup],
                           trace: inout TraceStage, type: String) -> P {
-        for policy in policies.dropFirst() {
+        policies[selectIndex(policies, header: header, recipient: recipient, groups: groups, trace: &trace, type: type)]
+    }
+
+    /// `select`, giving the policy's index in `policies`.
+    static func selectIndex<P>(_ policies: [P], header: (P) -> PolicyHeader, recipient: EmailAddress, groups: [String: RecipientGroup],
+                               trace: inout TraceStage, type: String) -> Int {
+        for (index, policy) in policies.enumerated().dropFirst() {
             let policyHeader = header(policy)
             if includes(policyHeader.appliesTo, recipient, groups) && !excludedBy(policyHeader.except, recipient, groups) {
                 trace.steps.append(TraceStep(type, .matched, "\(policyHeader.displayName) (priority \(policyHeader.priority ?? 0)) applies to `\(recipient)`",
                                              span: policyHeader.spans.first))
-                return policy
+                return index
             }
         }
-        let fallback = policies[0]
         trace.steps.append(TraceStep(type, .note, "no custom policy includes `\(recipient)`; the default policy applies",
-                                     span: header(fallback).spans.last))
-        return fallback
+                                     span: header(policies[0]).spans.last))
+        return 0
     }
 
     private static func includes(_ scope: RecipientScope, _ recipient: EmailAddress, _ groups: [String: RecipientGroup]) -> Bool {
