@@ -39,16 +39,13 @@ public struct PublicSuffixList: Sendable {
         }
     }
 
-    /// The number of labels of `domain`'s public suffix (at least one: an unlisted TLD is a
-    /// suffix, as the list's "*" default rule says).
-    func suffixLabelCount(_ labels: [Substring]) -> Int {
-        // Labels cut from one dotted name with no empty label lie end to end in it, so each
-        // candidate is a tail of that name, taken without joining.
-        let isContiguous = labels.map(\.utf8.count).reduce(labels.count - 1, +) == labels.first.map { $0.base.utf8.count } ?? 0
+    /// The number of labels of a domain's public suffix (at least one: an unlisted TLD is a
+    /// suffix, as the list's "*" default rule says), given the domain's suffixes of all its
+    /// labels, all but the first, …, the last alone.
+    func suffixLabelCount(_ tails: [Substring]) -> Int {
         var longest = 1
-        for start in 0..<labels.count {
-            let candidate = isContiguous ? labels[start].base[labels[start].startIndex...] : Substring(labels[start...].joined(separator: "."))
-            let count = labels.count - start
+        for (start, candidate) in tails.enumerated() {
+            let count = tails.count - start
             guard let listing = listings[candidate] else { continue }
             if listing.contains(.exception) { return count - 1 }
             if listing.contains(.rule) { longest = max(longest, count) }
@@ -60,15 +57,21 @@ public struct PublicSuffixList: Sendable {
     /// The organizational domain of `domain` (lower-cased); the domain itself when it is a
     /// public suffix or shorter.
     public func organizationalDomain(_ domain: String) -> String {
-        let isASCII = domain.utf8.allSatisfy { $0 < 0x80 }
-        let lowered = isASCII && !domain.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? domain : domain.lowercased()
-        // In ASCII every byte is a character, so the bytes split where the characters would.
-        let labels = isASCII
-            ? lowered.utf8.split(separator: UInt8(ascii: ".")).map { Substring($0) }
-            : lowered.split(separator: ".")
-        guard labels.count > 1 else { return lowered }
-        let suffix = suffixLabelCount(labels)
-        guard labels.count > suffix else { return lowered }
-        return labels[(labels.count - suffix - 1)...].joined(separator: ".")
+        let bytes = domain.utf8
+        let isASCII = bytes.allSatisfy { $0 < 0x80 }
+        let lowered = isASCII && !bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? domain : domain.lowercased()
+        var tails: [Substring] = []
+        if isASCII, bytes.first != UInt8(ascii: "."), bytes.last != UInt8(ascii: "."), !lowered.contains("..") {
+            // ASCII labels end to end (every byte a character, no empty label): each suffix is a
+            // tail of the name, taken in place.
+            lowered[...].forEachLabelSuffix { tails.append($0) }
+        } else {
+            let labels = lowered.split(separator: ".")
+            tails = labels.indices.map { Substring(labels[$0...].joined(separator: ".")) }
+        }
+        guard tails.count > 1 else { return lowered }
+        let suffix = suffixLabelCount(tails)
+        guard tails.count > suffix else { return lowered }
+        return String(tails[tails.count - suffix - 1])
     }
 }

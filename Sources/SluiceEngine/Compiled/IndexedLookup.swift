@@ -69,16 +69,18 @@ public struct IndexedLookup: EntryLookup {
 
     public func candidates(from: Mailbox?, urls: [ExtractedURL], hashes: [String], clientIP: IPAddress?) -> [Int] {
         var found: [Int] = []
+        // The closures below capture these maps, not a copy of the whole lookup.
+        let (bySubdomainPattern, urlsByHost) = (self.bySubdomainPattern, self.urlsByHost)
         if let from {
             found += byAddress["\(from.localPart.lowercased())@\(from.domain)"] ?? []
             found += byExactDomain[from.domain] ?? []
-            Self.forEachLabelSuffix(of: from.domain[...]) { found += bySubdomainPattern[$0] ?? [] }
+            from.domain[...].forEachLabelSuffix { found += bySubdomainPattern[$0] ?? [] }
             found += spoofByDomain[from.domain] ?? []
         }
         found += spoofAny
         for url in urls {
             let host = url.host.hasPrefix("[") ? url.host.dropFirst().dropLast() : url.host[...]
-            Self.forEachLabelSuffix(of: host) { found += urlsByHost[$0] ?? [] }
+            host.forEachLabelSuffix { found += urlsByHost[$0] ?? [] }
             Self.forEachHostToken(path: url.path, query: url.query) { found += urlsByHost[$0] ?? [] }
         }
         for hash in hashes { found += byHash[hash] ?? [] }
@@ -98,18 +100,6 @@ public struct IndexedLookup: EntryLookup {
         let allow = allowRanges.minimumValue(containing: address).map { connectionFilter.allow[$0] }
         let block = blockRanges.minimumValue(containing: address).map { connectionFilter.block[$0] }
         return (allow, block)
-    }
-
-    /// `a.b.example`, `b.example`, `example`: the name and each name above it, as slices of it.
-    /// Dots are found as bytes: a dot a combining mark clings to yields one more, non-ASCII,
-    /// suffix, which no entry's (ASCII) key can equal.
-    static func forEachLabelSuffix(of host: Substring, _ body: (Substring) -> Void) {
-        var rest = host
-        body(rest)
-        while let dot = rest.utf8.firstIndex(of: UInt8(ascii: ".")) {
-            rest = rest[rest.utf8.index(after: dot)...]
-            body(rest)
-        }
     }
 
     /// The maximal runs of name characters (`a-z0-9.-`) with a dot in a path and query,

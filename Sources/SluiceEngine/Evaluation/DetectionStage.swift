@@ -8,6 +8,8 @@ extension Evaluation {
     /// `fileTypes`: `antiMalware`'s file types as a set (`Evaluator.fileTypes`).
     mutating func detectionStage(antiSpam: AntiSpamPolicy, antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy, fileTypes: Set<String>) {
         var stage = TraceStage(name: "detection")
+        // A step per rule, and room for the other detectors', so that no append copies the steps.
+        stage.steps.reserveCapacity(policy.rules.count + 16)
         tenantBlocks(&stage)
         fileTypeFilter(antiMalware, types: fileTypes, &stage)
         spoofAndDMARC(antiPhishing, &stage)

@@ -107,7 +107,7 @@ struct Evaluation {
             trace: &authenticationStage)
         var upstreamStage = TraceStage(name: "upstream")
         let upstream = TrustedUpstream(message: message, trustedHosts: evaluator.upstreamHosts, trace: &upstreamStage)
-        facts = MessageFacts(message: message, envelope: envelope, recipient: recipientAddress, from: message.author,
+        facts = MessageFacts(message: message, envelope: envelope, recipient: recipientAddress, recipientText: recipientAddress.description, from: message.author,
                              authentication: authentication, upstream: upstream)
         candidates = evaluator.lookup.candidates(
             from: message.author, urls: message.urls, hashes: message.attachments.compactMap(\.sha256),
@@ -119,11 +119,11 @@ struct Evaluation {
 
     mutating func decide() -> Decision {
         var selection = TraceStage(name: "policy selection")
-        let antiSpam = PolicySelection.select(policy.antiSpam, header: \.header, recipient: facts.recipient, groups: policy.groups,
+        let antiSpam = PolicySelection.select(policy.antiSpam, header: \.header, recipient: facts.recipient, recipientText: facts.recipientText, groups: policy.groups,
                                               trace: &selection, type: "anti-spam")
-        let antiPhishing = PolicySelection.select(policy.antiPhishing, header: \.header, recipient: facts.recipient,
+        let antiPhishing = PolicySelection.select(policy.antiPhishing, header: \.header, recipient: facts.recipient, recipientText: facts.recipientText,
                                                   groups: policy.groups, trace: &selection, type: "anti-phishing")
-        let antiMalwareIndex = PolicySelection.selectIndex(policy.antiMalware, header: \.header, recipient: facts.recipient,
+        let antiMalwareIndex = PolicySelection.selectIndex(policy.antiMalware, header: \.header, recipient: facts.recipient, recipientText: facts.recipientText,
                                                            groups: policy.groups, trace: &selection, type: "anti-malware")
         let antiMalware = policy.antiMalware[antiMalwareIndex]
         trace.insert(selection, at: 0)

@@ -7,6 +7,8 @@ struct MessageFacts {
     var message: Message
     var envelope: Envelope
     var recipient: EmailAddress
+    /// `recipient` as text, made once for the decision and the trace steps that name it.
+    var recipientText: String
     var from: Mailbox?
     var authentication: CompositeAuthentication
     var upstream: TrustedUpstream
@@ -33,17 +35,19 @@ struct TrustedUpstream {
     /// `trustedHosts`: for each header, the hosts trusted for it (`Evaluator.upstreamHosts`).
     init(message: Message, trustedHosts: [UpstreamHeader: Set<String>], trace: inout TraceStage) {
         // One walk over the header finds the Received lines and the verdict headers, which most
-        // messages lack, instead of a look-up by lower-cased name for each.
+        // messages lack, instead of a look-up by lower-cased name for each; fields are read in
+        // place, and only the few wanted are copied.
         var receivedOffsets: [Int] = []
-        var verdictFields: [UpstreamHeader: [HeaderField]] = [:]
+        var verdictFields: [(header: UpstreamHeader, field: HeaderField)] = []
         var rspamdAction: HeaderField? = nil
-        for field in message.headers {
-            if Self.field(field, isNamed: "received") {
-                receivedOffsets.append(field.offset)
-            } else if let header = UpstreamHeader.allCases.first(where: { Self.field(field, isNamed: $0.rawValue) }) {
-                verdictFields[header, default: []].append(field)
-            } else if rspamdAction == nil, Self.field(field, isNamed: "x-rspamd-action") {
-                rspamdAction = field
+        let fields = message.headers.fields
+        for index in fields.indices {
+            if Self.name(fields[index].name, is: "received") {
+                receivedOffsets.append(fields[index].offset)
+            } else if let header = UpstreamHeader.allCases.first(where: { Self.name(fields[index].name, is: $0.rawValue) }) {
+                verdictFields.append((header, fields[index]))
+            } else if rspamdAction == nil, Self.name(fields[index].name, is: "x-rspamd-action") {
+                rspamdAction = fields[index]
             }
         }
         func trustedHost(for header: UpstreamHeader, above offset: Int) -> String? {
@@ -54,8 +58,8 @@ struct TrustedUpstream {
             return nil
         }
         func first(_ header: UpstreamHeader, named name: String) -> (field: HeaderField, host: String)? {
-            guard let fields = verdictFields[header] else { return nil }
-            for field in fields {
+            guard verdictFields.contains(where: { $0.header == header }) else { return nil }
+            for (fieldHeader, field) in verdictFields where fieldHeader == header {
                 if let host = trustedHost(for: header, above: field.offset) { return (field, host) }
             }
             trace.steps.append(TraceStep(
@@ -78,9 +82,9 @@ struct TrustedUpstream {
         }
     }
 
-    /// Whether the field's name is `lowercasedName` in any ASCII case, as `HeaderList` looks names up.
-    private static func field(_ field: HeaderField, isNamed lowercasedName: String) -> Bool {
-        field.name.utf8.elementsEqual(lowercasedName.utf8) { byte, lower in
+    /// Whether a field name is `lowercasedName` in any ASCII case, as `HeaderList` looks names up.
+    private static func name(_ name: String, is lowercasedName: String) -> Bool {
+        name.utf8.count == lowercasedName.utf8.count && name.utf8.elementsEqual(lowercasedName.utf8) { byte, lower in
             byte == lower || (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") && byte | 0x20 == lower)
         }
     }
