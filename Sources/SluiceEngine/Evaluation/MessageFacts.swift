@@ -39,7 +39,7 @@ struct TrustedUpstream {
         // place, and only the few wanted are copied.
         var receivedOffsets: [Int] = []
         var verdictFields: [(header: UpstreamHeader, field: HeaderField)] = []
-        var rspamdAction: HeaderField? = nil
+        var rspamdAction: Int? = nil
         let fields = message.headers.fields
         for index in fields.indices {
             if Self.name(fields[index].name, is: "received") {
@@ -47,7 +47,7 @@ struct TrustedUpstream {
             } else if let header = UpstreamHeader.allCases.first(where: { Self.name(fields[index].name, is: $0.rawValue) }) {
                 verdictFields.append((header, fields[index]))
             } else if rspamdAction == nil, Self.name(fields[index].name, is: "x-rspamd-action") {
-                rspamdAction = fields[index]
+                rspamdAction = index
             }
         }
         func trustedHost(for header: UpstreamHeader, above offset: Int) -> String? {
@@ -77,7 +77,7 @@ struct TrustedUpstream {
             spamAssassin = (SpamAssassinStatus(parsing: field.value), host)
         }
         if let (field, host) = first(.rspamd, named: "X-Spamd-Result") {
-            let action = rspamdAction?.value.trimmingCharacters(in: .whitespaces).lowercased()
+            let action = rspamdAction.map { fields[$0].value.trimmingCharacters(in: .whitespaces).lowercased() }
             rspamd = (RspamdResult(parsing: field.value), action, host)
         }
     }
