@@ -35,16 +35,28 @@ public struct IPPrefixTrie: Sendable {
 
     /// Every value whose block contains `address`, shortest prefix first.
     public func values(containing address: IPAddress) -> [Int] {
+        var found: [Int] = []
+        forEachValue(containing: address) { found.append($0) }
+        return found
+    }
+
+    /// The least value whose block contains `address`, collecting nothing on the way.
+    public func minimumValue(containing address: IPAddress) -> Int? {
+        var least: Int? = nil
+        forEachValue(containing: address) { least = min(least ?? $0, $0) }
+        return least
+    }
+
+    private func forEachValue(containing address: IPAddress, _ body: (Int) -> Void) {
         let bytes = address.bytes
-        var found = nodes[0].values
         var node = 0
+        nodes[0].values.forEach(body)
         for bit in 0..<(bytes.count * 8) {
             let set = bytes[bit / 8] & (0x80 >> UInt8(bit % 8)) != 0
             let next = set ? nodes[node].children.1 : nodes[node].children.0
             guard next >= 0 else { break }
             node = Int(next)
-            found += nodes[node].values
+            nodes[node].values.forEach(body)
         }
-        return found
     }
 }

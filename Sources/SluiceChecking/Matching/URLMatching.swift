@@ -44,7 +44,7 @@ extension URLPattern {
 
     /// Whether `name` stands in `text` right after one of `boundaries` and ends at a
     /// non-name character, so `contoso.com` is found in `/contoso.com/x` but not `/abc-contoso.com`.
-    static func appears(_ name: String, in text: String, after boundaries: Set<Character>) -> Bool {
+    static func appears(_ name: String, in text: String, after boundaries: [Character]) -> Bool {
         let lowered = text.lowercased()
         var searchStart = lowered.startIndex
         while let range = lowered.range(of: name, range: searchStart..<lowered.endIndex) {

@@ -4,20 +4,26 @@ public enum DomainName {
     /// Validates a host name such as `mail.contoso.example` and returns it lower-cased. A name
     /// needs a dot with at least one character before it and a top-level label of two or more.
     public static func validate(_ text: String, what: String = "domain") -> Result<String, ValueProblem> {
-        let bytes = Array(text.utf8)
+        let bytes = text.utf8
         if bytes.isEmpty { return .failure(ValueProblem("the \(what) is empty")) }
         if let index = bytes.firstIndex(where: { $0 >= 0x80 }) {
+            let offset = bytes.distance(from: bytes.startIndex, to: index)
             return .failure(ValueProblem(
                 "the \(what) `\(text)` contains non-ASCII characters",
-                help: "write internationalized names in their Punycode (`xn--`) form", range: index..<index + 1))
+                help: "write internationalized names in their Punycode (`xn--`) form", range: offset..<offset + 1))
         }
         if bytes.last == UInt8(ascii: ".") {
             return .failure(ValueProblem("the \(what) `\(text)` ends with a dot", help: "drop the final `.`", range: bytes.count - 1..<bytes.count))
         }
+        // ASCII from here on: every byte is a character, so labels are cut at dot bytes, in place.
         var offset = 0
-        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
-        for label in labels {
-            let length = label.utf8.count
+        var labelCount = 0
+        var labelStart = bytes.startIndex
+        var lastLabel = bytes[...]
+        while true {
+            let labelEnd = bytes[labelStart...].firstIndex(of: UInt8(ascii: ".")) ?? bytes.endIndex
+            let label = bytes[labelStart..<labelEnd]
+            let length = label.count
             let range = offset..<offset + max(length, 1)
             if length == 0 {
                 return .failure(ValueProblem("the \(what) `\(text)` has an empty label", range: range))
@@ -25,26 +31,30 @@ public enum DomainName {
             if length > 63 {
                 return .failure(ValueProblem("a label of `\(text)` is longer than 63 characters", range: range))
             }
-            if let bad = label.utf8.firstIndex(where: { !isLabelByte($0) }) {
-                let position = offset + label.utf8.distance(from: label.utf8.startIndex, to: bad)
-                let character = String(decoding: [label.utf8[bad]], as: UTF8.self)
+            if let bad = label.firstIndex(where: { !isLabelByte($0) }) {
+                let position = offset + label.distance(from: label.startIndex, to: bad)
+                let character = String(decoding: [label[bad]], as: UTF8.self)
                 return .failure(ValueProblem(
                     "`\(character)` cannot appear in the \(what) `\(text)`",
                     help: character == "*" ? "a wildcard may only start a domain entry, as `*.`" : "host names use letters, digits, `-` and `_`",
                     range: position..<position + 1))
             }
-            if label.hasPrefix("-") || label.hasSuffix("-") {
+            if label.first == UInt8(ascii: "-") || label.last == UInt8(ascii: "-") {
                 return .failure(ValueProblem("a label of `\(text)` starts or ends with `-`", range: range))
             }
             offset += length + 1
+            labelCount += 1
+            lastLabel = label
+            guard labelEnd < bytes.endIndex else { break }
+            labelStart = bytes.index(after: labelEnd)
         }
-        if labels.count < 2 {
+        if labelCount < 2 {
             return .failure(ValueProblem("the \(what) `\(text)` has no dot", help: "write a full name such as `\(text).example`"))
         }
-        if labels.last!.utf8.count < 2 {
+        if lastLabel.count < 2 {
             return .failure(ValueProblem("the top-level label of `\(text)` is shorter than two characters", range: bytes.count - 1..<bytes.count))
         }
-        if labels.last!.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+        if lastLabel.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
             return .failure(ValueProblem("`\(text)` looks like an IP address, not a domain"))
         }
         if bytes.count > 253 { return .failure(ValueProblem("the \(what) `\(text)` is longer than 253 characters")) }
@@ -89,6 +99,7 @@ public enum DomainName {
     }
 
     static func lowercased(_ text: String) -> String {
-        String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        guard text.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return text }
+        return String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 }

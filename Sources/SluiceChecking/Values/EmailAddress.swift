@@ -27,7 +27,7 @@ public struct EmailAddress: Sendable, Codable, Hashable, Comparable, CustomStrin
                 help: "write spaces, quotes and symbols as UTF-8 percent escapes (`\"a b\"@x` is `%22a%20b%22@x`)",
                 range: position..<position + 1))
         }
-        let localBytes = Array(local.utf8)
+        let localBytes = local.utf8.contains(UInt8(ascii: "%")) ? Array(local.utf8) : []
         for (index, byte) in localBytes.enumerated() where byte == UInt8(ascii: "%") {
             let hex = { (position: Int) in position < localBytes.count && Character(Unicode.Scalar(localBytes[position])).isHexDigit }
             if !(hex(index + 1) && hex(index + 2)) {

@@ -17,8 +17,9 @@ public struct CompositeAuthentication: Sendable {
         suffixes: PublicSuffixList, trace: inout TraceStage
     ) -> CompositeAuthentication {
         let fromDomain = message.author.map(\.domain).flatMap { $0.isEmpty ? nil : $0 }
-        let untrusted = message.authentication.results.compactMap(\.authservID).filter { !trustedIDs.contains($0.lowercased()) }
-        guard let header = message.authentication.results.first(where: { $0.authservID.map { trustedIDs.contains($0.lowercased()) } ?? false }) else {
+        // Authserv-ids are lower-cased by the reader, as `trustedIDs` are.
+        let untrusted = message.authentication.results.compactMap(\.authservID).filter { !trustedIDs.contains($0) }
+        guard let header = message.authentication.results.first(where: { $0.authservID.map(trustedIDs.contains) ?? false }) else {
             trace.steps.append(TraceStep(
                 "trusted Authentication-Results", .clear,
                 trustedIDs.isEmpty
@@ -31,35 +32,46 @@ public struct CompositeAuthentication: Sendable {
             return CompositeAuthentication(summary: summary, explicitFailurePolicy: nil, implicitFailure: false)
         }
         let authservID = header.authservID ?? ""
-        let spfResult = header.results(for: "spf").first
-        let spf = spfResult?.result.lowercased() ?? "none"
-        let spfDomain = (spfResult?.property("smtp.mailfrom") ?? spfResult?.property("smtp.helo")).map { value in
-            value.split(separator: "@").last.map { String($0).lowercased() } ?? value.lowercased()
+        // One pass over the results; methods and results are lower-cased by the reader.
+        var spfResult: AuthenticationResults.ResultInfo? = nil
+        var dmarcResult: AuthenticationResults.ResultInfo? = nil
+        var givenCompauth: AuthenticationResults.ResultInfo? = nil
+        var dkimResults: [AuthenticationResults.ResultInfo] = []
+        for result in header.results {
+            switch result.method {
+            case "spf": if spfResult == nil { spfResult = result }
+            case "dkim": dkimResults.append(result)
+            case "dmarc": if dmarcResult == nil { dmarcResult = result }
+            case "compauth": if givenCompauth == nil { givenCompauth = result }
+            default: break
+            }
         }
-        let dkimResults = header.results(for: "dkim")
-        let dkimPassing = dkimResults.filter { $0.result.lowercased() == "pass" }
-        let dkim = dkimPassing.isEmpty ? (dkimResults.first?.result.lowercased() ?? "none") : "pass"
-        let dkimDomains = dkimPassing.compactMap { $0.property("header.d") ?? $0.property("header.i").map { String($0.split(separator: "@").last ?? "") } }
+        let spf = spfResult?.result ?? "none"
+        let spfDomain = (spfResult?.property("smtp.mailfrom") ?? spfResult?.property("smtp.helo")).map { value in
+            value.lastComponent(separatedBy: "@").map { $0.lowercased() } ?? value.lowercased()
+        }
+        let dkimPassing = dkimResults.filter { $0.result == "pass" }
+        let dkim = dkimPassing.isEmpty ? (dkimResults.first?.result ?? "none") : "pass"
+        let dkimDomains = dkimPassing.compactMap { $0.property("header.d") ?? $0.property("header.i").map { String($0.lastComponent(separatedBy: "@") ?? "") } }
             .map { $0.lowercased() }
-        let dmarcResult = header.results(for: "dmarc").first
         let policy = dmarcResult?.dmarcPolicy?.policy
 
-        let fromOrganization = fromDomain.map(suffixes.organizationalDomain)
         func aligned(_ domain: String?) -> Bool {
-            guard let domain, let fromOrganization else { return false }
-            return suffixes.organizationalDomain(domain) == fromOrganization
+            guard let domain, let fromDomain else { return false }
+            // The same name has the same organizational domain: the list is needed only for others.
+            return domain == fromDomain || suffixes.organizationalDomain(domain) == suffixes.organizationalDomain(fromDomain)
         }
         let spfAligned = spf == "pass" && aligned(spfDomain)
         let dkimAligned = dkimDomains.contains { aligned($0) }
-        let dmarc = dmarcResult?.result.lowercased() ?? "none"
+        let dmarc = dmarcResult?.result ?? "none"
         let isAccepted = fromDomain.map(organization.accepts) ?? false
 
         var compauth: String
         var reason: String
         var explicit: DMARCPolicy.Action? = nil
         var implicit = false
-        if let given = header.results(for: "compauth").first {
-            compauth = given.result.lowercased()
+        if let given = givenCompauth {
+            compauth = given.result
             reason = given.property("reason") ?? given.reason ?? "000"
             if compauth == "fail" {
                 if dmarc == "fail", let policy, policy != .none { explicit = policy } else { implicit = true }
@@ -77,7 +89,7 @@ public struct CompositeAuthentication: Sendable {
             (compauth, reason) = ("pass", "111")
         } else if dmarc == "none" && (spfAligned || dkimAligned) {
             (compauth, reason) = ("pass", "109")
-        } else if let ptr = envelope.ptr?.value, let fromOrganization, suffixes.organizationalDomain(ptr) == fromOrganization {
+        } else if let ptr = envelope.ptr?.value, aligned(ptr) {
             (compauth, reason) = ("softpass", "202")
         } else {
             compauth = "fail"
@@ -101,8 +113,18 @@ public struct CompositeAuthentication: Sendable {
                 + " dmarc=\(dmarc)\(policy.map { " p=\($0.rawValue)" } ?? "")"))
         trace.steps.append(TraceStep(
             "alignment", spfAligned || dkimAligned ? .matched : .clear,
-            "From domain `\(fromDomain ?? "none")`: SPF \(spfAligned ? "aligned" : "not aligned"), DKIM \(dkimAligned ? "aligned" : "not aligned") (relaxed, organizational domains)"))
+            "From domain `" + (fromDomain ?? "none") + Self.alignmentText(spf: spfAligned, dkim: dkimAligned)))
         trace.steps.append(TraceStep("composite authentication", compauth == "fail" ? .matched : .clear, "compauth=\(compauth) reason=\(reason)"))
         return CompositeAuthentication(summary: summary, explicitFailurePolicy: explicit, implicitFailure: implicit)
+    }
+
+    /// The alignment step's text after the From domain: constants, not an interpolation per message.
+    private static func alignmentText(spf: Bool, dkim: Bool) -> String {
+        switch (spf, dkim) {
+        case (true, true): "`: SPF aligned, DKIM aligned (relaxed, organizational domains)"
+        case (true, false): "`: SPF aligned, DKIM not aligned (relaxed, organizational domains)"
+        case (false, true): "`: SPF not aligned, DKIM aligned (relaxed, organizational domains)"
+        case (false, false): "`: SPF not aligned, DKIM not aligned (relaxed, organizational domains)"
+        }
     }
 }

@@ -3,9 +3,19 @@ import Foundation
 /// The Public Suffix List, for organizational domains (RFC 7489 §3.2): the registrable
 /// domain is the public suffix plus one label. `mail.contoso.co.uk` → `contoso.co.uk`.
 public struct PublicSuffixList: Sendable {
-    private var rules: Set<String> = []
-    private var wildcards: Set<String> = []
-    private var exceptions: Set<String> = []
+    /// What the list says of a name; one map, so each candidate suffix costs one probe.
+    private struct Listing: OptionSet {
+        let rawValue: UInt8
+        /// `co.uk`: a public suffix.
+        static let rule = Listing(rawValue: 1)
+        /// `*.ck`, stored as `ck`: every label under it is a public suffix.
+        static let wildcard = Listing(rawValue: 2)
+        /// `!www.ck`: not a public suffix, despite a wildcard.
+        static let exception = Listing(rawValue: 4)
+    }
+
+    /// Keyed by substrings so that a domain's tails are probed without copying them.
+    private var listings: [Substring: Listing] = [:]
 
     /// The list shipped with Sluice (see Resources/README.md).
     public static let shipped: PublicSuffixList = {
@@ -20,28 +30,26 @@ public struct PublicSuffixList: Sendable {
             let rule = line.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""
             if rule.isEmpty || rule.hasPrefix("//") { continue }
             if rule.hasPrefix("!") {
-                exceptions.insert(String(rule.dropFirst()).lowercased())
+                listings[Substring(String(rule.dropFirst()).lowercased()), default: []].insert(.exception)
             } else if rule.hasPrefix("*.") {
-                wildcards.insert(String(rule.dropFirst(2)).lowercased())
+                listings[Substring(String(rule.dropFirst(2)).lowercased()), default: []].insert(.wildcard)
             } else {
-                rules.insert(rule.lowercased())
+                listings[Substring(rule.lowercased()), default: []].insert(.rule)
             }
         }
     }
 
-    /// The number of labels of `domain`'s public suffix (at least one: an unlisted TLD is a
-    /// suffix, as the list's "*" default rule says).
-    func suffixLabelCount(_ labels: [Substring]) -> Int {
-        // Labels cut from one dotted name with no empty label lie end to end in it, so each
-        // candidate is a tail of that name, taken without joining.
-        let isContiguous = labels.map(\.utf8.count).reduce(labels.count - 1, +) == labels.first.map { $0.base.utf8.count } ?? 0
+    /// The number of labels of a domain's public suffix (at least one: an unlisted TLD is a
+    /// suffix, as the list's "*" default rule says), given the domain's suffixes of all its
+    /// labels, all but the first, …, the last alone.
+    func suffixLabelCount(_ tails: [Substring]) -> Int {
         var longest = 1
-        for start in 0..<labels.count {
-            let candidate = isContiguous ? String(labels[start].base[labels[start].startIndex...]) : labels[start...].joined(separator: ".")
-            let count = labels.count - start
-            if exceptions.contains(candidate) { return count - 1 }
-            if rules.contains(candidate) { longest = max(longest, count) }
-            if start > 0, wildcards.contains(candidate) { longest = max(longest, count + 1) }
+        for (start, candidate) in tails.enumerated() {
+            let count = tails.count - start
+            guard let listing = listings[candidate] else { continue }
+            if listing.contains(.exception) { return count - 1 }
+            if listing.contains(.rule) { longest = max(longest, count) }
+            if start > 0, listing.contains(.wildcard) { longest = max(longest, count + 1) }
         }
         return longest
     }
@@ -49,11 +57,21 @@ public struct PublicSuffixList: Sendable {
     /// The organizational domain of `domain` (lower-cased); the domain itself when it is a
     /// public suffix or shorter.
     public func organizationalDomain(_ domain: String) -> String {
-        let lowered = domain.lowercased()
-        let labels = lowered.split(separator: ".")
-        guard labels.count > 1 else { return lowered }
-        let suffix = suffixLabelCount(labels)
-        guard labels.count > suffix else { return lowered }
-        return labels[(labels.count - suffix - 1)...].joined(separator: ".")
+        let bytes = domain.utf8
+        let isASCII = bytes.allSatisfy { $0 < 0x80 }
+        let lowered = isASCII && !bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? domain : domain.lowercased()
+        var tails: [Substring] = []
+        if isASCII, bytes.first != UInt8(ascii: "."), bytes.last != UInt8(ascii: "."), !lowered.contains("..") {
+            // ASCII labels end to end (every byte a character, no empty label): each suffix is a
+            // tail of the name, taken in place.
+            lowered[...].forEachLabelSuffix { tails.append($0) }
+        } else {
+            let labels = lowered.split(separator: ".")
+            tails = labels.indices.map { Substring(labels[$0...].joined(separator: ".")) }
+        }
+        guard tails.count > 1 else { return lowered }
+        let suffix = suffixLabelCount(tails)
+        guard tails.count > suffix else { return lowered }
+        return String(tails[tails.count - suffix - 1])
     }
 }

@@ -14,8 +14,9 @@ import SluiceMessage
 public struct IndexedLookup: EntryLookup {
     private var byAddress: [String: [Int]] = [:]
     private var byExactDomain: [String: [Int]] = [:]
-    private var bySubdomainPattern: [String: [Int]] = [:]
-    private var urlsByHost: [String: [Int]] = [:]
+    // Keyed by substrings, so that tails of a domain and tokens of a path are probed in place.
+    private var bySubdomainPattern: [Substring: [Int]] = [:]
+    private var urlsByHost: [Substring: [Int]] = [:]
     private var byHash: [String: [Int]] = [:]
     private var spoofByDomain: [String: [Int]] = [:]
     private var spoofAny: [Int] = []
@@ -33,9 +34,9 @@ public struct IndexedLookup: EntryLookup {
                 if pattern.kind == .exact {
                     byExactDomain[pattern.domain, default: []].append(index)
                 } else {
-                    bySubdomainPattern[pattern.domain, default: []].append(index)
+                    bySubdomainPattern[Substring(pattern.domain), default: []].append(index)
                 }
-            case .url(let pattern): urlsByHost[pattern.host, default: []].append(index)
+            case .url(let pattern): urlsByHost[Substring(pattern.host), default: []].append(index)
             case .file(let hash): byHash[hash.hex, default: []].append(index)
             case .ip(let range): ipEntries.insert(range, value: index)
             case .spoof(let pair):
@@ -68,40 +69,79 @@ public struct IndexedLookup: EntryLookup {
 
     public func candidates(from: Mailbox?, urls: [ExtractedURL], hashes: [String], clientIP: IPAddress?) -> [Int] {
         var found: [Int] = []
+        // The closures below capture these maps, not a copy of the whole lookup.
+        let (bySubdomainPattern, urlsByHost) = (self.bySubdomainPattern, self.urlsByHost)
         if let from {
             found += byAddress["\(from.localPart.lowercased())@\(from.domain)"] ?? []
             found += byExactDomain[from.domain] ?? []
-            for suffix in DomainName.labelSuffixes(from.domain) { found += bySubdomainPattern[suffix] ?? [] }
+            from.domain[...].forEachLabelSuffix { found += bySubdomainPattern[$0] ?? [] }
             found += spoofByDomain[from.domain] ?? []
         }
         found += spoofAny
         for url in urls {
-            let host = url.host.hasPrefix("[") ? String(url.host.dropFirst().dropLast()) : url.host
-            for suffix in DomainName.labelSuffixes(host) { found += urlsByHost[suffix] ?? [] }
-            for token in Self.hostTokens(url.path + (url.query.map { "?" + $0 } ?? "")) { found += urlsByHost[token] ?? [] }
+            let host = url.host.hasPrefix("[") ? url.host.dropFirst().dropLast() : url.host[...]
+            host.forEachLabelSuffix { found += urlsByHost[$0] ?? [] }
+            Self.forEachHostToken(path: url.path, query: url.query) { found += urlsByHost[$0] ?? [] }
         }
         for hash in hashes { found += byHash[hash] ?? [] }
         if let clientIP { found += ipEntries.values(containing: clientIP) }
-        return Array(Set(found)).sorted()
+        // Ascending without repeats, sorted in place rather than through a set.
+        found.sort()
+        var kept = 0
+        for index in found.indices where kept == 0 || found[index] != found[kept - 1] {
+            found[kept] = found[index]
+            kept += 1
+        }
+        found.removeLast(found.count - kept)
+        return found
     }
 
     public func connectionFilter(_ address: IPAddress) -> (allow: Setting<IPRange>?, block: Setting<IPRange>?) {
-        let allow = allowRanges.values(containing: address).min().map { connectionFilter.allow[$0] }
-        let block = blockRanges.values(containing: address).min().map { connectionFilter.block[$0] }
+        let allow = allowRanges.minimumValue(containing: address).map { connectionFilter.allow[$0] }
+        let block = blockRanges.minimumValue(containing: address).map { connectionFilter.block[$0] }
         return (allow, block)
     }
 
-    /// The maximal runs of name characters (`a-z0-9.-`) in a path and query, lower-cased: where
-    /// a host name standing inside another URL can be.
-    static func hostTokens(_ text: String) -> [String] {
-        let lowered = text.lowercased()
-        if lowered.utf8.allSatisfy({ $0 < 0x80 }) {
-            // In ASCII text every byte is a character (a CRLF pair splits either way), so the
-            // bytes can be tested without Unicode property look-ups.
-            return lowered.utf8.split { byte in
-                !((byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-"))
-            }.filter { $0.contains(UInt8(ascii: ".")) }.map { String(Substring($0)) }
+    /// The maximal runs of name characters (`a-z0-9.-`) with a dot in a path and query,
+    /// lower-cased: where a host name standing inside another URL can be.
+    static func forEachHostToken(path: String, query: String?, _ body: (Substring) -> Void) {
+        guard path.utf8.allSatisfy({ $0 < 0x80 }), query?.utf8.allSatisfy({ $0 < 0x80 }) ?? true else {
+            let text = (path + (query.map { "?" + $0 } ?? "")).lowercased()
+            for token in text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") })
+            where token.utf8.contains(UInt8(ascii: ".")) {
+                body(token)
+            }
+            return
         }
-        return lowered.split { !($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }.filter { $0.utf8.contains(UInt8(ascii: ".")) }.map(String.init)
+        // In ASCII text every byte is a character (a CRLF pair splits either way), so the bytes
+        // can be tested without Unicode property look-ups; the `?` between path and query is no
+        // name character, so each is scanned alone.
+        forEachASCIIHostToken(path, body)
+        if let query { forEachASCIIHostToken(query, body) }
+    }
+
+    private static func forEachASCIIHostToken(_ text: String, _ body: (Substring) -> Void) {
+        let bytes = text.utf8
+        var start = bytes.startIndex
+        var hasDot = false
+        var hasUpper = false
+        func flush(_ end: String.Index) {
+            if hasDot && start < end {
+                let token = Substring(bytes[start..<end])
+                if hasUpper { body(token.lowercased()[...]) } else { body(token) }
+            }
+            (hasDot, hasUpper) = (false, false)
+        }
+        for index in bytes.indices {
+            switch bytes[index] {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"): continue
+            case UInt8(ascii: "."): hasDot = true
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): hasUpper = true
+            default:
+                flush(index)
+                start = bytes.index(after: index)
+            }
+        }
+        flush(bytes.endIndex)
     }
 }

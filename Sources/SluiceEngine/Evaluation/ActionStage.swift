@@ -115,10 +115,12 @@ extension Evaluation {
             }
         }()
         trace.append(stage)
-        var applied = ["anti-spam": antiSpam.header.name ?? "default", "anti-phishing": antiPhishing.header.name ?? "default"]
-        applied["anti-malware"] = antiMalware.header.name ?? "default"
+        let applied: [String: String] = [
+            "anti-spam": antiSpam.header.name ?? "default", "anti-phishing": antiPhishing.header.name ?? "default",
+            "anti-malware": antiMalware.header.name ?? "default",
+        ]
         return Decision(
-            recipient: facts.recipient.description, action: action, location: location, verdict: verdict,
+            recipient: facts.recipientText, action: action, location: location, verdict: verdict,
             category: verdict?.category ?? "NONE", decidedBy: outcome.source, scl: scl, bcl: bcl, sfv: outcome.sfv,
             authentication: facts.authentication.summary, appliedPolicies: applied, quarantine: quarantine,
             modifications: modifications, refreshedEntries: refreshed, usedEntries: used, trace: trace, policyHash: evaluator.policyHash)
@@ -139,13 +141,14 @@ extension Evaluation {
                                          span: quarantinePolicy.span))
         }
         let cadence = policy.notifications.cadence.value
+        let sortedPermissions = permissions.sorted()
         stage.steps.append(TraceStep(
             "quarantine policy", .note,
-            "`\(name)`: " + (permissions.isEmpty ? "no permissions" : permissions.sorted().map(\.rawValue).joined(separator: ", "))
+            "`\(name)`: " + (permissions.isEmpty ? "no permissions" : sortedPermissions.map(\.rawValue).joined(separator: ", "))
                 + "; kept \(retention) days; " + (quarantinePolicy.notify ? "notified \(cadence)" : "no notification"),
             span: quarantinePolicy.span))
         return QuarantineOutcome(
-            policy: name, policySpan: quarantinePolicy.span, permissions: permissions.sorted(), retentionDays: retention,
+            policy: name, policySpan: quarantinePolicy.span, permissions: sortedPermissions, retentionDays: retention,
             expires: date.adding(days: retention), notify: quarantinePolicy.notify,
             notificationCadence: quarantinePolicy.notify ? cadence.description : nil, hardRuleApplied: hardRule)
     }

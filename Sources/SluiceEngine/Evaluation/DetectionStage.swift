@@ -5,10 +5,13 @@ import SluiceMessage
 /// The detection stage: tenant blocks, the anti-malware file filter, DMARC and spoof
 /// intelligence, upstream verdicts, custom rules, anti-spam blocked lists, bulk.
 extension Evaluation {
-    mutating func detectionStage(antiSpam: AntiSpamPolicy, antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy) {
+    /// `fileTypes`: `antiMalware`'s file types as a set (`Evaluator.fileTypes`).
+    mutating func detectionStage(antiSpam: AntiSpamPolicy, antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy, fileTypes: Set<String>) {
         var stage = TraceStage(name: "detection")
+        // A step per rule, and room for the other detectors', so that no append copies the steps.
+        stage.steps.reserveCapacity(policy.rules.count + 16)
         tenantBlocks(&stage)
-        fileTypeFilter(antiMalware, &stage)
+        fileTypeFilter(antiMalware, types: fileTypes, &stage)
         spoofAndDMARC(antiPhishing, &stage)
         upstreamVerdicts(&stage)
         rules(&stage)
@@ -62,12 +65,11 @@ extension Evaluation {
     }
 
     /// The common attachments filter: by extension, or by what the bytes are (§3.4).
-    private mutating func fileTypeFilter(_ antiMalware: AntiMalwarePolicy, _ stage: inout TraceStage) {
+    private mutating func fileTypeFilter(_ antiMalware: AntiMalwarePolicy, types: Set<String>, _ stage: inout TraceStage) {
         guard antiMalware.commonAttachmentsFilter.value else { return }
-        let types = Set(antiMalware.fileTypes.value)
         for attachment in facts.message.attachments {
             let name = attachment.filename?.lowercased() ?? ""
-            let extensionType = name.utf8.contains(UInt8(ascii: ".")) ? name.split(separator: ".").last.map(String.init) : nil
+            let extensionType = name.utf8.contains(UInt8(ascii: ".")) ? name.lastComponent(separatedBy: ".").map(String.init) : nil
             let sniffed = attachment.detectedType?.rawValue
             guard let hit = [extensionType, sniffed].compactMap({ $0 }).first(where: types.contains) else { continue }
             var detection = Detection(

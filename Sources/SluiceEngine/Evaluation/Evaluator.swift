@@ -16,6 +16,11 @@ public struct Evaluator: Sendable {
     let lookup: any EntryLookup
     /// The policy's trusted authserv-ids, gathered once rather than per message.
     let trustedAuthservIDs: Set<String>
+    /// The hosts trusted for each upstream verdict header, gathered once.
+    let upstreamHosts: [UpstreamHeader: Set<String>]
+    /// Each anti-malware policy's common attachment file types (in `policy.antiMalware` order),
+    /// made a set once rather than per message.
+    let fileTypes: [Set<String>]
     /// The day each entry was last used (by `ListEntry.usageKey`), as a quarantine store
     /// recorded it. With it, `N days after last use` entries expire N days after that day (or
     /// after their `created` date when never used); without it they never expire.
@@ -38,6 +43,8 @@ public struct Evaluator: Sendable {
         self.suffixes = suffixes
         policyHash = PolicyHash.of(policy)
         trustedAuthservIDs = Set(policy.organization.trustedAuthservIDs.map(\.value))
+        upstreamHosts = Dictionary(policy.upstream.map { ($0.header, Set($0.hosts)) }, uniquingKeysWith: { $0.union($1) })
+        fileTypes = policy.antiMalware.map { Set($0.fileTypes.value) }
         absoluteFiles = Dictionary(uniqueKeysWithValues: policy.sources.keys.map { ($0, ListEntry.absolutePath($0)) })
         rulePlan = RulePlan(policy.rules, screened: screensRules)
         let readsURLs = policy.entries.contains { if case .url = $0.target { true } else { false } }
@@ -99,8 +106,8 @@ struct Evaluation {
             organization: policy.organization, suffixes: evaluator.suffixes,
             trace: &authenticationStage)
         var upstreamStage = TraceStage(name: "upstream")
-        let upstream = TrustedUpstream(message: message, trust: policy.upstream, trace: &upstreamStage)
-        facts = MessageFacts(message: message, envelope: envelope, recipient: recipientAddress, from: message.author,
+        let upstream = TrustedUpstream(message: message, trustedHosts: evaluator.upstreamHosts, trace: &upstreamStage)
+        facts = MessageFacts(message: message, envelope: envelope, recipient: recipientAddress, recipientText: recipientAddress.description, from: message.author,
                              authentication: authentication, upstream: upstream)
         candidates = evaluator.lookup.candidates(
             from: message.author, urls: message.urls, hashes: message.attachments.compactMap(\.sha256),
@@ -112,15 +119,16 @@ struct Evaluation {
 
     mutating func decide() -> Decision {
         var selection = TraceStage(name: "policy selection")
-        let antiSpam = PolicySelection.select(policy.antiSpam, header: \.header, recipient: facts.recipient, groups: policy.groups,
+        let antiSpam = PolicySelection.select(policy.antiSpam, header: \.header, recipient: facts.recipient, recipientText: facts.recipientText, groups: policy.groups,
                                               trace: &selection, type: "anti-spam")
-        let antiPhishing = PolicySelection.select(policy.antiPhishing, header: \.header, recipient: facts.recipient,
+        let antiPhishing = PolicySelection.select(policy.antiPhishing, header: \.header, recipient: facts.recipient, recipientText: facts.recipientText,
                                                   groups: policy.groups, trace: &selection, type: "anti-phishing")
-        let antiMalware = PolicySelection.select(policy.antiMalware, header: \.header, recipient: facts.recipient,
-                                                 groups: policy.groups, trace: &selection, type: "anti-malware")
+        let antiMalwareIndex = PolicySelection.selectIndex(policy.antiMalware, header: \.header, recipient: facts.recipient, recipientText: facts.recipientText,
+                                                           groups: policy.groups, trace: &selection, type: "anti-malware")
+        let antiMalware = policy.antiMalware[antiMalwareIndex]
         trace.insert(selection, at: 0)
         connectionStage()
-        detectionStage(antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware)
+        detectionStage(antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware, fileTypes: evaluator.fileTypes[antiMalwareIndex])
         return resolve(antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware)
     }
 
@@ -172,26 +180,30 @@ struct Evaluation {
             trace.append(stage)
             return
         }
-        stage.steps.append(TraceStep("client IP", .note, "\(clientIP) (from \(facts.envelope.clientIP!.source))"))
+        // The address's text, made once for every step that names it.
+        let client = clientIP.description
+        stage.steps.append(TraceStep("client IP", .note, "\(client) (from \(facts.envelope.clientIP!.source))"))
         if clientIP.family == .ipv4 {
             let (allow, block) = evaluator.lookup.connectionFilter(clientIP)
             if let hit = allow {
-                ipAllow = ("IP Allow List `\(hit.value)`", hit.span)
-                stage.steps.append(TraceStep("IP Allow List", .matched, "`\(clientIP)` is in `\(hit.value)`", span: hit.span))
+                let range = hit.value.description
+                ipAllow = ("IP Allow List `\(range)`", hit.span)
+                stage.steps.append(TraceStep("IP Allow List", .matched, "`\(client)` is in `\(range)`", span: hit.span))
             }
             if let hit = block {
-                ipBlock = ("IP Block List `\(hit.value)`", hit.span)
-                stage.steps.append(TraceStep("IP Block List", .matched, "`\(clientIP)` is in `\(hit.value)`", span: hit.span))
+                let range = hit.value.description
+                ipBlock = ("IP Block List `\(range)`", hit.span)
+                stage.steps.append(TraceStep("IP Block List", .matched, "`\(client)` is in `\(range)`", span: hit.span))
             }
         } else {
             for entry in candidates {
                 guard case .ip(let range) = entry.target, range.contains(clientIP), noteMatch(entry, stage: &stage, what: "tenant IP entry") else { continue }
                 let description = "tenant \(entry.action.rawValue) entry `ip \(range)`"
                 if entry.action == .allow { ipAllow = ipAllow ?? (description, entry.span) } else { ipBlock = ipBlock ?? (description, entry.span) }
-                stage.steps.append(TraceStep("tenant IP entry", .matched, "`\(clientIP)` is in `\(range)` (\(entry.action.rawValue))", span: entry.span))
+                stage.steps.append(TraceStep("tenant IP entry", .matched, "`\(client)` is in `\(range)` (\(entry.action.rawValue))", span: entry.span))
             }
         }
-        if ipAllow == nil && ipBlock == nil { stage.steps.append(TraceStep("IP lists", .clear, "`\(clientIP)` is on no IP list")) }
+        if ipAllow == nil && ipBlock == nil { stage.steps.append(TraceStep("IP lists", .clear, "`\(client)` is on no IP list")) }
         trace.append(stage)
     }
 }

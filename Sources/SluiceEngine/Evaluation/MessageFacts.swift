@@ -7,6 +7,8 @@ struct MessageFacts {
     var message: Message
     var envelope: Envelope
     var recipient: EmailAddress
+    /// `recipient` as text, made once for the decision and the trace steps that name it.
+    var recipientText: String
     var from: Mailbox?
     var authentication: CompositeAuthentication
     var upstream: TrustedUpstream
@@ -30,25 +32,39 @@ struct TrustedUpstream {
     var bcl: Int? { microsoftAntispam?.header.bcl }
     var scl: Int? { forefront?.report.scl }
 
-    init(message: Message, trust: [UpstreamTrust], trace: inout TraceStage) {
-        let receivedFields = message.headers.all("Received")
+    /// `trustedHosts`: for each header, the hosts trusted for it (`Evaluator.upstreamHosts`).
+    init(message: Message, trustedHosts: [UpstreamHeader: Set<String>], trace: inout TraceStage) {
+        // One walk over the header finds the Received lines and the verdict headers, which most
+        // messages lack, instead of a look-up by lower-cased name for each; fields are read in
+        // place, and only the few wanted are copied.
+        var receivedOffsets: [Int] = []
+        var verdictFields: [(header: UpstreamHeader, field: HeaderField)] = []
+        var rspamdAction: Int? = nil
+        let fields = message.headers.fields
+        for index in fields.indices {
+            if Self.name(fields[index].name, is: "received") {
+                receivedOffsets.append(fields[index].offset)
+            } else if let header = UpstreamHeader.allCases.first(where: { Self.name(fields[index].name, is: $0.rawValue) }) {
+                verdictFields.append((header, fields[index]))
+            } else if rspamdAction == nil, Self.name(fields[index].name, is: "x-rspamd-action") {
+                rspamdAction = index
+            }
+        }
         func trustedHost(for header: UpstreamHeader, above offset: Int) -> String? {
-            let hosts = Set(trust.filter { $0.header == header }.flatMap(\.hosts))
-            guard !hosts.isEmpty else { return nil }
-            for (index, field) in receivedFields.enumerated() where field.offset > offset && index < message.received.count {
+            guard let hosts = trustedHosts[header], !hosts.isEmpty else { return nil }
+            for (index, fieldOffset) in receivedOffsets.enumerated() where fieldOffset > offset && index < message.received.count {
                 if let by = message.received[index].by?.value.lowercased(), hosts.contains(by) { return by }
             }
             return nil
         }
         func first(_ header: UpstreamHeader, named name: String) -> (field: HeaderField, host: String)? {
-            for field in message.headers.all(name) {
+            guard verdictFields.contains(where: { $0.header == header }) else { return nil }
+            for (fieldHeader, field) in verdictFields where fieldHeader == header {
                 if let host = trustedHost(for: header, above: field.offset) { return (field, host) }
             }
-            if !message.headers.all(name).isEmpty {
-                trace.steps.append(TraceStep(
-                    "upstream `\(name)`", .declined,
-                    "present but not trusted: no `Received` line below it from a host trusted for it (upstream { trust \(name) from … })"))
-            }
+            trace.steps.append(TraceStep(
+                "upstream `\(name)`", .declined,
+                "present but not trusted: no `Received` line below it from a host trusted for it (upstream { trust \(name) from … })"))
             return nil
         }
         if let (field, host) = first(.forefront, named: "X-Forefront-Antispam-Report") {
@@ -61,8 +77,15 @@ struct TrustedUpstream {
             spamAssassin = (SpamAssassinStatus(parsing: field.value), host)
         }
         if let (field, host) = first(.rspamd, named: "X-Spamd-Result") {
-            let action = message.headers.first("X-Rspamd-Action")?.value.trimmingCharacters(in: .whitespaces).lowercased()
+            let action = rspamdAction.map { fields[$0].value.trimmingCharacters(in: .whitespaces).lowercased() }
             rspamd = (RspamdResult(parsing: field.value), action, host)
+        }
+    }
+
+    /// Whether a field name is `lowercasedName` in any ASCII case, as `HeaderList` looks names up.
+    private static func name(_ name: String, is lowercasedName: String) -> Bool {
+        name.utf8.count == lowercasedName.utf8.count && name.utf8.elementsEqual(lowercasedName.utf8) { byte, lower in
+            byte == lower || (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") && byte | 0x20 == lower)
         }
     }
 }

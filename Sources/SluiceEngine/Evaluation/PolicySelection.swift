@@ -4,20 +4,26 @@ import SluiceChecking
 /// by priority whose conditions include the recipient, else the default. Within a condition
 /// the values are OR, across conditions AND; any exception excludes.
 enum PolicySelection {
-    static func select<P>(_ policies: [P], header: (P) -> PolicyHeader, recipient: EmailAddress, groups: [String: RecipientGroup],
-                          trace: inout TraceStage, type: String) -> P {
-        for policy in policies.dropFirst() {
-            let policyHeader = header(policy)
+    /// `recipientText` is `recipient` as text, made once by the caller for the trace.
+    static func select<P>(_ policies: [P], header: (P) -> PolicyHeader, recipient: EmailAddress, recipientText: String,
+                          groups: [String: RecipientGroup], trace: inout TraceStage, type: String) -> P {
+        policies[selectIndex(policies, header: header, recipient: recipient, recipientText: recipientText, groups: groups, trace: &trace, type: type)]
+    }
+
+    /// `select`, giving the policy's index in `policies`.
+    static func selectIndex<P>(_ policies: [P], header: (P) -> PolicyHeader, recipient: EmailAddress, recipientText: String,
+                               groups: [String: RecipientGroup], trace: inout TraceStage, type: String) -> Int {
+        for index in policies.indices.dropFirst() {
+            let policyHeader = header(policies[index])
             if includes(policyHeader.appliesTo, recipient, groups) && !excludedBy(policyHeader.except, recipient, groups) {
-                trace.steps.append(TraceStep(type, .matched, "\(policyHeader.displayName) (priority \(policyHeader.priority ?? 0)) applies to `\(recipient)`",
+                trace.steps.append(TraceStep(type, .matched, "\(policyHeader.displayName) (priority \(policyHeader.priority ?? 0)) applies to `\(recipientText)`",
                                              span: policyHeader.spans.first))
-                return policy
+                return index
             }
         }
-        let fallback = policies[0]
-        trace.steps.append(TraceStep(type, .note, "no custom policy includes `\(recipient)`; the default policy applies",
-                                     span: header(fallback).spans.last))
-        return fallback
+        trace.steps.append(TraceStep(type, .note, "no custom policy includes `\(recipientText)`; the default policy applies",
+                                     span: header(policies[0]).spans.last))
+        return 0
     }
 
     private static func includes(_ scope: RecipientScope, _ recipient: EmailAddress, _ groups: [String: RecipientGroup]) -> Bool {

@@ -44,12 +44,15 @@ extension Evaluation {
             facts.authentication.summary.reason = "002"
         }
         if let winner {
-            let others = detections.filter { $0.verdict != winner.verdict }.map(\.verdict.displayName)
+            var others: [ThreatVerdict] = []
+            for detection in detections where detection.verdict != winner.verdict && !others.contains(detection.verdict) {
+                others.append(detection.verdict)
+            }
             var stepsStage = TraceStage(name: "verdict")
             stepsStage.steps.append(TraceStep(
                 "processing order", .matched,
                 "\(winner.verdict.displayName) (\(winner.verdict.category))"
-                    + (others.isEmpty ? "" : " comes before " + Set(others).sorted().joined(separator: ", ") + " (§2.1)"),
+                    + (others.isEmpty ? "" : " comes before " + others.map(\.displayName).sorted().joined(separator: ", ") + " (§2.1)"),
                 span: winner.span))
             trace.append(stepsStage)
         }
@@ -99,7 +102,7 @@ extension Evaluation {
 
         // Advanced delivery: SecOps mailboxes and third-party phishing simulations (§2.3, §2.4).
         if let mailbox = policy.advancedDelivery.secOpsMailboxes.first(where: { $0.value == facts.recipient }) {
-            stage.steps.append(TraceStep("advanced delivery", .matched, "`\(facts.recipient)` is a SecOps mailbox: delivered untouched", span: mailbox.span))
+            stage.steps.append(TraceStep("advanced delivery", .matched, "`\(facts.recipientText)` is a SecOps mailbox: delivered untouched", span: mailbox.span))
             return Outcome(disposition: .deliver, source: DecidingSource(kind: .advancedDelivery, description: "SecOps mailbox `\(mailbox.value)`", span: mailbox.span),
                            sfv: "SKN", bypassed: true)
         }
@@ -153,11 +156,11 @@ extension Evaluation {
         if let safeSender {
             if case .domain = safeSender.value, let verdict, case .quarantine? = actionFor(verdict, antiSpam: antiSpam) {
                 stage.steps.append(TraceStep("user safe senders", .declined,
-                                             "`\(safeSender.value)` is a domain entry in \(facts.recipient)'s safe senders, and domain entries are ignored when the action is quarantine (§8)",
+                                             "`\(safeSender.value)` is a domain entry in \(facts.recipientText)'s safe senders, and domain entries are ignored when the action is quarantine (§8)",
                                              span: safeSender.span))
             } else {
-                stage.steps.append(TraceStep("user safe senders", .matched, "`\(safeSender.value)` is in \(facts.recipient)'s safe senders", span: safeSender.span))
-                return Outcome(disposition: .deliver, source: DecidingSource(kind: .userOverride, description: "\(facts.recipient)'s safe senders: `\(safeSender.value)`", span: safeSender.span),
+                stage.steps.append(TraceStep("user safe senders", .matched, "`\(safeSender.value)` is in \(facts.recipientText)'s safe senders", span: safeSender.span))
+                return Outcome(disposition: .deliver, source: DecidingSource(kind: .userOverride, description: "\(facts.recipientText)'s safe senders: `\(safeSender.value)`", span: safeSender.span),
                                sfv: "SFE", bypassed: true)
             }
         }
@@ -165,15 +168,15 @@ extension Evaluation {
             let organizationVerdict = verdict == .spoofDMARCReject || verdict == .spoofDMARCQuarantine
                 || winner.map { if case .antiSpamBlock = $0.origin { true } else if case .rule = $0.origin { true } else { false } } == true
             if verdict == nil || verdict == .bulk || organizationVerdict {
-                stage.steps.append(TraceStep("user blocked senders", .matched, "`\(blockedSender.value)` is in \(facts.recipient)'s blocked senders: Junk", span: blockedSender.span))
-                return Outcome(disposition: .junk, source: DecidingSource(kind: .userOverride, description: "\(facts.recipient)'s blocked senders: `\(blockedSender.value)`", span: blockedSender.span), sfv: "BLK")
+                stage.steps.append(TraceStep("user blocked senders", .matched, "`\(blockedSender.value)` is in \(facts.recipientText)'s blocked senders: Junk", span: blockedSender.span))
+                return Outcome(disposition: .junk, source: DecidingSource(kind: .userOverride, description: "\(facts.recipientText)'s blocked senders: `\(blockedSender.value)`", span: blockedSender.span), sfv: "BLK")
             }
-            stage.steps.append(TraceStep("user blocked senders", .declined, "`\(blockedSender.value)` is blocked by \(facts.recipient), but the \(name) action applies (§2.4)", span: blockedSender.span))
+            stage.steps.append(TraceStep("user blocked senders", .declined, "`\(blockedSender.value)` is blocked by \(facts.recipientText), but the \(name) action applies (§2.4)", span: blockedSender.span))
             return filter
         }
         if let lists = userLists, lists.safeListsOnly.value, verdict == nil || verdict == .bulk {
-            stage.steps.append(TraceStep("safe lists only", .matched, "\(facts.recipient) accepts only safe senders: Junk", span: lists.safeListsOnly.span))
-            return Outcome(disposition: .junk, source: DecidingSource(kind: .userOverride, description: "\(facts.recipient) accepts mail from safe senders only", span: lists.safeListsOnly.span), sfv: "BLK")
+            stage.steps.append(TraceStep("safe lists only", .matched, "\(facts.recipientText) accepts only safe senders: Junk", span: lists.safeListsOnly.span))
+            return Outcome(disposition: .junk, source: DecidingSource(kind: .userOverride, description: "\(facts.recipientText) accepts mail from safe senders only", span: lists.safeListsOnly.span), sfv: "BLK")
         }
 
         // Organization allows.
@@ -250,7 +253,7 @@ extension Evaluation {
     private mutating func declineSecureOverrides(name: String, safeSender: Setting<SenderKey>?, stage: inout TraceStage) {
         let reason = "cannot override \(name) (secure by default, §2.3)"
         if let safeSender {
-            stage.steps.append(TraceStep("user safe senders", .declined, "`\(safeSender.value)` is in \(facts.recipient)'s safe senders, but safe senders \(reason)", span: safeSender.span))
+            stage.steps.append(TraceStep("user safe senders", .declined, "`\(safeSender.value)` is in \(facts.recipientText)'s safe senders, but safe senders \(reason)", span: safeSender.span))
         }
         if let rule = ruleSCL, rule.scl == -1 {
             stage.steps.append(TraceStep("rule SCL -1", .declined, "rule \"\(rule.rule)\" sets SCL -1, but mail flow rules \(reason)", span: rule.span))

@@ -1,0 +1,34 @@
+extension String {
+    /// The last non-empty piece between `separator`s: what `split(separator:).last` gives
+    /// (`a@b` → `b`, `a@` → `a`, `@` → nil), without building the pieces.
+    func lastComponent(separatedBy separator: Character) -> Substring? {
+        // In ASCII text every byte is a character, so an ASCII separator is found as a byte.
+        if let byte = separator.asciiValue, utf8.allSatisfy({ $0 < 0x80 }) {
+            let bytes = utf8
+            var end = bytes.endIndex
+            while end > bytes.startIndex, bytes[bytes.index(before: end)] == byte { end = bytes.index(before: end) }
+            guard end > bytes.startIndex else { return nil }
+            let start = bytes[..<end].lastIndex(of: byte).map(bytes.index(after:)) ?? bytes.startIndex
+            return self[start..<end]
+        }
+        var end = endIndex
+        while end > startIndex, self[index(before: end)] == separator { end = index(before: end) }
+        guard end > startIndex else { return nil }
+        let head = self[..<end]
+        return head.lastIndex(of: separator).map { head[head.index(after: $0)...] } ?? head
+    }
+}
+
+extension Substring {
+    /// Calls `body` with `a.b.example`, `b.example`, `example`: the name and each name above it,
+    /// as slices of it. Dots are found as bytes: a dot that a combining mark clings to gives one
+    /// more, non-ASCII, suffix, which no (ASCII) policy name can equal.
+    func forEachLabelSuffix(_ body: (Substring) -> Void) {
+        var rest = self
+        body(rest)
+        while let dot = rest.utf8.firstIndex(of: UInt8(ascii: ".")) {
+            rest = rest[rest.utf8.index(after: dot)...]
+            body(rest)
+        }
+    }
+}
