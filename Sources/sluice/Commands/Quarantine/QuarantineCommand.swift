@@ -40,7 +40,7 @@ struct QuarantineIngestCommand: ParsableCommand {
 
     func run() throws {
         let policy = source.policy.map { ["--policy", $0] } ?? ["--compiled", source.compiled!]
-        var eval = try EvalCommand.parse(policy + ["--quarantine-store", store.path] + (store.now.map { ["--now", $0] } ?? []) + messages)
+        let eval = try EvalCommand.parse(policy + ["--quarantine-store", store.path] + (store.now.map { ["--now", $0] } ?? []) + messages)
         try eval.run()
     }
 }
