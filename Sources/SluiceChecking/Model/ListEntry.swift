@@ -36,17 +36,19 @@ public struct ListEntry: Sendable, Codable {
     }
 
     /// The entry as written without its options: `allow sender billing@fabrikam.example`.
-    public var summary: String { "\(action.rawValue) \(target.kind) \(target.key)" }
+    public var summary: String { summary(key: target.key) }
+
+    private func summary(key: String) -> String { "\(action.rawValue) \(target.kind) \(key)" }
 
     /// A stable name for the entry across edits that move it: its file (as an absolute path,
     /// however the policy was named on the command line) and what it says
     /// (`/etc/sluice/tenant.sluice|allow sender billing@fabrikam.example`). Usage records are keyed by it.
-    public var usageKey: String { usageKey(inFile: Self.absolutePath(span.file)) }
+    public var usageKey: String { usageKey(inFile: Self.absolutePath(span.file), key: target.key) }
 
-    /// `usageKey` with the entry's file already made absolute (`absolutePath`), for callers
-    /// that name many entries of few files.
-    public func usageKey(inFile absolute: String) -> String {
-        "\(absolute)|\(summary)"
+    /// `usageKey` with the entry's file already made absolute (`absolutePath`) and its key's
+    /// text (`target.key`) at hand, for callers that name many entries of few files.
+    public func usageKey(inFile absolute: String, key: String) -> String {
+        "\(absolute)|\(summary(key: key))"
     }
 
     public static func absolutePath(_ file: String) -> String { URL(fileURLWithPath: file).standardizedFileURL.path }

@@ -206,12 +206,14 @@ public struct EntryReference: Sendable, Codable, Hashable {
     /// `ListEntry.usageKey` of the entry.
     public var usageKey: String
 
-    public init(_ entry: ListEntry, usageKey: String) {
+    /// `absoluteFile`: the entry's file made absolute (`ListEntry.absolutePath`). The key's
+    /// text is made once for both fields that hold it.
+    public init(_ entry: ListEntry, absoluteFile: String) {
         action = entry.action.rawValue
         key = entry.target.key
         kind = entry.target.kind
         span = entry.span
-        self.usageKey = usageKey
+        usageKey = entry.usageKey(inFile: absoluteFile, key: key)
     }
 }
 

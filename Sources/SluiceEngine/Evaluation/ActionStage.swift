@@ -128,28 +128,57 @@ extension Evaluation {
 
     private func quarantineOutcome(_ name: String, span: SourceSpan?, verdict: ThreatVerdict?, retention: Int,
                                    stage: inout TraceStage) -> QuarantineOutcome {
-        let quarantinePolicy = policy.quarantinePolicies[name] ?? QuarantinePolicy.builtIn[0]
-        var permissions = quarantinePolicy.permissions
+        let terms = evaluator.quarantineTerms[name]
+            ?? QuarantineTerms(name: name, policy: QuarantinePolicy.builtIn[0], cadence: policy.notifications.cadence.value)
+        var (permissions, lead) = (terms.permissions, terms.lead)
         var hardRule = false
         // Recipients can never release malware or high confidence phish themselves (§4.3).
-        if verdict?.isSecureByDefault == true, permissions.contains(.release) {
-            permissions.remove(.release)
-            permissions.insert(.requestRelease)
+        if verdict?.isSecureByDefault == true, let secured = terms.secured {
+            (permissions, lead) = secured
             hardRule = true
             stage.steps.append(TraceStep("quarantine permissions", .note,
                                          "`\(name)` grants release, but \(verdict!.displayName) can at most be requested for release (§4.3)",
-                                         span: quarantinePolicy.span))
+                                         span: terms.policy.span))
         }
-        let cadence = policy.notifications.cadence.value
-        let sortedPermissions = permissions.sorted()
-        stage.steps.append(TraceStep(
-            "quarantine policy", .note,
-            "`\(name)`: " + (permissions.isEmpty ? "no permissions" : sortedPermissions.map(\.rawValue).joined(separator: ", "))
-                + "; kept \(retention) days; " + (quarantinePolicy.notify ? "notified \(cadence)" : "no notification"),
-            span: quarantinePolicy.span))
+        stage.steps.append(TraceStep("quarantine policy", .note, lead + String(retention) + terms.tail, span: terms.policy.span))
         return QuarantineOutcome(
-            policy: name, policySpan: quarantinePolicy.span, permissions: sortedPermissions, retentionDays: retention,
-            expires: date.adding(days: retention), notify: quarantinePolicy.notify,
-            notificationCadence: quarantinePolicy.notify ? cadence.description : nil, hardRuleApplied: hardRule)
+            policy: name, policySpan: terms.policy.span, permissions: permissions, retentionDays: retention,
+            expires: date.adding(days: retention), notify: terms.policy.notify,
+            notificationCadence: terms.cadence, hardRuleApplied: hardRule)
+    }
+}
+
+/// A quarantine policy's permissions as a decision lists them and its trace text, prepared once
+/// per policy (`Evaluator.Prepared`) rather than sorted and joined per quarantined message.
+struct QuarantineTerms: Sendable {
+    let policy: QuarantinePolicy
+    /// The permissions, sorted, and the trace text up to the retention days.
+    let permissions: [QuarantinePermission]
+    let lead: String
+    /// The same for a verdict recipients may at most request release of (§4.3); nil when the
+    /// policy grants no release.
+    let secured: (permissions: [QuarantinePermission], lead: String)?
+    /// The trace text after the retention days.
+    let tail: String
+    /// The notification cadence's text, when the policy notifies.
+    let cadence: String?
+
+    init(name: String, policy: QuarantinePolicy, cadence: NotificationCadence) {
+        func terms(_ permissions: Set<QuarantinePermission>) -> ([QuarantinePermission], String) {
+            let sorted = permissions.sorted()
+            return (sorted, "`\(name)`: " + (sorted.isEmpty ? "no permissions" : sorted.map(\.rawValue).joined(separator: ", ")) + "; kept ")
+        }
+        self.policy = policy
+        (permissions, lead) = terms(policy.permissions)
+        if policy.permissions.contains(.release) {
+            var secured = policy.permissions
+            secured.remove(.release)
+            secured.insert(.requestRelease)
+            self.secured = terms(secured)
+        } else {
+            secured = nil
+        }
+        tail = " days; " + (policy.notify ? "notified \(cadence)" : "no notification")
+        self.cadence = policy.notify ? cadence.description : nil
     }
 }

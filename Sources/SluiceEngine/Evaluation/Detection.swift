@@ -21,6 +21,9 @@ struct Detection {
     /// The common attachments filter: no file allow or rule rescues it (§2.3).
     var isFileTypeFilter = false
 
+    /// The detection stage's step for it.
+    var traceStep: TraceStep { TraceStep(verdict.displayName, .matched, description, span: span) }
+
     var isTenantBlock: Bool {
         if case .tenantBlock = origin { return true }
         return false

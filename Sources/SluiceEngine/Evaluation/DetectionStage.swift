@@ -171,8 +171,6 @@ extension Evaluation {
     private mutating func rules(_ stage: inout TraceStage) {
         let plan = evaluator.rulePlan
         var conditions = RuleConditionEvaluator(plan: plan, currentSCL: facts.upstream.scl)
-        // Room for a step per rule and the few more that rules which hold and later checks add.
-        stage.steps.reserveCapacity(stage.steps.count + plan.rules.count + 16)
         // By index, so that a rule whose condition does not hold costs no copy of its strings.
         for index in plan.rules.indices {
             let holds = conditions.holds(rule: index, facts)
@@ -191,23 +189,22 @@ extension Evaluation {
             stage.steps.append(plan.rules[index].holdsStep)
             if rule.mode == .audit { continue }
             var stop = false
-            for action in rule.actions {
+            for (action, effect) in zip(rule.actions, plan.rules[index].effects) {
                 switch action {
                 case .setSCL(let scl):
                     ruleSCL = (scl, rule.name, rule.span)
                     conditions.currentSCL = scl
-                    if scl >= 5 {
-                        add(Detection(verdict: scl >= 7 ? .highConfidenceSpam : .spam, origin: .rule(rule.name),
-                                      description: "rule \"\(rule.name)\" sets SCL \(scl)", span: rule.span), &stage)
-                    }
-                case .mark(let verdict):
-                    add(Detection(verdict: ThreatVerdict(verdict), origin: .rule(rule.name),
-                                  description: "rule \"\(rule.name)\" marks \(verdict.rawValue)", span: rule.span), &stage)
-                case .addHeader(let name, let value): modifications.append("add header `\(name): \(value)` (rule \"\(rule.name)\")")
-                case .prependSubject(let text): modifications.append("prepend `\(text)` to the subject (rule \"\(rule.name)\")")
                 case .stop: stop = true
                 case .quarantine, .junk, .reject, .delete, .redirect:
                     if ruleAction == nil { ruleAction = (action, rule.name, rule.span) }
+                case .mark, .addHeader, .prependSubject: break
+                }
+                switch effect {
+                case .detection(let detection, let step):
+                    detections.append(detection)
+                    stage.steps.append(step)
+                case .modification(let text): modifications.append(text)
+                case .none: break
                 }
             }
             if stop {
@@ -243,6 +240,6 @@ extension Evaluation {
 
     mutating func add(_ detection: Detection, _ stage: inout TraceStage) {
         detections.append(detection)
-        stage.steps.append(TraceStep(detection.verdict.displayName, .matched, detection.description, span: detection.span))
+        stage.steps.append(detection.traceStep)
     }
 }

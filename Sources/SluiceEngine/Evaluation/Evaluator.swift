@@ -10,46 +10,65 @@ import SluiceMessage
 /// turn. `compiled(_:)` finds candidate entries in indexes (`IndexedLookup`) and must give the
 /// same decision on every message; the differential tests hold it to that.
 public struct Evaluator: Sendable {
-    public let policy: CheckedPolicy
-    public let policyHash: String
-    let suffixes: PublicSuffixList
-    let lookup: any EntryLookup
-    /// The policy's trusted authserv-ids, gathered once rather than per message.
-    let trustedAuthservIDs: Set<String>
-    /// The hosts trusted for each upstream verdict header, gathered once.
-    let upstreamHosts: [UpstreamHeader: Set<String>]
-    /// Each anti-malware policy's common attachment file types (in `policy.antiMalware` order),
-    /// made a set once rather than per message.
-    let fileTypes: [Set<String>]
+    /// What the evaluator prepares once per policy, behind one reference, so that an evaluation
+    /// holding it costs one retain rather than one per field.
+    final class Prepared: Sendable {
+        let policy: CheckedPolicy
+        let policyHash: String
+        let suffixes: PublicSuffixList
+        let lookup: any EntryLookup
+        /// The policy's trusted authserv-ids, gathered once rather than per message.
+        let trustedAuthservIDs: Set<String>
+        /// The hosts trusted for each upstream verdict header, gathered once.
+        let upstreamHosts: [UpstreamHeader: Set<String>]
+        /// Each anti-malware policy's common attachment file types (in `policy.antiMalware` order),
+        /// made a set once rather than per message.
+        let fileTypes: [Set<String>]
+        /// Each policy file's absolute path, for entries' usage keys.
+        let absoluteFiles: [String: String]
+        let rulePlan: RulePlan
+        /// Per quarantine policy name.
+        let quarantineTerms: [String: QuarantineTerms]
+        let readFeatures: ReadFeatures
+
+        init(policy: CheckedPolicy, lookup: any EntryLookup, suffixes: PublicSuffixList, screensRules: Bool) {
+            self.policy = policy
+            self.lookup = lookup
+            self.suffixes = suffixes
+            policyHash = PolicyHash.of(policy)
+            trustedAuthservIDs = Set(policy.organization.trustedAuthservIDs.map(\.value))
+            upstreamHosts = Dictionary(policy.upstream.map { ($0.header, Set($0.hosts)) }, uniquingKeysWith: { $0.union($1) })
+            fileTypes = policy.antiMalware.map { Set($0.fileTypes.value) }
+            absoluteFiles = Dictionary(uniqueKeysWithValues: policy.sources.keys.map { ($0, ListEntry.absolutePath($0)) })
+            rulePlan = RulePlan(policy.rules, screened: screensRules)
+            let cadence = policy.notifications.cadence.value
+            quarantineTerms = Dictionary(uniqueKeysWithValues: policy.quarantinePolicies.map { name, quarantine in
+                (name, QuarantineTerms(name: name, policy: quarantine, cadence: cadence))
+            })
+            let readsURLs = policy.entries.contains { if case .url = $0.target { true } else { false } }
+                || policy.rules.contains { $0.condition.tests.contains { $0.subject == .url || $0.subject == .urlHost } }
+            readFeatures = readsURLs ? .urls : .decodedContent
+        }
+    }
+
+    let prepared: Prepared
+    public var policy: CheckedPolicy { prepared.policy }
+    public var policyHash: String { prepared.policyHash }
     /// The day each entry was last used (by `ListEntry.usageKey`), as a quarantine store
     /// recorded it. With it, `N days after last use` entries expire N days after that day (or
     /// after their `created` date when never used); without it they never expire.
     public var lastUse: [String: CalendarDate]? = nil
-    /// Each policy file's absolute path, for entries' usage keys.
-    let absoluteFiles: [String: String]
-    let rulePlan: RulePlan
     /// How deep to read messages for this policy (brief §7: a message is read only as deep as
     /// the policy looks). Always the decoded content (the anti-malware filter, file entries and
     /// body rules look at it), never the SHA-256 of parts that are not attachments (nothing
     /// looks at it), and URLs only when a URL entry or a rule on `url`/`url.host` exists.
     /// Decisions on messages read with these features equal those on messages read fully.
-    public let readFeatures: ReadFeatures
+    public var readFeatures: ReadFeatures { prepared.readFeatures }
 
     /// `screensRules` lets a literal prefilter skip regex matches that cannot succeed
     /// (`RulePlan`); the decisions are the same either way.
     public init(policy: CheckedPolicy, lookup: any EntryLookup, suffixes: PublicSuffixList = .shipped, screensRules: Bool = false) {
-        self.policy = policy
-        self.lookup = lookup
-        self.suffixes = suffixes
-        policyHash = PolicyHash.of(policy)
-        trustedAuthservIDs = Set(policy.organization.trustedAuthservIDs.map(\.value))
-        upstreamHosts = Dictionary(policy.upstream.map { ($0.header, Set($0.hosts)) }, uniquingKeysWith: { $0.union($1) })
-        fileTypes = policy.antiMalware.map { Set($0.fileTypes.value) }
-        absoluteFiles = Dictionary(uniqueKeysWithValues: policy.sources.keys.map { ($0, ListEntry.absolutePath($0)) })
-        rulePlan = RulePlan(policy.rules, screened: screensRules)
-        let readsURLs = policy.entries.contains { if case .url = $0.target { true } else { false } }
-            || policy.rules.contains { $0.condition.tests.contains { $0.subject == .url || $0.subject == .urlHost } }
-        readFeatures = readsURLs ? .urls : .decodedContent
+        prepared = Prepared(policy: policy, lookup: lookup, suffixes: suffixes, screensRules: screensRules)
     }
 
     /// The reference evaluator: a linear walk over the policy's entries, every rule regex run.
@@ -66,7 +85,7 @@ public struct Evaluator: Sendable {
     /// `trustedAuthservIDs` adds to the policy's trusted authserv-ids.
     public func evaluate(_ message: Message, envelope: Envelope, recipient: String, on date: CalendarDate,
                          trustedAuthservIDs: Set<String> = []) -> Decision {
-        var run = Evaluation(evaluator: self, message: message, envelope: envelope, recipient: recipient, date: date,
+        var run = Evaluation(evaluator: prepared, lastUse: lastUse, message: message, envelope: envelope, recipient: recipient, date: date,
                              trustedAuthservIDs: trustedAuthservIDs)
         return run.decide()
     }
@@ -74,7 +93,8 @@ public struct Evaluator: Sendable {
 
 /// One evaluation's working state; each stage appends to its trace stage.
 struct Evaluation {
-    let evaluator: Evaluator
+    let evaluator: Evaluator.Prepared
+    let lastUse: [String: CalendarDate]?
     /// The entries the lookup says may concern this message, in policy order.
     let candidates: [ListEntry]
     var policy: CheckedPolicy { evaluator.policy }
@@ -93,9 +113,10 @@ struct Evaluation {
     var ruleSCL: (scl: Int, rule: String, span: SourceSpan)? = nil
     var ruleAction: (action: RuleAction, rule: String, span: SourceSpan)? = nil
 
-    init(evaluator: Evaluator, message: Message, envelope: Envelope, recipient: String, date: CalendarDate,
+    init(evaluator: Evaluator.Prepared, lastUse: [String: CalendarDate]?, message: Message, envelope: Envelope, recipient: String, date: CalendarDate,
          trustedAuthservIDs: Set<String>) {
         self.evaluator = evaluator
+        self.lastUse = lastUse
         self.date = date
         let policy = evaluator.policy
         let recipientAddress = (try? EmailAddress.parse(recipient).get()) ?? EmailAddress(localPart: recipient.lowercased(), domain: "")
@@ -143,13 +164,13 @@ struct Evaluation {
     /// The entry's fixed last day, or for `N days after last use` the day N days after the
     /// recorded last use, when usage is known.
     func lastDay(of entry: ListEntry) -> CalendarDate? {
-        guard let lastUse = evaluator.lastUse else { return entry.lastDay }
+        guard let lastUse else { return entry.lastDay }
         return entry.lastDay(lastUsed: lastUse[entryReference(entry).usageKey])
     }
 
     /// The entry as a decision names it, its file made absolute once per policy, not per match.
     func entryReference(_ entry: ListEntry) -> EntryReference {
-        EntryReference(entry, usageKey: entry.usageKey(inFile: evaluator.absoluteFiles[entry.span.file] ?? ListEntry.absolutePath(entry.span.file)))
+        EntryReference(entry, absoluteFile: evaluator.absoluteFiles[entry.span.file] ?? ListEntry.absolutePath(entry.span.file))
     }
 
     mutating func noteMatch(_ entry: ListEntry, stage: inout TraceStage, what: String) -> Bool {
@@ -160,14 +181,15 @@ struct Evaluation {
         }
         let reference = entryReference(entry)
         if !used.contains(reference) { used.append(reference) }
-        refresh(entry)
+        refresh(entry, as: reference)
         return true
     }
 
-    /// Notes an allow that lives `N days after last use`: this hit keeps it alive.
-    mutating func refresh(_ entry: ListEntry) {
+    /// Notes an allow that lives `N days after last use`: this hit keeps it alive. `reference`:
+    /// the entry's, when the caller has made it already.
+    mutating func refresh(_ entry: ListEntry, as reference: EntryReference? = nil) {
         guard entry.action == .allow, case .afterLastUse = entry.expiry else { return }
-        let reference = entryReference(entry)
+        let reference = reference ?? entryReference(entry)
         if !refreshed.contains(reference) { refreshed.append(reference) }
     }
 

@@ -42,12 +42,17 @@ struct TrustedUpstream {
         var rspamdAction: Int? = nil
         let fields = message.headers.fields
         for index in fields.indices {
-            if Self.name(fields[index].name, is: "received") {
-                receivedOffsets.append(fields[index].offset)
-            } else if let header = UpstreamHeader.allCases.first(where: { Self.name(fields[index].name, is: $0.rawValue) }) {
-                verdictFields.append((header, fields[index]))
-            } else if rspamdAction == nil, Self.name(fields[index].name, is: "x-rspamd-action") {
-                rspamdAction = index
+            // Every wanted name starts with `r` or `x`: most fields are passed over on their first byte.
+            switch fields[index].name.utf8.first.map({ $0 | 0x20 }) {
+            case UInt8(ascii: "r"):
+                if Self.name(fields[index].name, is: "received") { receivedOffsets.append(fields[index].offset) }
+            case UInt8(ascii: "x"):
+                if let header = Self.upstreamHeaders.first(where: { Self.name(fields[index].name, is: $0.rawValue) }) {
+                    verdictFields.append((header, fields[index]))
+                } else if rspamdAction == nil, Self.name(fields[index].name, is: "x-rspamd-action") {
+                    rspamdAction = index
+                }
+            default: continue
             }
         }
         func trustedHost(for header: UpstreamHeader, above offset: Int) -> String? {
@@ -81,6 +86,9 @@ struct TrustedUpstream {
             rspamd = (RspamdResult(parsing: field.value), action, host)
         }
     }
+
+    /// Made once: `allCases` builds a new array on each call.
+    private static let upstreamHeaders = UpstreamHeader.allCases
 
     /// Whether a field name is `lowercasedName` in any ASCII case, as `HeaderList` looks names up.
     private static func name(_ name: String, is lowercasedName: String) -> Bool {

@@ -14,8 +14,9 @@ import SluiceRegex
 /// differential tests hold the screens to PCRE2's answers.
 ///
 /// Conditions, tests and screens are flat arrays of plain values that refer to each other by
-/// index: evaluating a rule then reads no reference-counted object until it runs a regex.
-struct RulePlan: Sendable {
+/// index: evaluating a rule then reads no reference-counted object until it runs a regex. The
+/// plan itself is one object, so that holding it costs one retain rather than one per array.
+final class RulePlan: Sendable {
     struct CompiledRule: Sendable {
         /// The condition's node in `nodes`.
         let root: Int
@@ -28,6 +29,17 @@ struct RulePlan: Sendable {
         /// adds: built once as well.
         let holdsStep: TraceStep
         let stopStep: TraceStep
+        /// Per action (in `Rule.actions` order), what it adds when the rule holds outside audit
+        /// mode, built once rather than per holding rule.
+        let effects: [Effect]
+    }
+
+    enum Effect: Sendable {
+        case none
+        /// A detection and its trace step.
+        case detection(Detection, TraceStep)
+        /// A modification's description.
+        case modification(String)
     }
 
     /// A condition node. A condition is stored in prefix order, each node followed by its
@@ -159,7 +171,8 @@ struct RulePlan: Sendable {
                 holdsStep: rule.mode == .audit
                     ? TraceStep(label, .note, "condition holds; audit mode, so `\(actions)` is only recorded", span: rule.span)
                     : TraceStep(label, .matched, "condition holds: \(actions)", span: rule.span),
-                stopStep: TraceStep(label, .note, "`stop`: later rules are not evaluated", span: rule.span))
+                stopStep: TraceStep(label, .note, "`stop`: later rules are not evaluated", span: rule.span),
+                effects: rule.actions.map { RulePlan.effect(of: $0, in: rule) })
         }
         self.nodes = nodes
         self.tests = tests
@@ -171,6 +184,22 @@ struct RulePlan: Sendable {
         self.literals = screenLiterals
         self.subjects = subjects
         scanners = literals.map { $0.isEmpty ? nil : LiteralScanner($0) }
+    }
+
+    private static func effect(of action: RuleAction, in rule: Rule) -> Effect {
+        func detection(_ verdict: ThreatVerdict, _ description: String) -> Effect {
+            let detection = Detection(verdict: verdict, origin: .rule(rule.name), description: description, span: rule.span)
+            return .detection(detection, detection.traceStep)
+        }
+        switch action {
+        case .setSCL(let scl) where scl >= 5:
+            return detection(scl >= 7 ? .highConfidenceSpam : .spam, "rule \"\(rule.name)\" sets SCL \(scl)")
+        case .mark(let verdict):
+            return detection(ThreatVerdict(verdict), "rule \"\(rule.name)\" marks \(verdict.rawValue)")
+        case .addHeader(let name, let value): return .modification("add header `\(name): \(value)` (rule \"\(rule.name)\")")
+        case .prependSubject(let text): return .modification("prepend `\(text)` to the subject (rule \"\(rule.name)\")")
+        default: return .none
+        }
     }
 
     /// Whether a value with these hits cannot match the screen's pattern: it lacks every
