@@ -394,6 +394,9 @@ private struct ParameterParser {
     // MARK: RFC 2231
 
     private mutating func combine(_ raw: [RawParameter]) -> [ParameterizedValue.Parameter] {
+        if raw.count <= 16, raw.allSatisfy({ $0.section == nil && !$0.extended }) {
+            return combinePlain(raw)
+        }
         var groups: [ParameterGroup] = []
         groups.reserveCapacity(raw.count)
         // Headers carry a handful of parameters, so a linear search is fastest; a hostile header with
@@ -439,6 +442,27 @@ private struct ParameterParser {
         var parameters: [ParameterizedValue.Parameter] = []
         parameters.reserveCapacity(groups.count)
         for group in groups { parameters.append(resolve(group)) }
+        return parameters
+    }
+
+    /// The usual header, a few `name=value` parameters and no RFC 2231 sections: the same result
+    /// and diagnostics as grouping them (duplicates reported before any value is decoded),
+    /// without building the groups. Few enough that looking back for a duplicate is cheapest.
+    private mutating func combinePlain(_ raw: [RawParameter]) -> [ParameterizedValue.Parameter] {
+        func isDuplicate(_ position: Int) -> Bool {
+            raw[..<position].contains { $0.name == raw[position].name }
+        }
+        for position in raw.indices where isDuplicate(position) {
+            problems.append(
+                Diagnostic(
+                    "parameter.duplicate", .warning, "parameter `\(raw[position].name)` appears more than once",
+                    notes: ["the first value is used"]))
+        }
+        var parameters: [ParameterizedValue.Parameter] = []
+        parameters.reserveCapacity(raw.count)
+        for position in raw.indices where !isDuplicate(position) {
+            parameters.append(plainParameter(name: raw[position].name, value: raw[position].value))
+        }
         return parameters
     }
 

@@ -46,14 +46,20 @@ public struct HeaderList: Sendable, Hashable, Codable, RandomAccessCollection {
     public var endIndex: Int { fields.endIndex }
     public subscript(position: Int) -> HeaderField { fields[position] }
 
-    /// Every field with this name, in message order.
+    /// Every field with this name, in message order. An ASCII name is compared in place against
+    /// the lower-case keys rather than lower-cased into a new String per call; a non-ASCII one
+    /// keeps String comparison (canonical equivalence).
     public func all(_ name: String) -> [HeaderField] {
-        all(key: ASCII.lowercased(name))
+        guard ASCII.isASCII(name) else { return all(key: ASCII.lowercased(name)) }
+        let length = name.utf8.count
+        return fields.filter { $0.key.utf8.count == length && TraceText.equals($0.key, name) }
     }
 
     /// The first field with this name.
     public func first(_ name: String) -> HeaderField? {
-        first(key: ASCII.lowercased(name))
+        guard ASCII.isASCII(name) else { return first(key: ASCII.lowercased(name)) }
+        let length = name.utf8.count
+        return fields.first { $0.key.utf8.count == length && TraceText.equals($0.key, name) }
     }
 
     /// Every field whose lower-case name is `key`. The lengths are compared first: that is

@@ -32,8 +32,14 @@ struct MIMEParser {
         if let field = headers.first(key: "content-type") {
             let parsed = ParameterizedValue(parsing: field.value)
             report(parsed.problems, path: path, header: field.name)
-            let hasSlash = ASCII.isASCII(parsed.value) ? parsed.value.utf8.contains(UInt8(ascii: "/")) : parsed.value.contains("/")
-            if hasSlash && !parsed.value.hasPrefix("/") && !parsed.value.hasSuffix("/") {
+            let slash = UInt8(ascii: "/")
+            let isTypeSlashSubtype =
+                ASCII.withBytes(of: parsed.value) { bytes -> Bool? in
+                    // Each byte of ASCII is a Character, so the byte tests are the Character tests.
+                    guard ASCII.isASCII(bytes) else { return nil }
+                    return bytes.contains(slash) && bytes.first != slash && bytes.last != slash
+                } ?? (parsed.value.contains("/") && !parsed.value.hasPrefix("/") && !parsed.value.hasSuffix("/"))
+            if isTypeSlashSubtype {
                 part.contentType = parsed.value
                 for parameter in parsed.parameters where part.parameters[parameter.name] == nil {
                     part.parameters[parameter.name] = parameter.value
@@ -223,7 +229,7 @@ struct MIMEParser {
         var content = PartContent(size: decoded.count)
         if part.isAttachment || features.contains(.bodyHashes) { content.sha256 = hexString(SHA256.hash(data: decoded)) }
         content.detectedType = FileType.sniff(decoded)
-        if part.contentType.hasPrefix("text/") || part.isMultipart {
+        if ASCII.hasPrefix(part.contentType, "text/") || part.isMultipart {
             var textBytes = decoded
             if textBytes.count > limits.maxTextBytes {
                 problems.append(Diagnostic(

@@ -22,7 +22,7 @@ public struct MIMEPart: Sendable, Hashable, Codable {
     /// Decoded content of a leaf part, when the reader was asked to decode.
     public var content: PartContent?
 
-    public var isMultipart: Bool { contentType.hasPrefix("multipart/") }
+    public var isMultipart: Bool { ASCII.hasPrefix(contentType, "multipart/") }
     public var isEncapsulatedMessage: Bool { contentType == "message/rfc822" || contentType == "message/global" }
     public var isLeaf: Bool { children.isEmpty }
 
@@ -31,7 +31,7 @@ public struct MIMEPart: Sendable, Hashable, Codable {
     public var isAttachment: Bool {
         guard isLeaf else { return false }
         if disposition == "attachment" || filename != nil { return true }
-        return !(contentType.hasPrefix("text/") || isMultipart || contentType.hasPrefix("message/"))
+        return !(ASCII.hasPrefix(contentType, "text/") || isMultipart || ASCII.hasPrefix(contentType, "message/"))
     }
 
     /// Every part of the tree in depth-first order, this one first.

@@ -156,12 +156,14 @@ private struct HeaderFields {
     mutating func single(_ name: String) -> HeaderField? {
         let key = ASCII.lowercased(name)
         let length = key.utf8.count
-        var first: HeaderField?
+        var first: Int?
         var secondOffset = 0
         var count = 0
-        for field in headers.fields where field.key.utf8.count == length && field.key == key {
+        // By index: iterating the fields would copy (retain and release) every one of them.
+        let fields = headers.fields
+        for index in fields.indices where fields[index].key.utf8.count == length && fields[index].key == key {
             count += 1
-            if count == 1 { first = field } else if count == 2 { secondOffset = field.offset }
+            if count == 1 { first = index } else if count == 2 { secondOffset = fields[index].offset }
         }
         if count > 1 {
             problems.append(Diagnostic(
@@ -169,7 +171,7 @@ private struct HeaderFields {
                 "the message has \(count) `\(name)` fields where RFC 5322 §3.6 allows one; the first is used",
                 at: .message(MessageLocation(header: name, byteOffset: secondOffset))))
         }
-        return first
+        return first.map { fields[$0] }
     }
 
     mutating func addresses(_ name: String, single: Bool) -> [Mailbox] {

@@ -27,7 +27,11 @@ enum TraceReader {
         func read(key: String) -> [AuthenticationResults] {
             headers.all(key: key).map { field in
                 var results = AuthenticationResults(parsing: field.value)
-                results.isTrusted = results.authservID.map { trusted.contains($0.lowercased()) } ?? false
+                // Unicode lower-casing only where ASCII lower-casing could differ from it.
+                results.isTrusted =
+                    results.authservID.map { id in
+                        !trusted.isEmpty && trusted.contains(ASCII.isASCII(id) ? ASCII.lowercased(id) : id.lowercased())
+                    } ?? false
                 take(&results.diagnostics, field, into: &problems)
                 return results
             }
