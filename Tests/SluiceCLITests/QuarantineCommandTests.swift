@@ -170,17 +170,16 @@ struct QuarantineCommandTests {
         }
         let arguments = ["eval", "--policy", workspace.policy, "--quarantine-store", workspace.store, "--now", "2026-11-30T08:00:00Z",
                          workspace.messages.path]
-        // How long an uninterrupted run takes (into a scratch store), to kill inside it.
+        // When an uninterrupted run (into a scratch store) stores its first message and when it
+        // ends, to kill between the two: start-up is a large, machine-dependent share of a run.
         let scratch = workspace.root.appendingPathComponent("scratch.sqlite").path
-        let started = Date()
-        _ = try workspace.sluice(["eval", "--policy", workspace.policy, "--quarantine-store", scratch, workspace.messages.path])
-        let full = Date().timeIntervalSince(started)
+        let window = try storeWindow(["eval", "--policy", workspace.policy, "--quarantine-store", scratch, workspace.messages.path])
         var generator = SystemRandomNumberGenerator()
         var reported: [String: Int64] = [:]
         var midway = 0
         for _ in 0..<12 {
             let before = reported.count
-            let (output, killed) = try runKilled(arguments, after: Double.random(in: (full * 0.2)...(full * 0.9), using: &generator))
+            let (output, killed) = try runKilled(arguments, after: Double.random(in: window.first...max(window.first, window.first + (window.end - window.first) * 0.9), using: &generator))
             let now = Self.storedIDs(output)
             reported.merge(now) { first, _ in first }
             let stored = try workspace.rows("SELECT count(*) FROM message").first?[0] as Int? ?? 0
@@ -224,6 +223,30 @@ struct QuarantineCommandTests {
 
     /// Runs the binary and kills it (SIGKILL) after `seconds`, returning what it printed by then
     /// and whether it was still running when killed.
+    /// Seconds from the start of an uninterrupted run to its first stored message, and to its end.
+    func storeWindow(_ arguments: [String]) throws -> (first: Double, end: Double) {
+        let process = Process()
+        process.executableURL = SluiceBinary.executable
+        process.arguments = arguments
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-window-\(UUID())")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = FileHandle.nullDevice
+        let started = Date()
+        try process.run()
+        var first: Double?
+        while process.isRunning {
+            if first == nil, let data = try? Data(contentsOf: output), String(decoding: data, as: UTF8.self).contains("kept in quarantine") {
+                first = Date().timeIntervalSince(started)
+            }
+            Thread.sleep(forTimeInterval: 0.001)
+        }
+        process.waitUntilExit()
+        let end = Date().timeIntervalSince(started)
+        return (first ?? 0, end)
+    }
+
     func runKilled(_ arguments: [String], after seconds: Double) throws -> (String, Bool) {
         let process = Process()
         process.executableURL = SluiceBinary.executable
