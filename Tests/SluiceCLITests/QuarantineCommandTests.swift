@@ -221,46 +221,46 @@ struct QuarantineCommandTests {
         for (file, id) in reported { #expect(byFile[file] == id, "`\(file)` was reported stored as \(id)") }
     }
 
-    /// Runs the binary and kills it (SIGKILL) after `seconds`, returning what it printed by then
-    /// and whether it was still running when killed.
-    /// Seconds from the start of an uninterrupted run to its first stored message, and to its end.
-    func storeWindow(_ arguments: [String]) throws -> (first: Double, end: Double) {
+    /// Starts the binary with its output going to a scratch file, and hands both to `body` while
+    /// it runs; the file is removed afterwards.
+    func withRunning<T>(_ arguments: [String], _ body: (Process, URL) throws -> T) throws -> T {
         let process = Process()
         process.executableURL = SluiceBinary.executable
         process.arguments = arguments
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-window-\(UUID())")
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-output-\(UUID())")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = FileHandle.nullDevice
-        let started = Date()
         try process.run()
-        var first: Double?
-        while process.isRunning {
-            if first == nil, let data = try? Data(contentsOf: output), String(decoding: data, as: UTF8.self).contains("kept in quarantine") {
-                first = Date().timeIntervalSince(started)
-            }
-            Thread.sleep(forTimeInterval: 0.001)
-        }
-        process.waitUntilExit()
-        let end = Date().timeIntervalSince(started)
-        return (first ?? 0, end)
+        return try body(process, output)
     }
 
+    /// Seconds from the start of an uninterrupted run to its first stored message, and to its end.
+    func storeWindow(_ arguments: [String]) throws -> (first: Double, end: Double) {
+        let started = Date()
+        return try withRunning(arguments) { process, output in
+            var first: Double?
+            while process.isRunning {
+                if first == nil, let data = try? Data(contentsOf: output), String(decoding: data, as: UTF8.self).contains("kept in quarantine") {
+                    first = Date().timeIntervalSince(started)
+                }
+                Thread.sleep(forTimeInterval: 0.001)
+            }
+            process.waitUntilExit()
+            return (first ?? 0, Date().timeIntervalSince(started))
+        }
+    }
+
+    /// Runs the binary and kills it (SIGKILL) after `seconds`, returning what it printed by then
+    /// and whether it was still running when killed.
     func runKilled(_ arguments: [String], after seconds: Double) throws -> (String, Bool) {
-        let process = Process()
-        process.executableURL = SluiceBinary.executable
-        process.arguments = arguments
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-killed-\(UUID())")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        Thread.sleep(forTimeInterval: seconds)
-        let running = process.isRunning
-        if running { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        return (String(decoding: try Data(contentsOf: output), as: UTF8.self), running && process.terminationReason == .uncaughtSignal)
+        try withRunning(arguments) { process, output in
+            Thread.sleep(forTimeInterval: seconds)
+            let running = process.isRunning
+            if running { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            return (String(decoding: try Data(contentsOf: output), as: UTF8.self), running && process.terminationReason == .uncaughtSignal)
+        }
     }
 }
