@@ -170,20 +170,24 @@ struct QuarantineCommandTests {
         }
         let arguments = ["eval", "--policy", workspace.policy, "--quarantine-store", workspace.store, "--now", "2026-11-30T08:00:00Z",
                          workspace.messages.path]
-        // When an uninterrupted run (into a scratch store) stores its first message and when it
-        // ends, to kill between the two: start-up is a large, machine-dependent share of a run.
+        // How long an uninterrupted run (into a scratch store) takes, for kills at any moment of one.
         let scratch = workspace.root.appendingPathComponent("scratch.sqlite").path
-        let window = try storeWindow(["eval", "--policy", workspace.policy, "--quarantine-store", scratch, workspace.messages.path])
+        let fullRun = try timedRun(["eval", "--policy", workspace.policy, "--quarantine-store", scratch, workspace.messages.path])
         var generator = SystemRandomNumberGenerator()
         var reported: [String: Int64] = [:]
         var midway = 0
-        // Thirty tries: under parallel test load a killed run can start slower than the measured one.
-        for _ in 0..<30 {
+        for attempt in 0..<12 {
             let before = reported.count
-            let (output, killed) = try runKilled(arguments, after: Double.random(in: window.first...max(window.first, window.end), using: &generator))
-            let now = Self.storedIDs(output)
-            reported.merge(now) { first, _ in first }
-            let stored = try workspace.rows("SELECT count(*) FROM message").first?[0] as Int? ?? 0
+            let remaining = paths.count - before
+            // Every third kill lands at a random moment of a whole run (start-up, reading, deciding
+            // or storing); the others right after a random number of newly stored messages, which
+            // no timing on a loaded machine can make miss the store window.
+            let moment: KillMoment = attempt % 3 == 0 || remaining < 2
+                ? .after(seconds: Double.random(in: 0...fullRun, using: &generator))
+                : .afterStoring(Int.random(in: 1...max(1, remaining / 2), using: &generator))
+            let (output, killed) = try runKilled(arguments, at: moment)
+            reported.merge(Self.storedIDs(output)) { first, _ in first }
+            let stored = try Self.storedCount(workspace)
             if killed && reported.count > before && stored < paths.count { midway += 1 }
             try Self.checkConsistent(workspace, reported: reported)
         }
@@ -210,8 +214,18 @@ struct QuarantineCommandTests {
         return ids
     }
 
+    /// Messages in the store; none when a run was killed before it created the schema.
+    static func storedCount(_ workspace: Workspace) throws -> Int {
+        guard try !workspace.rows("SELECT 1 FROM sqlite_master WHERE name = 'message'").isEmpty else { return 0 }
+        return try workspace.rows("SELECT count(*) FROM message").first?[0] as Int? ?? 0
+    }
+
     static func checkConsistent(_ workspace: Workspace, reported: [String: Int64]) throws {
         #expect(try workspace.rows("PRAGMA integrity_check").first?[0] as String? == "ok")
+        guard try !workspace.rows("SELECT 1 FROM sqlite_master WHERE name = 'message'").isEmpty else {
+            #expect(reported.isEmpty, "ids were reported before the store had its tables")
+            return
+        }
         let messages = try workspace.rows("SELECT m.id, m.source, m.raw, count(q.id) AS copies FROM message m LEFT JOIN quarantine q ON q.messageId = m.id GROUP BY m.id")
         #expect(Set(messages.map { $0["source"] as String }).count == messages.count, "a message stored twice")
         for row in messages {
@@ -237,27 +251,36 @@ struct QuarantineCommandTests {
         return try body(process, output)
     }
 
-    /// Seconds from the start of an uninterrupted run to its first stored message, and to its end.
-    func storeWindow(_ arguments: [String]) throws -> (first: Double, end: Double) {
+    /// Seconds an uninterrupted run takes.
+    func timedRun(_ arguments: [String]) throws -> Double {
         let started = Date()
-        return try withRunning(arguments) { process, output in
-            var first: Double?
-            while process.isRunning {
-                if first == nil, let data = try? Data(contentsOf: output), String(decoding: data, as: UTF8.self).contains("kept in quarantine") {
-                    first = Date().timeIntervalSince(started)
-                }
-                Thread.sleep(forTimeInterval: 0.001)
-            }
+        return try withRunning(arguments) { process, _ in
             process.waitUntilExit()
-            return (first ?? 0, Date().timeIntervalSince(started))
+            return Date().timeIntervalSince(started)
         }
     }
 
-    /// Runs the binary and kills it (SIGKILL) after `seconds`, returning what it printed by then
-    /// and whether it was still running when killed.
-    func runKilled(_ arguments: [String], after seconds: Double) throws -> (String, Bool) {
+    enum KillMoment {
+        case after(seconds: Double)
+        /// Once the run has printed this many `kept in quarantine` lines (it prints one only after
+        /// the message is on disk, and flushes it at once).
+        case afterStoring(Int)
+    }
+
+    /// Runs the binary and kills it (SIGKILL) at `moment`, returning what it printed by then and
+    /// whether it was still running when killed.
+    func runKilled(_ arguments: [String], at moment: KillMoment) throws -> (String, Bool) {
         try withRunning(arguments) { process, output in
-            Thread.sleep(forTimeInterval: seconds)
+            switch moment {
+            case .after(let seconds):
+                Thread.sleep(forTimeInterval: seconds)
+            case .afterStoring(let count):
+                while process.isRunning {
+                    let printed = String(decoding: (try? Data(contentsOf: output)) ?? Data(), as: UTF8.self)
+                    if printed.components(separatedBy: "kept in quarantine").count - 1 >= count { break }
+                    Thread.sleep(forTimeInterval: 0.001)
+                }
+            }
             let running = process.isRunning
             if running { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
