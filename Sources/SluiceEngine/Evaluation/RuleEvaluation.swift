@@ -14,19 +14,23 @@ struct RuleConditionEvaluator {
     var limitHits: [String] = []
     /// Per subject (by the plan's slot), what the tests read of it, made once per message
     /// however many tests look at it.
-    private var slots: [Slot]
-
-    private struct Slot {
-        var values: [String]?
-        var lowered: [String]?
-        /// Per value, which of the subject's screened literals occur in it.
-        var hits: [LiteralScanner.Hits]?
-    }
+    private var values: [[String]?]
+    private var lowered: [[String]?]
+    /// Per slot, where its values' scan results are in `screened` and `hits` (`start` is −1
+    /// until the slot is scanned). Plain values, so that a screened test, the common case,
+    /// reads its slot's scan without a reference count.
+    private var scanned: [(start: Int, count: Int)]
+    private var screened: [RulePlan.ScreenedValue] = []
+    /// The whole scan results, at the same index as `screened`: read only for literals past
+    /// the first 64 of a scanner.
+    private var hits: [LiteralScanner.Hits] = []
 
     init(plan: RulePlan, currentSCL: Int?) {
         self.plan = plan
         self.currentSCL = currentSCL
-        slots = Array(repeating: Slot(), count: plan.subjects.count)
+        values = Array(repeating: nil, count: plan.subjects.count)
+        lowered = Array(repeating: nil, count: plan.subjects.count)
+        scanned = Array(repeating: (-1, 0), count: plan.subjects.count)
     }
 
     /// Whether the rule's condition holds. The message is passed in rather than kept, so that
@@ -54,11 +58,13 @@ struct RuleConditionEvaluator {
 
     private mutating func evaluate(_ index: Int, _ facts: MessageFacts) -> Bool {
         let planned = plan.tests[index]
-        if planned.isRegex {
-            let values = values(planned.slot, facts)
-            if let screen = planned.screen { return screenedMatch(index, values, plan.screens[screen], planned) }
-            return quantify(values, planned.quantifier) { match(index, $0) }
-        }
+        if let screen = planned.screen { return screenedMatch(index, planned, screen, facts) }
+        return unscreened(index, planned, facts)
+    }
+
+    /// Every test but a screened regex test.
+    private mutating func unscreened(_ index: Int, _ planned: RulePlan.Test, _ facts: MessageFacts) -> Bool {
+        if planned.isRegex { return quantify(values(planned.slot, facts), planned.quantifier) { match(index, $0) } }
         // The predicate alone: copying the whole test would retain its strings too.
         let predicate = plan.ruleTests[index].predicate
         if planned.isNumeric {
@@ -78,36 +84,50 @@ struct RuleConditionEvaluator {
                 }
             }
         }
-        let values = values(planned.slot, facts)
         switch predicate {
-        case .exists: return !values.isEmpty
+        case .exists: return !values(planned.slot, facts).isEmpty
         case .contains(let needle):
             return quantify(lowered(planned.slot, facts), planned.quantifier) { Self.contains($0, needle) }
         case .equals(let items):
             let subject = plan.subjects[planned.slot]
-            return quantify(values, planned.quantifier) { value in items.contains { Self.equal($0, value.lowercased(), subject: subject) } }
+            return quantify(values(planned.slot, facts), planned.quantifier) { value in
+                items.contains { Self.equal($0, value.lowercased(), subject: subject) }
+            }
         case .inNetworks(let ranges):
-            return quantify(values, planned.quantifier) { value in IPAddress(value).map { address in ranges.contains { $0.contains(address) } } ?? false }
+            return quantify(values(planned.slot, facts), planned.quantifier) { value in
+                IPAddress(value).map { address in ranges.contains { $0.contains(address) } } ?? false
+            }
         default:
             return false
         }
     }
 
     /// A regex test with a screen: values the screen excludes are no match without PCRE2.
-    private mutating func screenedMatch(_ index: Int, _ values: [String], _ screen: RulePlan.Screen, _ planned: RulePlan.Test) -> Bool {
-        guard !values.isEmpty else { return false }
-        let hits = slots[planned.slot].hits ?? {
-            let scanner = plan.scanners[planned.slot]!
-            let hits = values.map(scanner.scan)
-            slots[planned.slot].hits = hits
-            return hits
-        }()
-        for value in values.indices {
-            let holds = !plan.excludes(screen, hits[value], length: values[value].utf8.count) && match(index, values[value])
+    private mutating func screenedMatch(_ index: Int, _ planned: RulePlan.Test, _ screen: Int, _ facts: MessageFacts) -> Bool {
+        let slot = planned.slot
+        if scanned[slot].start < 0 { scan(slot, facts) }
+        let (start, count) = scanned[slot]
+        let screen = plan.screens[screen]
+        let any = planned.quantifier == .any
+        for value in start..<start + count {
+            let holds = !plan.excludes(screen, screened[value], hits[value]) && match(index, values[slot]![value - start])
             // `any` is decided by the first value that matches, `all` by the first that does not.
-            if holds == (planned.quantifier == .any) { return holds }
+            if holds == any { return holds }
         }
-        return planned.quantifier == .all
+        // Over no values, a test is false whatever its quantifier.
+        return count > 0 && !any
+    }
+
+    /// Scans the slot's values for its screened literals, once per message.
+    private mutating func scan(_ slot: Int, _ facts: MessageFacts) {
+        let scanner = plan.scanners[slot]!
+        let texts = values(slot, facts)
+        scanned[slot] = (screened.count, texts.count)
+        for text in texts {
+            let found = scanner.scan(text)
+            screened.append(RulePlan.ScreenedValue(hits: found, length: text.utf8.count))
+            hits.append(found)
+        }
     }
 
     /// Runs test `index`'s regex.
@@ -166,17 +186,17 @@ struct RuleConditionEvaluator {
     }
 
     private mutating func values(_ slot: Int, _ facts: MessageFacts) -> [String] {
-        if let values = slots[slot].values { return values }
-        let values = texts(plan.subjects[slot], facts)
-        slots[slot].values = values
-        return values
+        if let values = values[slot] { return values }
+        let read = texts(plan.subjects[slot], facts)
+        values[slot] = read
+        return read
     }
 
     private mutating func lowered(_ slot: Int, _ facts: MessageFacts) -> [String] {
-        if let lowered = slots[slot].lowered { return lowered }
-        let lowered = values(slot, facts).map { $0.lowercased() }
-        slots[slot].lowered = lowered
-        return lowered
+        if let lowered = lowered[slot] { return lowered }
+        let read = values(slot, facts).map { $0.lowercased() }
+        lowered[slot] = read
+        return read
     }
 
     private func texts(_ subject: RuleSubject, _ facts: MessageFacts) -> [String] {

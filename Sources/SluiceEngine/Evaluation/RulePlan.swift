@@ -202,17 +202,33 @@ final class RulePlan: Sendable {
         }
     }
 
-    /// Whether a value with these hits cannot match the screen's pattern: it lacks every
+    /// What a screen reads of one value's scan, as plain values that copy without a reference
+    /// count: the hits among the scanner's first 64 literals, the length, non-ASCII bytes.
+    struct ScreenedValue {
+        let first64: UInt64
+        let length: Int
+        let hasNonASCII: Bool
+
+        init(hits: LiteralScanner.Hits, length: Int) {
+            first64 = hits.first
+            self.length = length
+            hasNonASCII = hits.hasNonASCII
+        }
+    }
+
+    /// Whether a value with this scan cannot match the screen's pattern: it lacks every
     /// literal of some factor, and `RequiredLiterals.excludes` says skipping it hides no
-    /// match-limit error.
-    func excludes(_ screen: Screen, _ hits: LiteralScanner.Hits, length: Int) -> Bool {
-        guard length <= screen.longestExcludable, !(hits.hasNonASCII && screen.needsASCIISubject) else { return false }
+    /// match-limit error. `hits` is read only for a factor with literals past the first 64.
+    @inline(__always)
+    func excludes(_ screen: Screen, _ value: ScreenedValue, _ hits: @autoclosure () -> LiteralScanner.Hits) -> Bool {
+        guard value.length <= screen.longestExcludable, !(value.hasNonASCII && screen.needsASCIISubject) else { return false }
         var literal = screen.firstLiteral
         for factor in screen.factors {
             let end = factorEnds[factor]
             if factorMasks[factor] != 0 {
-                if !hits.containsAny(ofFirst64: factorMasks[factor]) { return true }
+                if value.first64 & factorMasks[factor] == 0 { return true }
             } else {
+                let hits = hits()
                 while literal < end, !hits.contains(literals[literal]) { literal += 1 }
                 if literal == end { return true }
             }
