@@ -14,23 +14,30 @@ struct RuleConditionEvaluator {
     var limitHits: [String] = []
     /// Per subject (by the plan's slot), what the tests read of it, made once per message
     /// however many tests look at it.
-    private var values: [[String]?]
-    private var lowered: [[String]?]
-    /// Per slot, where its values' scan results are in `screened` and `hits` (`start` is −1
-    /// until the slot is scanned). Plain values, so that a screened test, the common case,
-    /// reads its slot's scan without a reference count.
-    private var scanned: [(start: Int, count: Int)]
+    private var slots: [Slot]
+    /// Per scanned value, what its screens read, in plain values so that a screened test, the
+    /// common case, takes no reference count; each slot's values are a run.
     private var screened: [RulePlan.ScreenedValue] = []
-    /// The whole scan results, at the same index as `screened`: read only for literals past
-    /// the first 64 of a scanner.
-    private var hits: [LiteralScanner.Hits] = []
+    /// Whole scan results of scanners with more than 64 literals (`ScreenedValue.hitsIndex`).
+    private var wideHits: [LiteralScanner.Hits] = []
+    /// Per lowered value, its range in `loweredBytes`: what `contains` tests search.
+    private var loweredRanges: [Range<Int>] = []
+    private var loweredBytes: [UInt8] = []
+
+    private struct Slot {
+        var values: [String]?
+        /// The slot's run in `screened`, once scanned (−1 before).
+        var screenedStart = -1
+        var screenedCount = 0
+        /// The slot's run in `loweredRanges`, once lowered (−1 before).
+        var loweredStart = -1
+        var loweredCount = 0
+    }
 
     init(plan: RulePlan, currentSCL: Int?) {
         self.plan = plan
         self.currentSCL = currentSCL
-        values = Array(repeating: nil, count: plan.subjects.count)
-        lowered = Array(repeating: nil, count: plan.subjects.count)
-        scanned = Array(repeating: (-1, 0), count: plan.subjects.count)
+        slots = Array(repeating: Slot(), count: plan.subjects.count)
     }
 
     /// Whether the rule's condition holds. The message is passed in rather than kept, so that
@@ -59,10 +66,11 @@ struct RuleConditionEvaluator {
     private mutating func evaluate(_ index: Int, _ facts: MessageFacts) -> Bool {
         let planned = plan.tests[index]
         if let screen = planned.screen { return screenedMatch(index, planned, screen, facts) }
+        if let needle = planned.needle { return containsMatch(planned, needle, facts) }
         return unscreened(index, planned, facts)
     }
 
-    /// Every test but a screened regex test.
+    /// Every test but a screened regex test and a `contains` test.
     private mutating func unscreened(_ index: Int, _ planned: RulePlan.Test, _ facts: MessageFacts) -> Bool {
         if planned.isRegex { return quantify(values(planned.slot, facts), planned.quantifier) { match(index, $0) } }
         // The predicate alone: copying the whole test would retain its strings too.
@@ -86,8 +94,6 @@ struct RuleConditionEvaluator {
         }
         switch predicate {
         case .exists: return !values(planned.slot, facts).isEmpty
-        case .contains(let needle):
-            return quantify(lowered(planned.slot, facts), planned.quantifier) { Self.contains($0, needle) }
         case .equals(let items):
             let subject = plan.subjects[planned.slot]
             return quantify(values(planned.slot, facts), planned.quantifier) { value in
@@ -105,12 +111,13 @@ struct RuleConditionEvaluator {
     /// A regex test with a screen: values the screen excludes are no match without PCRE2.
     private mutating func screenedMatch(_ index: Int, _ planned: RulePlan.Test, _ screen: Int, _ facts: MessageFacts) -> Bool {
         let slot = planned.slot
-        if scanned[slot].start < 0 { scan(slot, facts) }
-        let (start, count) = scanned[slot]
+        if slots[slot].screenedStart < 0 { scan(slot, facts) }
+        let start = slots[slot].screenedStart, count = slots[slot].screenedCount
         let screen = plan.screens[screen]
         let any = planned.quantifier == .any
         for value in start..<start + count {
-            let holds = !plan.excludes(screen, screened[value], hits[value]) && match(index, values[slot]![value - start])
+            let holds = !plan.excludes(screen, screened[value], wideHits[screened[value].hitsIndex])
+                && match(index, slots[slot].values![value - start])
             // `any` is decided by the first value that matches, `all` by the first that does not.
             if holds == any { return holds }
         }
@@ -122,11 +129,45 @@ struct RuleConditionEvaluator {
     private mutating func scan(_ slot: Int, _ facts: MessageFacts) {
         let scanner = plan.scanners[slot]!
         let texts = values(slot, facts)
-        scanned[slot] = (screened.count, texts.count)
+        slots[slot].screenedStart = screened.count
+        slots[slot].screenedCount = texts.count
         for text in texts {
-            let found = scanner.scan(text)
-            screened.append(RulePlan.ScreenedValue(hits: found, length: text.utf8.count))
-            hits.append(found)
+            let hits = scanner.scan(text)
+            var hitsIndex = -1
+            if scanner.literalCount > 64 {
+                hitsIndex = wideHits.count
+                wideHits.append(hits)
+            }
+            screened.append(RulePlan.ScreenedValue(hits: hits, length: text.utf8.count, hitsIndex: hitsIndex))
+        }
+    }
+
+    /// A `contains` test: a byte search of each lowered value for the lowered needle.
+    private mutating func containsMatch(_ planned: RulePlan.Test, _ needle: Range<Int>, _ facts: MessageFacts) -> Bool {
+        let slot = planned.slot
+        if slots[slot].loweredStart < 0 { lower(slot, facts) }
+        let start = slots[slot].loweredStart, count = slots[slot].loweredCount
+        let any = planned.quantifier == .any
+        for value in start..<start + count {
+            let found = loweredBytes.withUnsafeBufferPointer { text in
+                plan.needles.withUnsafeBufferPointer { needles in
+                    Self.contains(UnsafeBufferPointer(rebasing: text[loweredRanges[value]]), UnsafeBufferPointer(rebasing: needles[needle]))
+                }
+            }
+            if found == any { return found }
+        }
+        return count > 0 && !any
+    }
+
+    /// Lowers the slot's values into `loweredBytes`, once per message.
+    private mutating func lower(_ slot: Int, _ facts: MessageFacts) {
+        let texts = values(slot, facts)
+        slots[slot].loweredStart = loweredRanges.count
+        slots[slot].loweredCount = texts.count
+        for text in texts {
+            let start = loweredBytes.count
+            loweredBytes += text.lowercased().utf8
+            loweredRanges.append(start..<loweredBytes.count)
         }
     }
 
@@ -146,23 +187,18 @@ struct RuleConditionEvaluator {
 
     /// Substring search on UTF-8 bytes: `memchr` to each candidate first byte, `memcmp` for the
     /// rest; far faster than the generic collection search.
-    static func contains(_ haystack: String, _ needle: String) -> Bool {
-        var haystack = haystack, needle = needle
-        return haystack.withUTF8 { text in
-            needle.withUTF8 { pattern in
-                guard let first = pattern.first else { return true }
-                guard text.count >= pattern.count, let base = text.baseAddress, let patternBase = pattern.baseAddress else { return false }
-                var offset = 0
-                let last = text.count - pattern.count
-                while offset <= last {
-                    guard let hit = memchr(base + offset, Int32(first), last - offset + 1) else { return false }
-                    let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    if memcmp(base + position, patternBase, pattern.count) == 0 { return true }
-                    offset = position + 1
-                }
-                return false
-            }
+    static func contains(_ text: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = pattern.first else { return true }
+        guard text.count >= pattern.count, let base = text.baseAddress, let patternBase = pattern.baseAddress else { return false }
+        var offset = 0
+        let last = text.count - pattern.count
+        while offset <= last {
+            guard let hit = memchr(base + offset, Int32(first), last - offset + 1) else { return false }
+            let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if memcmp(base + position, patternBase, pattern.count) == 0 { return true }
+            offset = position + 1
         }
+        return false
     }
 
     /// `is`/`in` items: addresses compare whole, or by domain when the item is a domain entry
@@ -186,16 +222,9 @@ struct RuleConditionEvaluator {
     }
 
     private mutating func values(_ slot: Int, _ facts: MessageFacts) -> [String] {
-        if let values = values[slot] { return values }
+        if let values = slots[slot].values { return values }
         let read = texts(plan.subjects[slot], facts)
-        values[slot] = read
-        return read
-    }
-
-    private mutating func lowered(_ slot: Int, _ facts: MessageFacts) -> [String] {
-        if let lowered = lowered[slot] { return lowered }
-        let read = values(slot, facts).map { $0.lowercased() }
-        lowered[slot] = read
+        slots[slot].values = read
         return read
     }
 

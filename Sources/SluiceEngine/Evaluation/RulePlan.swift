@@ -64,6 +64,8 @@ final class RulePlan: Sendable {
         let negated: Bool
         let isNumeric: Bool
         let isRegex: Bool
+        /// For a `contains` test over text: its needle's range in `needles`.
+        let needle: Range<Int>?
     }
 
     /// One pattern's required literals, as numbered in its subject's scanner: per factor (in
@@ -89,6 +91,8 @@ final class RulePlan: Sendable {
     /// Per factor, its literals as a mask of the scanner's first 64 (0 when one is beyond).
     let factorMasks: [UInt64]
     let literals: [Int]
+    /// The needles of `contains` tests, as UTF-8 (`Test.needle`).
+    let needles: [UInt8]
     /// Every subject a test reads, once.
     let subjects: [RuleSubject]
     /// Per subject: the scanner for its screened patterns' literals, if it has any.
@@ -98,6 +102,7 @@ final class RulePlan: Sendable {
         var nodes: [Node] = [], tests: [Test] = [], ruleTests: [RuleTest] = [], regexes: [PolicyRegex?] = []
         var screens: [Screen] = [], factorEnds: [Int] = [], factorMasks: [UInt64] = [], screenLiterals: [Int] = []
         var subjects: [RuleSubject] = []
+        var needles: [UInt8] = []
         var slots: [RuleSubject: Int] = [:]
         var literals: [[[UInt8]]] = []
         var literalIDs: [[[UInt8]: Int]] = []
@@ -154,8 +159,13 @@ final class RulePlan: Sendable {
                 }
                 let isNumeric = test.subject.valueType == .number
                 let isRegex = regex != nil && !isNumeric
+                var needle: Range<Int>?
+                if case .contains(let text) = test.predicate, !isNumeric {
+                    needles += text.utf8
+                    needle = needles.count - text.utf8.count..<needles.count
+                }
                 tests.append(Test(slot: slot, screen: isRegex ? screen(regex!, slot: slot) : nil, quantifier: test.quantifier,
-                                  negated: test.negated, isNumeric: isNumeric, isRegex: isRegex))
+                                  negated: test.negated, isNumeric: isNumeric, isRegex: isRegex, needle: needle))
                 ruleTests.append(test)
                 regexes.append(regex)
             }
@@ -182,6 +192,7 @@ final class RulePlan: Sendable {
         self.factorEnds = factorEnds
         self.factorMasks = factorMasks
         self.literals = screenLiterals
+        self.needles = needles
         self.subjects = subjects
         scanners = literals.map { $0.isEmpty ? nil : LiteralScanner($0) }
     }
@@ -208,17 +219,21 @@ final class RulePlan: Sendable {
         let first64: UInt64
         let length: Int
         let hasNonASCII: Bool
+        /// Where the whole hits are kept when the scanner has more than 64 literals, else −1.
+        let hitsIndex: Int
 
-        init(hits: LiteralScanner.Hits, length: Int) {
+        init(hits: LiteralScanner.Hits, length: Int, hitsIndex: Int) {
             first64 = hits.first
             self.length = length
             hasNonASCII = hits.hasNonASCII
+            self.hitsIndex = hitsIndex
         }
     }
 
     /// Whether a value with this scan cannot match the screen's pattern: it lacks every
     /// literal of some factor, and `RequiredLiterals.excludes` says skipping it hides no
-    /// match-limit error. `hits` is read only for a factor with literals past the first 64.
+    /// match-limit error. `hits` is read only for a factor with literals past the first 64
+    /// (whose mask is 0).
     @inline(__always)
     func excludes(_ screen: Screen, _ value: ScreenedValue, _ hits: @autoclosure () -> LiteralScanner.Hits) -> Bool {
         guard value.length <= screen.longestExcludable, !(value.hasNonASCII && screen.needsASCIISubject) else { return false }
