@@ -29,6 +29,9 @@ struct RuleConditionEvaluator {
         /// The slot's run in `screened`, once scanned (−1 before).
         var screenedStart = -1
         var screenedCount = 0
+        /// The run's scans together: the literals any value has among the first 64, the
+        /// longest value, whether any has non-ASCII bytes.
+        var screenedUnion = RulePlan.ScreenedUnion()
         /// The slot's run in `loweredRanges`, once lowered (−1 before).
         var loweredStart = -1
         var loweredCount = 0
@@ -114,6 +117,8 @@ struct RuleConditionEvaluator {
         if slots[slot].screenedStart < 0 { scan(slot, facts) }
         let start = slots[slot].screenedStart, count = slots[slot].screenedCount
         let screen = plan.screens[screen]
+        // Most patterns' literals are in no value: then each value is excluded, and the test false.
+        if plan.excludesAll(screen, slots[slot].screenedUnion) { return false }
         let any = planned.quantifier == .any
         for value in start..<start + count {
             let holds = !plan.excludes(screen, screened[value], wideHits[screened[value].hitsIndex])
@@ -131,6 +136,7 @@ struct RuleConditionEvaluator {
         let texts = values(slot, facts)
         slots[slot].screenedStart = screened.count
         slots[slot].screenedCount = texts.count
+        if screened.isEmpty { screened.reserveCapacity(16) }
         for text in texts {
             let hits = scanner.scan(text)
             var hitsIndex = -1
@@ -138,7 +144,9 @@ struct RuleConditionEvaluator {
                 hitsIndex = wideHits.count
                 wideHits.append(hits)
             }
-            screened.append(RulePlan.ScreenedValue(hits: hits, length: text.utf8.count, hitsIndex: hitsIndex))
+            let value = RulePlan.ScreenedValue(hits: hits, length: text.utf8.count, hitsIndex: hitsIndex)
+            screened.append(value)
+            slots[slot].screenedUnion.add(value)
         }
     }
 

@@ -230,6 +230,28 @@ final class RulePlan: Sendable {
         }
     }
 
+    /// Several values' scans together, enough to prove a screen excludes all of them.
+    struct ScreenedUnion {
+        var first64: UInt64 = 0
+        var longest = 0
+        var hasNonASCII = false
+
+        mutating func add(_ value: ScreenedValue) {
+            first64 |= value.first64
+            longest = max(longest, value.length)
+            hasNonASCII = hasNonASCII || value.hasNonASCII
+        }
+    }
+
+    /// Whether `excludes` holds for every value of the union: none is too long or (for a
+    /// screen that needs it) non-ASCII, and none has any literal of some factor.
+    @inline(__always)
+    func excludesAll(_ screen: Screen, _ union: ScreenedUnion) -> Bool {
+        guard union.longest <= screen.longestExcludable, !(union.hasNonASCII && screen.needsASCIISubject) else { return false }
+        for factor in screen.factors where factorMasks[factor] != 0 && union.first64 & factorMasks[factor] == 0 { return true }
+        return false
+    }
+
     /// Whether a value with this scan cannot match the screen's pattern: it lacks every
     /// literal of some factor, and `RequiredLiterals.excludes` says skipping it hides no
     /// match-limit error. `hits` is read only for a factor with literals past the first 64
