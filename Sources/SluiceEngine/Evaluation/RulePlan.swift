@@ -23,8 +23,6 @@ final class RulePlan: Sendable {
         /// `rule "name"`, the check every trace step of the rule carries.
         let label: String
         let span: SourceSpan
-        /// The step most messages get: built once, shared by every trace.
-        let clearStep: TraceStep
         /// The step when the condition holds (a note in audit mode), and the note a `stop`
         /// adds: built once as well.
         let holdsStep: TraceStep
@@ -81,6 +79,9 @@ final class RulePlan: Sendable {
     }
 
     let rules: [CompiledRule]
+    /// Per rule, the step most messages get ("condition does not hold"): built once, shared by
+    /// every trace, and in one array so that a run of rules that do not hold is appended at once.
+    let clearSteps: [TraceStep]
     let nodes: [Node]
     let tests: [Test]
     let ruleTests: [RuleTest]
@@ -177,13 +178,13 @@ final class RulePlan: Sendable {
             let actions = rule.actions.map(\.description).joined(separator: ", ")
             return CompiledRule(
                 root: root, label: label, span: rule.span,
-                clearStep: TraceStep(label, .clear, "condition does not hold", span: rule.span),
                 holdsStep: rule.mode == .audit
                     ? TraceStep(label, .note, "condition holds; audit mode, so `\(actions)` is only recorded", span: rule.span)
                     : TraceStep(label, .matched, "condition holds: \(actions)", span: rule.span),
                 stopStep: TraceStep(label, .note, "`stop`: later rules are not evaluated", span: rule.span),
                 effects: rule.actions.map { RulePlan.effect(of: $0, in: rule) })
         }
+        clearSteps = self.rules.map { TraceStep($0.label, .clear, "condition does not hold", span: $0.span) }
         self.nodes = nodes
         self.tests = tests
         self.ruleTests = ruleTests
