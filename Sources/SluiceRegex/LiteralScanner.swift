@@ -6,7 +6,7 @@ public final class LiteralScanner: Sendable {
     public struct Hits: Sendable {
         /// Bit `i` is set when literal `i` occurs, for literals 0–63: most scanners have no
         /// more, and then a scan allocates nothing.
-        @usableFromInline var first: UInt64 = 0
+        public internal(set) var first: UInt64 = 0
         /// Literals from 64 on, 64 to a word.
         @usableFromInline var rest: [UInt64]
         /// Whether the text has any byte ≥ 0x80.

@@ -171,9 +171,16 @@ extension Evaluation {
     private mutating func rules(_ stage: inout TraceStage) {
         let plan = evaluator.rulePlan
         var conditions = RuleConditionEvaluator(plan: plan, currentSCL: facts.upstream.scl)
+        // The rules since `clearRun` do not hold and have no other step: their steps are
+        // appended together when another step comes, or at the end.
+        var clearRun = 0
         // By index, so that a rule whose condition does not hold costs no copy of its strings.
         for index in plan.rules.indices {
             let holds = conditions.holds(rule: index, facts)
+            if holds || !conditions.limitHits.isEmpty {
+                stage.steps += plan.clearSteps[clearRun..<index]
+                clearRun = index + 1
+            }
             if !conditions.limitHits.isEmpty {
                 for pattern in conditions.limitHits {
                     stage.steps.append(TraceStep(plan.rules[index].label, .note, "\(pattern) hit PCRE2's match limit and counts as no match",
@@ -182,7 +189,7 @@ extension Evaluation {
                 conditions.limitHits.removeAll()
             }
             guard holds else {
-                stage.steps.append(plan.rules[index].clearStep)
+                if clearRun > index { stage.steps.append(plan.clearSteps[index]) }
                 continue
             }
             let rule = policy.rules[index]
@@ -209,9 +216,10 @@ extension Evaluation {
             }
             if stop {
                 stage.steps.append(plan.rules[index].stopStep)
-                break
+                return
             }
         }
+        stage.steps += plan.clearSteps[clearRun...]
     }
 
     /// Anti-spam blocked senders and domains mark high confidence spam (§3.2, `SFV:SKB`).

@@ -15,12 +15,26 @@ struct RuleConditionEvaluator {
     /// Per subject (by the plan's slot), what the tests read of it, made once per message
     /// however many tests look at it.
     private var slots: [Slot]
+    /// Per scanned value, what its screens read, in plain values so that a screened test, the
+    /// common case, takes no reference count; each slot's values are a run.
+    private var screened: [RulePlan.ScreenedValue] = []
+    /// Whole scan results of scanners with more than 64 literals (`ScreenedValue.hitsIndex`).
+    private var wideHits: [LiteralScanner.Hits] = []
+    /// Per lowered value, its range in `loweredBytes`: what `contains` tests search.
+    private var loweredRanges: [Range<Int>] = []
+    private var loweredBytes: [UInt8] = []
 
     private struct Slot {
         var values: [String]?
-        var lowered: [String]?
-        /// Per value, which of the subject's screened literals occur in it.
-        var hits: [LiteralScanner.Hits]?
+        /// The slot's run in `screened`, once scanned (−1 before).
+        var screenedStart = -1
+        var screenedCount = 0
+        /// The run's scans together: the literals any value has among the first 64, the
+        /// longest value, whether any has non-ASCII bytes.
+        var screenedUnion = RulePlan.ScreenedUnion()
+        /// The slot's run in `loweredRanges`, once lowered (−1 before).
+        var loweredStart = -1
+        var loweredCount = 0
     }
 
     init(plan: RulePlan, currentSCL: Int?) {
@@ -54,11 +68,14 @@ struct RuleConditionEvaluator {
 
     private mutating func evaluate(_ index: Int, _ facts: MessageFacts) -> Bool {
         let planned = plan.tests[index]
-        if planned.isRegex {
-            let values = values(planned.slot, facts)
-            if let screen = planned.screen { return screenedMatch(index, values, plan.screens[screen], planned) }
-            return quantify(values, planned.quantifier) { match(index, $0) }
-        }
+        if let screen = planned.screen { return screenedMatch(index, planned, screen, facts) }
+        if let needle = planned.needle { return containsMatch(planned, needle, facts) }
+        return unscreened(index, planned, facts)
+    }
+
+    /// Every test but a screened regex test and a `contains` test.
+    private mutating func unscreened(_ index: Int, _ planned: RulePlan.Test, _ facts: MessageFacts) -> Bool {
+        if planned.isRegex { return quantify(values(planned.slot, facts), planned.quantifier) { match(index, $0) } }
         // The predicate alone: copying the whole test would retain its strings too.
         let predicate = plan.ruleTests[index].predicate
         if planned.isNumeric {
@@ -78,36 +95,88 @@ struct RuleConditionEvaluator {
                 }
             }
         }
-        let values = values(planned.slot, facts)
         switch predicate {
-        case .exists: return !values.isEmpty
-        case .contains(let needle):
-            return quantify(lowered(planned.slot, facts), planned.quantifier) { Self.contains($0, needle) }
+        case .exists: return !values(planned.slot, facts).isEmpty
         case .equals(let items):
             let subject = plan.subjects[planned.slot]
-            return quantify(values, planned.quantifier) { value in items.contains { Self.equal($0, value.lowercased(), subject: subject) } }
+            return quantify(values(planned.slot, facts), planned.quantifier) { value in
+                items.contains { Self.equal($0, value.lowercased(), subject: subject) }
+            }
         case .inNetworks(let ranges):
-            return quantify(values, planned.quantifier) { value in IPAddress(value).map { address in ranges.contains { $0.contains(address) } } ?? false }
+            return quantify(values(planned.slot, facts), planned.quantifier) { value in
+                IPAddress(value).map { address in ranges.contains { $0.contains(address) } } ?? false
+            }
         default:
             return false
         }
     }
 
     /// A regex test with a screen: values the screen excludes are no match without PCRE2.
-    private mutating func screenedMatch(_ index: Int, _ values: [String], _ screen: RulePlan.Screen, _ planned: RulePlan.Test) -> Bool {
-        guard !values.isEmpty else { return false }
-        let hits = slots[planned.slot].hits ?? {
-            let scanner = plan.scanners[planned.slot]!
-            let hits = values.map(scanner.scan)
-            slots[planned.slot].hits = hits
-            return hits
-        }()
-        for value in values.indices {
-            let holds = !plan.excludes(screen, hits[value], length: values[value].utf8.count) && match(index, values[value])
+    private mutating func screenedMatch(_ index: Int, _ planned: RulePlan.Test, _ screen: Int, _ facts: MessageFacts) -> Bool {
+        let slot = planned.slot
+        if slots[slot].screenedStart < 0 { scan(slot, facts) }
+        let start = slots[slot].screenedStart, count = slots[slot].screenedCount
+        let screen = plan.screens[screen]
+        // Most patterns' literals are in no value: then each value is excluded, and the test false.
+        if plan.excludesAll(screen, slots[slot].screenedUnion) { return false }
+        let any = planned.quantifier == .any
+        for value in start..<start + count {
+            let holds = !plan.excludes(screen, screened[value], wideHits[screened[value].hitsIndex])
+                && match(index, slots[slot].values![value - start])
             // `any` is decided by the first value that matches, `all` by the first that does not.
-            if holds == (planned.quantifier == .any) { return holds }
+            if holds == any { return holds }
         }
-        return planned.quantifier == .all
+        // Over no values, a test is false whatever its quantifier.
+        return count > 0 && !any
+    }
+
+    /// Scans the slot's values for its screened literals, once per message.
+    private mutating func scan(_ slot: Int, _ facts: MessageFacts) {
+        let scanner = plan.scanners[slot]!
+        let texts = values(slot, facts)
+        slots[slot].screenedStart = screened.count
+        slots[slot].screenedCount = texts.count
+        if screened.isEmpty { screened.reserveCapacity(16) }
+        for text in texts {
+            let hits = scanner.scan(text)
+            var hitsIndex = -1
+            if scanner.literalCount > 64 {
+                hitsIndex = wideHits.count
+                wideHits.append(hits)
+            }
+            let value = RulePlan.ScreenedValue(hits: hits, length: text.utf8.count, hitsIndex: hitsIndex)
+            screened.append(value)
+            slots[slot].screenedUnion.add(value)
+        }
+    }
+
+    /// A `contains` test: a byte search of each lowered value for the lowered needle.
+    private mutating func containsMatch(_ planned: RulePlan.Test, _ needle: Range<Int>, _ facts: MessageFacts) -> Bool {
+        let slot = planned.slot
+        if slots[slot].loweredStart < 0 { lower(slot, facts) }
+        let start = slots[slot].loweredStart, count = slots[slot].loweredCount
+        let any = planned.quantifier == .any
+        for value in start..<start + count {
+            let found = loweredBytes.withUnsafeBufferPointer { text in
+                plan.needles.withUnsafeBufferPointer { needles in
+                    Self.contains(UnsafeBufferPointer(rebasing: text[loweredRanges[value]]), UnsafeBufferPointer(rebasing: needles[needle]))
+                }
+            }
+            if found == any { return found }
+        }
+        return count > 0 && !any
+    }
+
+    /// Lowers the slot's values into `loweredBytes`, once per message.
+    private mutating func lower(_ slot: Int, _ facts: MessageFacts) {
+        let texts = values(slot, facts)
+        slots[slot].loweredStart = loweredRanges.count
+        slots[slot].loweredCount = texts.count
+        for text in texts {
+            let start = loweredBytes.count
+            loweredBytes += text.lowercased().utf8
+            loweredRanges.append(start..<loweredBytes.count)
+        }
     }
 
     /// Runs test `index`'s regex.
@@ -126,23 +195,18 @@ struct RuleConditionEvaluator {
 
     /// Substring search on UTF-8 bytes: `memchr` to each candidate first byte, `memcmp` for the
     /// rest; far faster than the generic collection search.
-    static func contains(_ haystack: String, _ needle: String) -> Bool {
-        var haystack = haystack, needle = needle
-        return haystack.withUTF8 { text in
-            needle.withUTF8 { pattern in
-                guard let first = pattern.first else { return true }
-                guard text.count >= pattern.count, let base = text.baseAddress, let patternBase = pattern.baseAddress else { return false }
-                var offset = 0
-                let last = text.count - pattern.count
-                while offset <= last {
-                    guard let hit = memchr(base + offset, Int32(first), last - offset + 1) else { return false }
-                    let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    if memcmp(base + position, patternBase, pattern.count) == 0 { return true }
-                    offset = position + 1
-                }
-                return false
-            }
+    static func contains(_ text: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = pattern.first else { return true }
+        guard text.count >= pattern.count, let base = text.baseAddress, let patternBase = pattern.baseAddress else { return false }
+        var offset = 0
+        let last = text.count - pattern.count
+        while offset <= last {
+            guard let hit = memchr(base + offset, Int32(first), last - offset + 1) else { return false }
+            let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if memcmp(base + position, patternBase, pattern.count) == 0 { return true }
+            offset = position + 1
         }
+        return false
     }
 
     /// `is`/`in` items: addresses compare whole, or by domain when the item is a domain entry
@@ -167,16 +231,9 @@ struct RuleConditionEvaluator {
 
     private mutating func values(_ slot: Int, _ facts: MessageFacts) -> [String] {
         if let values = slots[slot].values { return values }
-        let values = texts(plan.subjects[slot], facts)
-        slots[slot].values = values
-        return values
-    }
-
-    private mutating func lowered(_ slot: Int, _ facts: MessageFacts) -> [String] {
-        if let lowered = slots[slot].lowered { return lowered }
-        let lowered = values(slot, facts).map { $0.lowercased() }
-        slots[slot].lowered = lowered
-        return lowered
+        let read = texts(plan.subjects[slot], facts)
+        slots[slot].values = read
+        return read
     }
 
     private func texts(_ subject: RuleSubject, _ facts: MessageFacts) -> [String] {

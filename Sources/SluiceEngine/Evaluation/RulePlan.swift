@@ -23,8 +23,6 @@ final class RulePlan: Sendable {
         /// `rule "name"`, the check every trace step of the rule carries.
         let label: String
         let span: SourceSpan
-        /// The step most messages get: built once, shared by every trace.
-        let clearStep: TraceStep
         /// The step when the condition holds (a note in audit mode), and the note a `stop`
         /// adds: built once as well.
         let holdsStep: TraceStep
@@ -64,6 +62,8 @@ final class RulePlan: Sendable {
         let negated: Bool
         let isNumeric: Bool
         let isRegex: Bool
+        /// For a `contains` test over text: its needle's range in `needles`.
+        let needle: Range<Int>?
     }
 
     /// One pattern's required literals, as numbered in its subject's scanner: per factor (in
@@ -79,6 +79,9 @@ final class RulePlan: Sendable {
     }
 
     let rules: [CompiledRule]
+    /// Per rule, the step most messages get ("condition does not hold"): built once, shared by
+    /// every trace, and in one array so that a run of rules that do not hold is appended at once.
+    let clearSteps: [TraceStep]
     let nodes: [Node]
     let tests: [Test]
     let ruleTests: [RuleTest]
@@ -89,6 +92,8 @@ final class RulePlan: Sendable {
     /// Per factor, its literals as a mask of the scanner's first 64 (0 when one is beyond).
     let factorMasks: [UInt64]
     let literals: [Int]
+    /// The needles of `contains` tests, as UTF-8 (`Test.needle`).
+    let needles: [UInt8]
     /// Every subject a test reads, once.
     let subjects: [RuleSubject]
     /// Per subject: the scanner for its screened patterns' literals, if it has any.
@@ -98,6 +103,7 @@ final class RulePlan: Sendable {
         var nodes: [Node] = [], tests: [Test] = [], ruleTests: [RuleTest] = [], regexes: [PolicyRegex?] = []
         var screens: [Screen] = [], factorEnds: [Int] = [], factorMasks: [UInt64] = [], screenLiterals: [Int] = []
         var subjects: [RuleSubject] = []
+        var needles: [UInt8] = []
         var slots: [RuleSubject: Int] = [:]
         var literals: [[[UInt8]]] = []
         var literalIDs: [[[UInt8]: Int]] = []
@@ -154,8 +160,13 @@ final class RulePlan: Sendable {
                 }
                 let isNumeric = test.subject.valueType == .number
                 let isRegex = regex != nil && !isNumeric
+                var needle: Range<Int>?
+                if case .contains(let text) = test.predicate, !isNumeric {
+                    needles += text.utf8
+                    needle = needles.count - text.utf8.count..<needles.count
+                }
                 tests.append(Test(slot: slot, screen: isRegex ? screen(regex!, slot: slot) : nil, quantifier: test.quantifier,
-                                  negated: test.negated, isNumeric: isNumeric, isRegex: isRegex))
+                                  negated: test.negated, isNumeric: isNumeric, isRegex: isRegex, needle: needle))
                 ruleTests.append(test)
                 regexes.append(regex)
             }
@@ -167,13 +178,13 @@ final class RulePlan: Sendable {
             let actions = rule.actions.map(\.description).joined(separator: ", ")
             return CompiledRule(
                 root: root, label: label, span: rule.span,
-                clearStep: TraceStep(label, .clear, "condition does not hold", span: rule.span),
                 holdsStep: rule.mode == .audit
                     ? TraceStep(label, .note, "condition holds; audit mode, so `\(actions)` is only recorded", span: rule.span)
                     : TraceStep(label, .matched, "condition holds: \(actions)", span: rule.span),
                 stopStep: TraceStep(label, .note, "`stop`: later rules are not evaluated", span: rule.span),
                 effects: rule.actions.map { RulePlan.effect(of: $0, in: rule) })
         }
+        clearSteps = self.rules.map { TraceStep($0.label, .clear, "condition does not hold", span: $0.span) }
         self.nodes = nodes
         self.tests = tests
         self.ruleTests = ruleTests
@@ -182,6 +193,7 @@ final class RulePlan: Sendable {
         self.factorEnds = factorEnds
         self.factorMasks = factorMasks
         self.literals = screenLiterals
+        self.needles = needles
         self.subjects = subjects
         scanners = literals.map { $0.isEmpty ? nil : LiteralScanner($0) }
     }
@@ -202,17 +214,59 @@ final class RulePlan: Sendable {
         }
     }
 
-    /// Whether a value with these hits cannot match the screen's pattern: it lacks every
+    /// What a screen reads of one value's scan, as plain values that copy without a reference
+    /// count: the hits among the scanner's first 64 literals, the length, non-ASCII bytes.
+    struct ScreenedValue {
+        let first64: UInt64
+        let length: Int
+        let hasNonASCII: Bool
+        /// Where the whole hits are kept when the scanner has more than 64 literals, else −1.
+        let hitsIndex: Int
+
+        init(hits: LiteralScanner.Hits, length: Int, hitsIndex: Int) {
+            first64 = hits.first
+            self.length = length
+            hasNonASCII = hits.hasNonASCII
+            self.hitsIndex = hitsIndex
+        }
+    }
+
+    /// Several values' scans together, enough to prove a screen excludes all of them.
+    struct ScreenedUnion {
+        var first64: UInt64 = 0
+        var longest = 0
+        var hasNonASCII = false
+
+        mutating func add(_ value: ScreenedValue) {
+            first64 |= value.first64
+            longest = max(longest, value.length)
+            hasNonASCII = hasNonASCII || value.hasNonASCII
+        }
+    }
+
+    /// Whether `excludes` holds for every value of the union: none is too long or (for a
+    /// screen that needs it) non-ASCII, and none has any literal of some factor.
+    @inline(__always)
+    func excludesAll(_ screen: Screen, _ union: ScreenedUnion) -> Bool {
+        guard union.longest <= screen.longestExcludable, !(union.hasNonASCII && screen.needsASCIISubject) else { return false }
+        for factor in screen.factors where factorMasks[factor] != 0 && union.first64 & factorMasks[factor] == 0 { return true }
+        return false
+    }
+
+    /// Whether a value with this scan cannot match the screen's pattern: it lacks every
     /// literal of some factor, and `RequiredLiterals.excludes` says skipping it hides no
-    /// match-limit error.
-    func excludes(_ screen: Screen, _ hits: LiteralScanner.Hits, length: Int) -> Bool {
-        guard length <= screen.longestExcludable, !(hits.hasNonASCII && screen.needsASCIISubject) else { return false }
+    /// match-limit error. `hits` is read only for a factor with literals past the first 64
+    /// (whose mask is 0).
+    @inline(__always)
+    func excludes(_ screen: Screen, _ value: ScreenedValue, _ hits: @autoclosure () -> LiteralScanner.Hits) -> Bool {
+        guard value.length <= screen.longestExcludable, !(value.hasNonASCII && screen.needsASCIISubject) else { return false }
         var literal = screen.firstLiteral
         for factor in screen.factors {
             let end = factorEnds[factor]
             if factorMasks[factor] != 0 {
-                if !hits.containsAny(ofFirst64: factorMasks[factor]) { return true }
+                if value.first64 & factorMasks[factor] == 0 { return true }
             } else {
+                let hits = hits()
                 while literal < end, !hits.contains(literals[literal]) { literal += 1 }
                 if literal == end { return true }
             }
