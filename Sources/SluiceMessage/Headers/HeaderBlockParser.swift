@@ -150,20 +150,23 @@ struct HeaderBlockParser {
     /// The colon ending a field name: printable ASCII except colon (RFC 5322 §3.6.8), optionally
     /// followed by WSP (§4.5.3).
     private static func fieldColon(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int? {
-        var index = start
-        while index < end {
-            let byte = bytes[index]
-            if byte == 0x3A { return index > start ? index : nil }
-            if byte == 0x20 || byte == 0x09 {
-                // Only WSP may stand between the name and the colon.
-                var after = index
-                while after < end && (bytes[after] == 0x20 || bytes[after] == 0x09) { after += 1 }
-                return (after < end && bytes[after] == 0x3A && index > start) ? after : nil
+        // Over the buffer: this runs for every field, and `end` never passes the array's end.
+        bytes.withUnsafeBufferPointer { bytes in
+            var index = start
+            while index < end {
+                let byte = bytes[index]
+                if byte == 0x3A { return index > start ? index : nil }
+                if byte == 0x20 || byte == 0x09 {
+                    // Only WSP may stand between the name and the colon.
+                    var after = index
+                    while after < end && (bytes[after] == 0x20 || bytes[after] == 0x09) { after += 1 }
+                    return (after < end && bytes[after] == 0x3A && index > start) ? after : nil
+                }
+                if byte < 0x21 || byte > 0x7E { return nil }
+                index += 1
             }
-            if byte < 0x21 || byte > 0x7E { return nil }
-            index += 1
+            return nil
         }
-        return nil
     }
 
     /// An mbox `From ` line (RFC 4155 §2). `From : a@b.example` is not one: it is the From field
@@ -233,13 +236,15 @@ struct HeaderBlockParser {
             if ASCII.index(of: 0x0A, in: bytes, from: 0) == bytes.count && ASCII.index(of: 0x0D, in: bytes, from: 0) == bytes.count {
                 return String(decoding: bytes, as: UTF8.self)
             }
-            return String(unsafeUninitializedCapacity: bytes.count) { out in
+            // Gathered in a scratch buffer (on the stack for any ordinary field) and made a String
+            // once: `String(unsafeUninitializedCapacity:)` validates the bytes several times slower.
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { out in
                 var count = 0
                 for byte in bytes where byte != 0x0A && byte != 0x0D {
                     out[count] = byte
                     count += 1
                 }
-                return count
+                return String(decoding: UnsafeBufferPointer(rebasing: out[..<count]), as: UTF8.self)
             }
         }
     }

@@ -154,14 +154,15 @@ private struct HeaderFields {
 
     /// The field that RFC 5322 §3.6 allows once; a second one is reported and the first is used.
     mutating func single(_ name: String) -> HeaderField? {
-        let key = ASCII.lowercased(name)
-        let length = key.utf8.count
+        let length = name.utf8.count
         var first: Int?
         var secondOffset = 0
         var count = 0
-        // By index: iterating the fields would copy (retain and release) every one of them.
+        // By index: iterating the fields would copy (retain and release) every one of them. The
+        // names are ASCII literals, compared in place rather than lower-cased into a new String.
         let fields = headers.fields
-        for index in fields.indices where fields[index].key.utf8.count == length && fields[index].key == key {
+        for index in fields.indices
+        where fields[index].key.utf8.count == length && TraceText.equals(fields[index].key, name) {
             count += 1
             if count == 1 { first = index } else if count == 2 { secondOffset = fields[index].offset }
         }

@@ -85,6 +85,11 @@ enum ASCII {
         return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 
+    /// Whether the text holds this byte, looked for in the bytes the text lends (memchr).
+    static func contains(_ byte: UInt8, in text: String) -> Bool {
+        withBytes(of: text) { index(of: byte, in: $0, from: 0) < $0.count }
+    }
+
     static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var bits: UInt8 = 0
         for byte in bytes { bits |= byte }

@@ -38,10 +38,10 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
 
     /// The address in network byte order: 4 bytes for IPv4, 16 for IPv6.
     public var bytes: [UInt8] {
+        // Copied straight out of the big-endian words: address matching asks for these often.
         switch family {
-        case .ipv4: return (0..<4).map { UInt8(truncatingIfNeeded: low >> (24 - 8 * $0)) }
-        case .ipv6:
-            return (0..<16).map { UInt8(truncatingIfNeeded: ($0 < 8 ? high : low) >> (56 - 8 * ($0 % 8))) }
+        case .ipv4: withUnsafeBytes(of: UInt32(truncatingIfNeeded: low).bigEndian) { Array($0) }
+        case .ipv6: withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { Array($0) }
         }
     }
 

@@ -74,8 +74,8 @@ public enum RFC5322Date {
 
         func peek() -> Token? { index < tokens.count ? tokens[index] : nil }
 
-        mutating func skip(_ symbol: Character) {
-            if peek() == .symbol(symbol.asciiValue!) { index += 1 }
+        mutating func skip(_ symbol: UInt8) {
+            if peek() == .symbol(symbol) { index += 1 }
         }
 
         mutating func number(maxDigits: Int) -> Int? {
@@ -93,7 +93,7 @@ public enum RFC5322Date {
         mutating func parse() -> Date? {
             if case .word(let word)? = peek(), RFC5322Date.isDayName(word) {
                 index += 1
-                skip(",")
+                skip(UInt8(ascii: ","))
             }
             let day: Int
             let month: Int
@@ -112,9 +112,9 @@ public enum RFC5322Date {
             } else {
                 // `-` between the parts covers the `26-Dec-2000` spelling.
                 guard let rfcDay = number(maxDigits: 2) else { return nil }
-                skip("-")
+                skip(UInt8(ascii: "-"))
                 guard let rfcMonth = self.month() else { return nil }
-                skip("-")
+                skip(UInt8(ascii: "-"))
                 guard let rfcYear = self.year(), let rfcTime = self.time() else { return nil }
                 (day, month, year, time) = (rfcDay, rfcMonth, rfcYear, rfcTime)
             }
@@ -205,18 +205,27 @@ public enum RFC5322Date {
         }
     }
 
-    private static let monthNames = [
+    // As bytes: these are matched against a word or two of every date read.
+    private static let monthNames: [[UInt8]] = [
         "january", "february", "march", "april", "may", "june",
         "july", "august", "september", "october", "november", "december",
-    ]
-    private static let dayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    ].map { Array($0.utf8) }
+    private static let dayNames: [[UInt8]] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        .map { Array($0.utf8) }
 
     /// The index in `names` of the name that `word` abbreviates: at least three letters, any case,
-    /// so `Jan`, `Sept`, `Thurs` and `Thursday` all count.
-    private static func abbreviation(_ utf8: ArraySlice<UInt8>, of names: [String]) -> Int? {
+    /// so `Jan`, `Sept`, `Thurs` and `Thursday` all count. The names are lower-case letters, which
+    /// a byte matches exactly when it does with 0x20 set.
+    private static func abbreviation(_ utf8: ArraySlice<UInt8>, of names: [[UInt8]]) -> Int? {
         guard utf8.count >= 3 else { return nil }
         return names.firstIndex { name in
-            utf8.count <= name.utf8.count && TraceText.equals(bytes: utf8, name.utf8.prefix(utf8.count))
+            guard utf8.count <= name.count else { return false }
+            var offset = 0
+            for byte in utf8 {
+                guard byte | 0x20 == name[offset] else { return false }
+                offset += 1
+            }
+            return true
         }
     }
 

@@ -88,12 +88,22 @@ private struct ReceivedParser {
 
     struct WorkingClause {
         let keyword: Keyword
-        var pieces: [Piece] = []
+        // Most clauses hold one piece, kept apart so that it needs no array (nor any joining).
+        private var firstPiece: Piece?
+        private var morePieces: [Piece] = []
         var comments: [String] = []
 
+        init(keyword: Keyword) { self.keyword = keyword }
+
+        mutating func append(_ piece: Piece) {
+            if firstPiece == nil { firstPiece = piece } else { morePieces.append(piece) }
+        }
+
+        var pieces: [Piece] { firstPiece.map { [$0] + morePieces } ?? [] }
+
         var value: String {
-            // Most clauses hold one piece, which needs no joining.
-            pieces.count == 1 ? pieces[0].text : pieces.map(\.text).joined(separator: " ")
+            guard let firstPiece else { return "" }
+            return morePieces.isEmpty ? firstPiece.text : pieces.map(\.text).joined(separator: " ")
         }
     }
 
@@ -117,7 +127,7 @@ private struct ReceivedParser {
         }
         let (clauseEnd, prescanProblems) = dateSeparator(in: scanner)
         if let clauseEnd {
-            readDate(ASCII.trimmed(scanner.text((clauseEnd + 1)..<scanner.end)), into: &header)
+            readDate(scanner.text(TraceText.trimmedRange(scanner.bytes, (clauseEnd + 1)..<scanner.end)), into: &header)
         } else {
             report("received.missing-date", .warning, "no `;` and date after the clauses")
         }
@@ -163,6 +173,7 @@ private struct ReceivedParser {
 
     private mutating func readClauses(_ scanner: inout TraceScanner, into header: inout ReceivedHeader) {
         var seen: [WorkingClause] = []
+        seen.reserveCapacity(Keyword.allCases.count)
         var current: WorkingClause?
         var stray: [String] = []
         while true {
@@ -199,7 +210,7 @@ private struct ReceivedParser {
                 }
                 piece = .word(scanner.text(word))
             }
-            if current != nil { current!.pieces.append(piece) } else { stray.append(piece.text) }
+            if current != nil { current!.append(piece) } else { stray.append(piece.text) }
         }
         if let finished = current { seen.append(finished) }
         if !stray.isEmpty {
@@ -260,7 +271,8 @@ private struct ReceivedParser {
         }
         var valueIP: IPAddress?
         var valueName: String?
-        for piece in clause.pieces {
+        let pieces = clause.pieces
+        for piece in pieces {
             switch piece {
             case .literal(let text):
                 if valueIP == nil { valueIP = IPAddress(String(text.prefix { $0 != "]" }) + "]") }
@@ -273,9 +285,9 @@ private struct ReceivedParser {
         // One name, perhaps followed by its literal; several words (`mail pickup service`) or an
         // address are not a HELO name.
         let secondIsWord: Bool
-        if clause.pieces.count > 1, case .word = clause.pieces[1] { secondIsWord = true } else { secondIsWord = false }
-        switch clause.pieces.first {
-        case .word(let text)? where !secondIsWord && !text.utf8.contains(UInt8(ascii: "@")): valueName = text
+        if pieces.count > 1, case .word = pieces[1] { secondIsWord = true } else { secondIsWord = false }
+        switch pieces.first {
+        case .word(let text)? where !secondIsWord && !ASCII.contains(UInt8(ascii: "@"), in: text): valueName = text
         case .literal(let text)?: valueName = text
         default: break
         }
@@ -303,8 +315,8 @@ private struct ReceivedParser {
 
     /// A plausible DNS name: dotted or `localhost`, and not an address literal.
     private static func isHostName(_ text: String) -> Bool {
-        guard text.first != "[", IPAddress(text) == nil else { return false }
-        return text.utf8.contains(UInt8(ascii: ".")) || TraceText.equals(text, "localhost")
+        guard !ASCII.hasPrefix(text, "["), IPAddress(text) == nil else { return false }
+        return ASCII.contains(UInt8(ascii: "."), in: text) || TraceText.equals(text, "localhost")
     }
 
     private mutating func report(_ code: DiagnosticCode, _ severity: Severity, _ message: String) {

@@ -16,6 +16,14 @@ struct TraceByteSet: Sendable {
         }
     }
 
+    /// Every byte in either set.
+    func union(_ other: TraceByteSet) -> TraceByteSet {
+        var result = self
+        result.low |= other.low
+        result.high |= other.high
+        return result
+    }
+
     @inline(__always)
     func contains(_ byte: UInt8) -> Bool {
         if byte < 64 { return low & (1 << UInt64(byte)) != 0 }
@@ -106,7 +114,27 @@ struct TraceScanner {
     /// comments keep theirs, because `(name [ip] (may be forged))` means what it says. Runs of
     /// whitespace become one space (RFC 5322 §3.2.2: FWS in a comment is a single space).
     mutating func readComment() -> String {
-        String(decoding: scanComment(collecting: true), as: UTF8.self)
+        // Most comments are words and single spaces up to the `)`, which are then the text as it
+        // stands: no byte to drop or unquote, no space to collapse or trim, no nesting.
+        let start = position + 1
+        var index = start
+        var afterSpace = true
+        while index < end {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ")") {
+                guard index > start, !afterSpace else { break }
+                position = index + 1
+                return text(start..<index)
+            }
+            if byte == UInt8(ascii: "(") || byte == UInt8(ascii: "\\") || byte == 0x09 || byte == 0x0D || byte == 0x0A
+                || (byte == 0x20 && afterSpace)
+            {
+                break
+            }
+            afterSpace = byte == 0x20
+            index += 1
+        }
+        return String(decoding: scanComment(collecting: true), as: UTF8.self)
     }
 
     /// Moves past a comment, returning its text when `collecting`.
@@ -184,17 +212,18 @@ struct TraceScanner {
     /// Like `readRun`, but returns where the run is, for callers that test it before building a String.
     mutating func readRunRange(until stops: TraceByteSet) -> Range<Int> {
         let start = position
-        while position < end {
-            let byte = bytes[position]
-            if ASCII.isWhitespace(byte) || byte == UInt8(ascii: "(") || byte == UInt8(ascii: "\"")
-                || stops.contains(byte)
-            {
-                break
-            }
-            position += 1
+        // One set test per byte, over the buffer: this runs for every word of every trace header.
+        let ends = stops.union(Self.runEnds)
+        position = bytes.withUnsafeBufferPointer { buffer in
+            var index = start
+            while index < end, !ends.contains(buffer[index]) { index += 1 }
+            return index
         }
         return start..<position
     }
+
+    /// What ends every run: whitespace (`ASCII.isWhitespace`), a comment and a quoted string.
+    private static let runEnds = TraceByteSet(" \t\r\n(\"")
 
     /// Moves to the next `byte` outside comments and quoted strings (not consuming it), or to the end.
     mutating func skip(until byte: UInt8) {
@@ -218,6 +247,13 @@ enum TraceText {
     /// Case-insensitive ASCII comparison.
     static func equals(_ lhs: some StringProtocol, _ rhs: some StringProtocol) -> Bool {
         equals(bytes: lhs.utf8, rhs.utf8)
+    }
+
+    /// The same for two Strings, the common case (names looked up in headers and results): unequal
+    /// lengths are told at once, and equal ones compared over the bytes the Strings lend.
+    static func equals(_ lhs: String, _ rhs: String) -> Bool {
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        return ASCII.withBytes(of: lhs) { left in ASCII.withBytes(of: rhs) { right in equals(bytes: left, right) } }
     }
 
     /// Case-insensitive ASCII comparison of UTF-8 bytes.

@@ -324,6 +324,13 @@ struct AddressesParseListTests {
         }
         #expect(place.header == "Reply-To")
     }
+
+    @Test("RFC 5322 §3.4.1: the domain is lower-cased, non-ASCII letters included")
+    func domainCase() {
+        #expect(AddressParser.parseList("a@Mail.EXAMPLE.com").mailboxes.first?.domain == "mail.example.com")
+        #expect(AddressParser.parseList("a@EXÄMPLE.COM").mailboxes.first?.domain == "exämple.com")
+        #expect(AddressParser.parseList("a@[IPv6:FE80::1]").mailboxes.first?.domain == "[ipv6:fe80::1]")
+    }
 }
 
 @Suite("Mailbox values (RFC 5322 §3.4.1)")

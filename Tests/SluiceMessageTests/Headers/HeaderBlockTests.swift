@@ -201,4 +201,13 @@ struct HeadersBlockTests {
         #expect(message.subject == "a")
         #expect(message.root.content?.text == "body\n")
     }
+
+    @Test("RFC 5322 §2.2.3: a folded field longer than any scratch buffer on the stack, or holding UTF-8 and a stray CR, unfolds whole")
+    func unfoldingLongAndNonASCII() throws {
+        let words = (0..<400).map { "word\($0)" }
+        let long = Fixtures.message(text: "X-Long: " + words.joined(separator: "\n ") + "\n\nbody\n", crlf: true)
+        #expect(long.headers.first("X-Long")?.value == words.joined(separator: " "))
+        let mixed = Fixtures.message(text: "Subject: caf\u{E9}\r\u{2603}\n\tna\u{EF}ve\n\nbody\n")
+        #expect(mixed.headers.first("Subject")?.value == "caf\u{E9}\u{2603}\tna\u{EF}ve")
+    }
 }

@@ -85,6 +85,15 @@ struct IPAddressTests {
         #expect(IPAddress(bytes: [192, 0, 2, 1]) == IPAddress("192.0.2.1"))
     }
 
+    @Test("RFC 4291 §2: bytes are in network order and round-trip")
+    func networkOrderBytes() {
+        let v6: [UInt8] = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0x0a, 0x0b, 0x0c, 0x0d]
+        #expect(IPAddress("2001:db8::a0b:c0d")?.bytes == v6)
+        #expect(IPAddress(bytes: v6)?.bytes == v6)
+        #expect(IPAddress("::ffff:192.0.2.1")?.bytes.suffix(6) == [0xff, 0xff, 192, 0, 2, 1])
+        #expect(IPAddress("255.254.0.1")?.bytes == [255, 254, 0, 1])
+    }
+
     @Test("RFC 5952 §4: Codable as the canonical text")
     func codable() throws {
         let data = try JSONEncoder().encode([IPAddress("2001:0DB8::0001")!])

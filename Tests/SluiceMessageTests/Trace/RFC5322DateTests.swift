@@ -93,4 +93,14 @@ struct RFC5322DateTests {
     func malformed(text: String) {
         #expect(RFC5322Date.parse(text) == nil)
     }
+
+    @Test("RFC 5322 §3.3: month and day names match in any case, and only letters match letters")
+    func nameCase() {
+        #expect(RFC5322Date.parse("TUESDAY, 2 jAN 2001 12:00:00 +0000") == T.utc(2001, 1, 2, 12, 0, 0))
+        #expect(RFC5322Date.parse("tue, 2 JANUARY 2001 12:00:00 +0000") == T.utc(2001, 1, 2, 12, 0, 0))
+        #expect(RFC5322Date.parse("2 J@N 2001 12:00:00 +0000") == nil)
+        #expect(RFC5322Date.parse("2 Jän 2001 12:00:00 +0000") == nil)
+        #expect(RFC5322Date.parse("2 Janu 2001 12:00:00 +0000") == T.utc(2001, 1, 2, 12, 0, 0))
+        #expect(RFC5322Date.parse("2 Januarys 2001 12:00:00 +0000") == nil)
+    }
 }

@@ -29,6 +29,40 @@ struct TraceScannerTests {
         #expect(scanner.readComment() == "may be forged")
     }
 
+    @Test(
+        "RFC 5322 §3.2.2: a plain comment reads as written; any other falls back to collapsing and unquoting",
+        arguments: [
+            ("(Postfix) x", "Postfix"), ("(mail.example [192.0.2.1]) x", "mail.example [192.0.2.1]"),
+            ("(caf\u{E9} \u{2603}) x", "caf\u{E9} \u{2603}"), ("() x", ""), ("( a) x", "a"), ("(a ) x", "a"),
+            ("(a  b) x", "a b"), ("(a\tb) x", "a b"), ("(a\r\nb) x", "a b"), (#"(a\)b) x"#, "a)b"), ("(a (b)) x", "a (b)"),
+        ])
+    func plainComment(text: String, expected: String) {
+        var scanner = TraceScanner(text)
+        #expect(scanner.readComment() == expected)
+        #expect(rest(scanner) == "x")
+        #expect(scanner.problems.isEmpty)
+    }
+
+    @Test("RFC 5322 §3.2.2: a comment with no `)` is read to the end however plain it is")
+    func plainUnterminatedComment() {
+        var scanner = TraceScanner("(plain words")
+        #expect(scanner.readComment() == "plain words")
+        #expect(scanner.isAtEnd)
+        #expect(scanner.problems == [.unterminatedComment])
+    }
+
+    @Test("Case-insensitive ASCII comparison: letters match across case, nothing else does")
+    func caseInsensitiveEquals() {
+        #expect(TraceText.equals("X-Spam-Flag", "x-spam-FLAG"))
+        #expect(TraceText.equals("", ""))
+        #expect(!TraceText.equals("bcl", "bcl "))
+        #expect(!TraceText.equals("a[", "A{"))
+        #expect(!TraceText.equals("@", "`"))
+        #expect(!TraceText.equals("\u{E9}", "\u{C9}"))
+        #expect(TraceText.equals("caf\u{E9}", "CAF\u{E9}"))
+        #expect(TraceText.equals("Dkim"[...], "dKIM"))
+    }
+
     @Test("RFC 5322 §3.2.4: a quoted string undoes its quoted-pairs and keeps its spaces")
     func quotedString() {
         var scanner = TraceScanner(#""a \"b\"  c";"#)
