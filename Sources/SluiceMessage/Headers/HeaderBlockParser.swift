@@ -236,15 +236,13 @@ struct HeaderBlockParser {
             if ASCII.index(of: 0x0A, in: bytes, from: 0) == bytes.count && ASCII.index(of: 0x0D, in: bytes, from: 0) == bytes.count {
                 return String(decoding: bytes, as: UTF8.self)
             }
-            // Gathered in a scratch buffer (on the stack for any ordinary field) and made a String
-            // once: `String(unsafeUninitializedCapacity:)` validates the bytes several times slower.
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { out in
+            return String(unsafeUninitializedCapacity: bytes.count) { out in
                 var count = 0
                 for byte in bytes where byte != 0x0A && byte != 0x0D {
                     out[count] = byte
                     count += 1
                 }
-                return String(decoding: UnsafeBufferPointer(rebasing: out[..<count]), as: UTF8.self)
+                return count
             }
         }
     }
