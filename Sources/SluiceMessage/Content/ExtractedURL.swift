@@ -108,7 +108,10 @@ public struct ExtractedURL: Sendable, Hashable, Codable {
             hostText = authority[..<colon]
             port = Self.port(text(authority[authority.index(after: colon)...]))
         }
-        var host = text(hostText).lowercased()
+        var host = text(hostText)
+        // ASCII lower-casing is Unicode's for ASCII text, and needs no tables (nor a copy when
+        // the host is lower case already).
+        host = ASCII.isASCII(host) ? ASCII.lowercased(host) : host.lowercased()
         while host.hasSuffix(".") { host.removeLast() }
         guard !host.isEmpty else { return nil }
         if let hash = remainder.firstIndex(of: delimiter.hash) { remainder = remainder[..<hash] }
@@ -135,5 +138,44 @@ public struct ExtractedURL: Sendable, Hashable, Codable {
             return nil
         }
         return Int(text)
+    }
+}
+
+/// Gathers the URLs found in a message's text parts: each URL once, with every part it is found
+/// in, up to a limit. A value of its own, so adding a part's URLs touches no captured state.
+struct URLCollector {
+    let limit: Int
+    private(set) var urls: [ExtractedURL] = []
+    /// The distinct URLs past the limit, which are counted, not listed.
+    private(set) var dropped = Set<String>()
+    private var byText: [String: Int] = [:]
+
+    init(limit: Int) { self.limit = limit }
+
+    mutating func add(_ found: [String], part path: String) {
+        for candidate in found {
+            if let index = index(of: candidate) {
+                if !urls[index].parts.contains(path) { urls[index].parts.append(path) }
+                continue
+            }
+            guard urls.count < limit else {
+                dropped.insert(candidate)
+                continue
+            }
+            guard let url = ExtractedURL(candidate, part: path) else { continue }
+            if !byText.isEmpty { byText[candidate] = urls.count }
+            urls.append(url)
+        }
+    }
+
+    /// Most messages link to a handful of URLs, which a linear search finds faster than hashing;
+    /// past that the URLs are indexed by text.
+    private mutating func index(of candidate: String) -> Int? {
+        let linearSearchLimit = 16
+        guard urls.count > linearSearchLimit else { return urls.firstIndex { $0.url == candidate } }
+        if byText.isEmpty {
+            for (index, url) in urls.enumerated() { byText[url.url] = index }
+        }
+        return byText[candidate]
     }
 }

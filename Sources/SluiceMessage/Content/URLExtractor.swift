@@ -3,13 +3,15 @@
 /// with HTML entities decoded so `h&#116;tp://` obfuscation does not hide a link.
 enum URLExtractor {
     static func urls(inText text: String) -> [String] {
-        ASCII.withBytes(of: text, scanBareURLs)
+        var found: [String] = []
+        ASCII.withBytes(of: text) { scanBareURLs($0, into: &found) }
+        return found
     }
 
     static func urls(inHTML html: String) -> [String] {
         var found = ASCII.withBytes(of: html, scanAttributes)
         // Text is scanned as a reader sees it: `&lt;http://a.example/&gt;` ends before `&gt;`.
-        found += ASCII.withBytes(of: HTMLEntities.decode(html), scanBareURLs)
+        ASCII.withBytes(of: HTMLEntities.decode(html)) { scanBareURLs($0, into: &found) }
         return found
     }
 
@@ -73,8 +75,7 @@ enum URLExtractor {
         return bytes.count
     }
 
-    private static func scanBareURLs(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
-        var results: [String] = []
+    private static func scanBareURLs(_ bytes: UnsafeBufferPointer<UInt8>, into results: inout [String]) {
         var index = 0
         var schemeStart = nextSchemeStart(bytes, from: 0)
         var wwwStart = nextWWWStart(bytes, from: 0)
@@ -104,7 +105,6 @@ enum URLExtractor {
             guard candidateEnd - start > schemeLength else { continue }
             results.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<candidateEnd]), as: UTF8.self))
         }
-        return results
     }
 
     /// Where the URL in `range` ends once trailing punctuation is dropped: it ends a sentence, not a

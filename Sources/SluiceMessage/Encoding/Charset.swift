@@ -74,6 +74,15 @@ public struct Charset: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The empty label and the labels that admit ignorance (`unknown-8bit`, `x-unknown`) give
     /// ``unknown8Bit``.
     public init?(label: String) {
+        // The labels nearly all mail uses, as written, skip building the lookup key.
+        if label == "utf-8" {
+            self = .utf8
+            return
+        }
+        if label == "us-ascii" {
+            self = .usASCII
+            return
+        }
         let key = Charset.key(label)
         if let known = charsetTable[key] {
             self = known
@@ -297,6 +306,8 @@ enum UTF8Decoding {
 
     /// Replaces each maximal invalid subpart with U+FFFD (Unicode §3.9, as WHATWG does).
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> (text: String, invalid: Int) {
+        // ASCII is valid UTF-8, and far quicker to recognise than running the general validation.
+        if isASCII(bytes) { return (String(decoding: bytes, as: UTF8.self), 0) }
         if let text = String(validating: bytes, as: UTF8.self) { return (text, 0) }
         var text = ""
         text.reserveCapacity(bytes.count + 16)

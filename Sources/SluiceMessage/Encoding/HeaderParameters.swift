@@ -493,7 +493,8 @@ private struct ParameterParser {
     }
 
     private mutating func plainParameter(name: String, value: String) -> ParameterizedValue.Parameter {
-        guard name != "boundary", value.utf8.contains(UInt8(ascii: "?")) else {
+        let mayHoldEncodedWord = ASCII.withBytes(of: value) { ASCII.index(of: UInt8(ascii: "?"), in: $0, from: 0) < $0.count }
+        guard name != "boundary", mayHoldEncodedWord else {
             return ParameterizedValue.Parameter(name: name, value: value)
         }
         let decoded = EncodedWords.decode(value)

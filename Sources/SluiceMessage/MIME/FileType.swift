@@ -32,11 +32,22 @@ public enum FileType: String, Sendable, Hashable, Codable {
         ([0xFF, 0xD8, 0xFF], .jpeg),
         (Array("GIF8".utf8), .gif),
     ]
+    /// Whether a signature starts with the byte: text starts with none of most of them, and then
+    /// the list need not be tried.
+    private static let startsASignature: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for signature in signatures { table[Int(signature.magic[0])] = true }
+        return table
+    }()
     private static let htmlStarts = [Array("<!doctype html".utf8), Array("<html".utf8)]
 
     /// Sniffs the first bytes; nil when nothing known matches.
     public static func sniff(_ bytes: ArraySlice<UInt8>) -> FileType? {
-        if let known = signatures.first(where: { bytes.starts(with: $0.magic) }) { return known.type }
+        if let first = bytes.first, startsASignature[Int(first)],
+            let known = signatures.first(where: { bytes.starts(with: $0.magic) })
+        {
+            return known.type
+        }
         if bytes.count > 0x8005, bytes.dropFirst(0x8001).starts(with: "CD001".utf8) { return .iso }
         let head = bytes.prefix(512).drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
         // Compared with 0x20 set on every byte, which lower-cases letters (and folds a few

@@ -29,6 +29,9 @@ struct MIMEParser {
             transferEncoding: "7bit", disposition: nil, filename: nil, bodyRange: bodyRange,
             children: [], content: nil)
 
+        // The Content-Type parameters as parsed (names unique, first value kept): looked up here
+        // instead of in `part.parameters`, which saves hashing for the few names read below.
+        var typeParameters: [ParameterizedValue.Parameter] = []
         if let field = headers.first(key: "content-type") {
             let parsed = ParameterizedValue(parsing: field.value)
             report(parsed.problems, path: path, header: field.name)
@@ -41,9 +44,9 @@ struct MIMEParser {
                 } ?? (parsed.value.contains("/") && !parsed.value.hasPrefix("/") && !parsed.value.hasSuffix("/"))
             if isTypeSlashSubtype {
                 part.contentType = parsed.value
-                for parameter in parsed.parameters where part.parameters[parameter.name] == nil {
-                    part.parameters[parameter.name] = parameter.value
-                }
+                typeParameters = parsed.parameters
+                // Parsing already keeps each name once, with its first value.
+                for parameter in typeParameters { part.parameters[parameter.name] = parameter.value }
             } else {
                 // RFC 2045 §5.2: an unreadable Content-Type means text/plain; us-ascii.
                 problems.append(Diagnostic(
@@ -53,7 +56,8 @@ struct MIMEParser {
                 part.contentType = "text/plain"
             }
         }
-        part.charset = part.parameters["charset"]
+        func typeParameter(_ name: String) -> String? { typeParameters.first { $0.name == name }?.value }
+        part.charset = typeParameter("charset")
         if let field = headers.first(key: "content-transfer-encoding") {
             // Read as a structured field (RFC 2045 §3), so `base64 (comment)` is still base64.
             let parsed = ParameterizedValue(parsing: field.value)
@@ -68,7 +72,7 @@ struct MIMEParser {
         }
         // An empty `filename=""` names nothing; it must not hide the Content-Type `name`.
         if part.filename?.isEmpty ?? true {
-            part.filename = part.parameters["name"].flatMap { $0.isEmpty ? nil : $0 }
+            part.filename = typeParameter("name").flatMap { $0.isEmpty ? nil : $0 }
         }
 
         guard features.contains(.structure) else { return part }
@@ -81,7 +85,7 @@ struct MIMEParser {
             return part
         }
         if part.isMultipart {
-            splitMultipart(&part, depth: depth)
+            splitMultipart(&part, boundary: typeParameter("boundary"), depth: depth)
         } else if part.isEncapsulatedMessage, TransferEncoding(header: part.transferEncoding)?.isIdentity ?? false {
             let inner = HeaderBlockParser(limits: limits, part: childPath(path, 1))
                 .parse(bytes, in: bodyRange, allowMboxFromLine: false)
@@ -95,27 +99,32 @@ struct MIMEParser {
         return part
     }
 
-    private mutating func splitMultipart(_ part: inout MIMEPart, depth: Int) {
+    private mutating func splitMultipart(_ part: inout MIMEPart, boundary: String?, depth: Int) {
         let path = part.path
-        guard let boundary = part.parameters["boundary"], !boundary.isEmpty else {
+        guard let boundary, !boundary.isEmpty else {
             problems.append(Diagnostic(
                 "mime.missing-boundary", .warning,
                 "multipart part has no `boundary` parameter; its body is read as text",
                 at: location(path, header: "Content-Type")))
             return
         }
-        let delimiter = Array("--".utf8) + Array(boundary.utf8)
+        var delimiter: [UInt8] = [0x2D, 0x2D]
+        delimiter.append(contentsOf: boundary.utf8)
         let range = part.bodyRange
         var pieces: [Range<Int>] = []
         var pieceStart: Int? = nil
         var closed = false
-        var lineStart = range.lowerBound
+        var searchStart = range.lowerBound
 
-        while lineStart < range.upperBound {
+        while searchStart < range.upperBound {
+            // A delimiter line starts with `-`: memchr skips to the next one far faster than
+            // walking the body line by line. A `-` inside a line passes the rest of that line.
+            let lineStart = bytes.index(of: 0x2D, from: searchStart, before: range.upperBound)
+            guard lineStart < range.upperBound else { break }
             let lineEnd = bytes.indexOfNewline(from: lineStart, before: range.upperBound)
             let next = min(lineEnd + 1, range.upperBound)
-            guard bytes[lineStart] == 0x2D else {
-                lineStart = next
+            guard lineStart == range.lowerBound || bytes[lineStart - 1] == 0x0A else {
+                searchStart = next
                 continue
             }
             if let isClose = delimiterKind(at: lineStart, lineEnd: lineEnd, delimiter: delimiter) {
@@ -130,7 +139,7 @@ struct MIMEParser {
                 }
                 pieceStart = next
             }
-            lineStart = next
+            searchStart = next
         }
         if let start = pieceStart, !closed {
             pieces.append(start..<range.upperBound)
@@ -149,6 +158,7 @@ struct MIMEParser {
 
         let childDefault = part.contentType == "multipart/digest" ? "message/rfc822" : "text/plain"
         var children: [MIMEPart] = []
+        children.reserveCapacity(pieces.count)
         for (index, piece) in pieces.enumerated() {
             if partCount >= limits.maxParts {
                 if !reportedPartLimit {
@@ -246,7 +256,7 @@ struct MIMEParser {
     }
 
     private func childPath(_ parent: String, _ index: Int) -> String {
-        parent.isEmpty ? "\(index)" : "\(parent).\(index)"
+        parent.isEmpty ? String(index) : parent + "." + String(index)
     }
 
     private func location(_ path: String, header: String? = nil) -> Location {
@@ -254,6 +264,8 @@ struct MIMEParser {
     }
 
     private mutating func report(_ found: [Diagnostic], path: String? = nil, header: String? = nil) {
+        // Nearly always nothing: return before the location is built.
+        guard !found.isEmpty else { return }
         for var diagnostic in found {
             if diagnostic.location == nil, let path {
                 diagnostic.location = location(path, header: header)
@@ -284,10 +296,15 @@ extension Array where Element == UInt8 {
     /// The index of the next LF at or after `start`, or `end` when there is none (memchr: bodies
     /// are scanned line by line and can be tens of megabytes).
     func indexOfNewline(from start: Int, before end: Int) -> Int {
+        index(of: 0x0A, from: start, before: end)
+    }
+
+    /// The index of the next `byte` at or after `start`, or `end` when there is none (memchr).
+    func index(of byte: UInt8, from start: Int, before end: Int) -> Int {
         guard start < end else { return end }
         return withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress,
-                let found = memchr(base + start, 0x0A, end - start)
+                let found = memchr(base + start, Int32(byte), end - start)
             else { return end }
             return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
         }

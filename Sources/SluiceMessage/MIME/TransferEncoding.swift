@@ -66,7 +66,24 @@ public enum TransferEncoding: String, Sendable, Hashable, Codable {
                 var written = 0
                 var sawPadding = false
                 base64Table.withUnsafeBufferPointer { table in
-                    for byte in source {
+                    var index = 0
+                    while index < source.count {
+                        // Four alphabet characters on a byte boundary, the bulk of any body, make three
+                        // bytes at once; the accumulator's old bits never reach a later byte from there.
+                        if bits == 0 && !sawPadding && !strict && index + 4 <= source.count {
+                            let a = table[Int(source[index])], b = table[Int(source[index + 1])]
+                            let c = table[Int(source[index + 2])], d = table[Int(source[index + 3])]
+                            if a | b | c | d < 64 {
+                                buffer[written] = a << 2 | b >> 4
+                                buffer[written + 1] = b << 4 | c >> 2
+                                buffer[written + 2] = c << 6 | d
+                                written += 3
+                                index += 4
+                                continue
+                            }
+                        }
+                        let byte = source[index]
+                        index += 1
                         let value = table[Int(byte)]
                         if value == 0xFF {
                             if byte == UInt8(ascii: "=") {

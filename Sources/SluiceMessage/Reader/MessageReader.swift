@@ -107,41 +107,18 @@ public struct MessageReader: Sendable {
     }
 
     private func collectURLs(_ message: Message, problems: inout [Diagnostic]) -> [ExtractedURL] {
-        var urls: [ExtractedURL] = []
-        // Most messages link to a handful of URLs, which a linear search finds faster than
-        // hashing; past that the URLs are indexed by text.
-        let linearSearchLimit = 16
-        var byText: [String: Int] = [:]
-        func index(of candidate: String) -> Int? {
-            guard urls.count > linearSearchLimit else { return urls.firstIndex { $0.url == candidate } }
-            if byText.isEmpty {
-                for (index, url) in urls.enumerated() { byText[url.url] = index }
-            }
-            return byText[candidate]
-        }
-        var dropped = Set<String>()
-        for (part, text) in message.textParts {
+        var collector = URLCollector(limit: options.limits.maxURLs)
+        // Visited in place: `textParts` would copy every text part out of the tree.
+        message.forEachText(bodyOnly: false) { part, text in
             let found = part.contentType == "text/html" ? URLExtractor.urls(inHTML: text) : URLExtractor.urls(inText: text)
-            for candidate in found {
-                if let index = index(of: candidate) {
-                    if !urls[index].parts.contains(part.path) { urls[index].parts.append(part.path) }
-                    continue
-                }
-                guard urls.count < options.limits.maxURLs else {
-                    dropped.insert(candidate)
-                    continue
-                }
-                guard let url = ExtractedURL(candidate, part: part.path) else { continue }
-                if !byText.isEmpty { byText[candidate] = urls.count }
-                urls.append(url)
-            }
+            collector.add(found, part: part.path)
         }
-        if !dropped.isEmpty {
+        if !collector.dropped.isEmpty {
             problems.append(Diagnostic(
                 "limit.urls", .warning,
-                "the message links to more than \(options.limits.maxURLs) URLs; \(dropped.count) more are not listed"))
+                "the message links to more than \(options.limits.maxURLs) URLs; \(collector.dropped.count) more are not listed"))
         }
-        return urls
+        return collector.urls
     }
 }
 

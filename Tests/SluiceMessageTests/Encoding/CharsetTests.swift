@@ -73,7 +73,7 @@ struct CharsetTests {
 
     @Test("RFC 2046 §4.1.2: charset labels match case-insensitively and through aliases")
     func aliases() throws {
-        for label in ["utf8", "UTF-8", "Utf_8", "unicode-1-1-utf-8"] {
+        for label in ["utf-8", "utf8", "UTF-8", "Utf_8", "unicode-1-1-utf-8"] {
             #expect(Charset(label: label) == .utf8, "\(label)")
         }
         for label in ["us-ascii", "ASCII", "ANSI_X3.4-1968", "iso646-us"] {
@@ -148,6 +148,14 @@ struct CharsetTests {
         #expect(decoded.text == "café “x”")
         #expect(problemCodes(decoded.problems) == ["charset.mislabelled"])
         #expect(decoded.problems.first?.notes == ["decoded as windows-1252"])
+    }
+
+    @Test("RFC 3629 §3: ASCII is UTF-8 as it stands, controls and NUL included")
+    func asciiAsUTF8() {
+        let decoded = Charset.decode([0x00, 0x09, 0x41, 0x0D, 0x0A, 0x7F], label: "utf-8")
+        #expect(decoded.text == "\u{0}\tA\r\n\u{7F}")
+        #expect(decoded.text.utf8.count == 6)
+        #expect(decoded.problems.isEmpty)
     }
 
     @Test("RFC 3629 §3: invalid UTF-8 becomes U+FFFD and is counted")

@@ -484,4 +484,42 @@ struct MIMETreeTests {
         let problem = message.problems.first { $0.code == "header.missing-separator" }
         #expect(problem?.location == .message(MessageLocation(part: "1", byteOffset: 47)))
     }
+
+    @Test(
+        "RFC 2046 §5.1.1: a delimiter counts only at a line start, however many `-` the lines around it hold",
+        arguments: [false, true])
+    func delimitersAmongDashes(crlf: Bool) throws {
+        let text = """
+            From: a@example.com
+            Content-Type: multipart/mixed; boundary="b-1"
+
+            --b-1
+            Content-Type: text/plain
+
+            a line -- with --b-1 inside, and x--b-1
+            ---b-1
+            -- b-1
+            --b-1x
+            --b-1
+            Content-Type: text/plain
+
+            --b-1- still text -
+            --b-1--
+            --b-1
+            """
+        let message = Fixtures.message(text: text, crlf: crlf)
+        let lineBreak = crlf ? "\r\n" : "\n"
+        #expect(message.root.children.map(\.path) == ["1", "2"])
+        #expect(
+            message.root.children.first?.content?.text
+                == ["a line -- with --b-1 inside, and x--b-1", "---b-1", "-- b-1", "--b-1x"].joined(separator: lineBreak))
+        #expect(message.root.children.last?.content?.text == "--b-1- still text -")
+        #expect(codes(message).isEmpty)
+    }
+
+    @Test("RFC 2046 §5.1.1: a body that opens with its delimiter, with no preamble or line break before it")
+    func delimiterAtBodyStart() {
+        let message = Fixtures.message(text: "Content-Type: multipart/mixed; boundary=q\n\n--q\n\none\n--q--")
+        #expect(message.root.children.map { $0.content?.text } == ["one"])
+    }
 }

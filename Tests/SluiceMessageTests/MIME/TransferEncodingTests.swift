@@ -180,4 +180,62 @@ struct MIMETransferEncodingTests {
         #expect(strict.damaged > 0)
         #expect(EncodedWords.decode("=?utf-8?b?\(input)?=").problems.map(\.code.rawValue) == ["encoded-word.bad-base64"])
     }
+
+    @Test("base64: whole groups decoded at once give what a sextet-by-sextet reading gives")
+    func base64GroupsMatchSextets() {
+        let pieces = ["Zm9v", "YmFy", "Zg", "=", "==", "\r\n", "\n", " ", "\t", "*", "!", "-", "_", "+/", "A", "QUJD", "\u{E9}"]
+        var state: UInt64 = 0xB64
+        func next() -> Int {
+            // xorshift64*: deterministic, so a failure can be reproduced.
+            state ^= state >> 12
+            state ^= state << 25
+            state ^= state >> 27
+            return Int(truncatingIfNeeded: (state &* 2_685_821_657_736_338_717) >> 33)
+        }
+        for _ in 0..<3000 {
+            let input = Array((0..<(1 + next() % 30)).map { _ in pieces[next() % pieces.count] }.joined().utf8)[...]
+            for strict in [false, true] {
+                let decoded = TransferEncoding.decodeBase64(input, strict: strict)
+                let reference = Self.base64BySextets(input, strict: strict)
+                #expect(decoded.bytes == reference.bytes, "\(String(decoding: input, as: UTF8.self).debugDescription)")
+                #expect(decoded.damaged == reference.damaged, "\(String(decoding: input, as: UTF8.self).debugDescription)")
+            }
+        }
+    }
+
+    /// The decoder as it was, one input byte at a time.
+    private static func base64BySextets(_ input: ArraySlice<UInt8>, strict: Bool) -> (bytes: [UInt8], damaged: Int) {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var output: [UInt8] = []
+        var damaged = 0, accumulator: UInt32 = 0, bits = 0, sawPadding = false
+        for byte in input {
+            var value = alphabet.firstIndex(of: byte)
+            if byte == UInt8(ascii: "-") { value = 62 }
+            if byte == UInt8(ascii: "_") { value = 63 }
+            guard let value else {
+                if byte == UInt8(ascii: "=") {
+                    sawPadding = true
+                } else if ![0x0D, 0x0A, 0x20, 0x09].contains(byte) {
+                    damaged += 1
+                }
+                continue
+            }
+            if strict && (byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")) {
+                damaged += 1
+                continue
+            }
+            if sawPadding {
+                if strict { damaged += 1 }
+                (sawPadding, accumulator, bits) = (false, 0, 0)
+            }
+            accumulator = (accumulator << 6) | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            }
+        }
+        if bits >= 6 { damaged += 1 }
+        return (output, damaged)
+    }
 }
