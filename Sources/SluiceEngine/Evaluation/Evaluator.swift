@@ -28,11 +28,6 @@ public struct Evaluator: Sendable {
         let antiSpamHeaders: [PolicyHeader]
         let antiPhishingHeaders: [PolicyHeader]
         let antiMalwareHeaders: [PolicyHeader]
-        /// The policies of each type, in policy order, each behind a reference: the selected ones
-        /// are read in place rather than copied into every evaluation.
-        let antiSpam: [Shared<AntiSpamPolicy>]
-        let antiPhishing: [Shared<AntiPhishingPolicy>]
-        let antiMalware: [Shared<AntiMalwarePolicy>]
         /// Each policy file's absolute path, for entries' usage keys.
         let absoluteFiles: [String: String]
         let rulePlan: RulePlan
@@ -51,9 +46,6 @@ public struct Evaluator: Sendable {
             antiSpamHeaders = policy.antiSpam.map(\.header)
             antiPhishingHeaders = policy.antiPhishing.map(\.header)
             antiMalwareHeaders = policy.antiMalware.map(\.header)
-            antiSpam = policy.antiSpam.map(Shared.init)
-            antiPhishing = policy.antiPhishing.map(Shared.init)
-            antiMalware = policy.antiMalware.map(Shared.init)
             absoluteFiles = Dictionary(uniqueKeysWithValues: policy.sources.keys.map { ($0, ListEntry.absolutePath($0)) })
             rulePlan = RulePlan(policy.rules, screened: screensRules)
             let cadence = policy.notifications.cadence.value
@@ -165,11 +157,10 @@ struct Evaluation {
                                                       groups: groups, trace: &selection, type: "anti-malware")
         trace.insert(selection, at: 0)
         connectionStage()
-        let selected = (antiSpam: evaluator.antiSpam[antiSpam], antiPhishing: evaluator.antiPhishing[antiPhishing],
-                        antiMalware: evaluator.antiMalware[antiMalware])
-        detectionStage(antiSpam: selected.antiSpam.value, antiPhishing: selected.antiPhishing.value, antiMalware: selected.antiMalware.value,
-                       fileTypes: evaluator.fileTypes[antiMalware])
-        return resolve(antiSpam: selected.antiSpam.value, antiPhishing: selected.antiPhishing.value, antiMalware: selected.antiMalware.value)
+        // Each selected policy is copied once, for both stages.
+        let selected = (antiSpam: policy.antiSpam[antiSpam], antiPhishing: policy.antiPhishing[antiPhishing], antiMalware: policy.antiMalware[antiMalware])
+        detectionStage(antiSpam: selected.antiSpam, antiPhishing: selected.antiPhishing, antiMalware: selected.antiMalware, fileTypes: evaluator.fileTypes[antiMalware])
+        return resolve(antiSpam: selected.antiSpam, antiPhishing: selected.antiPhishing, antiMalware: selected.antiMalware)
     }
 
     // MARK: - Entries
@@ -247,13 +238,6 @@ struct Evaluation {
         if ipAllow == nil && ipBlock == nil { stage.steps.append(TraceStep("IP lists", .clear) { "`\(clientIP)` is on no IP list" }) }
         trace.append(stage)
     }
-}
-
-/// A value behind a reference, so that holding it costs one retain rather than one per field.
-final class Shared<Value: Sendable>: Sendable {
-    let value: Value
-
-    init(_ value: Value) { self.value = value }
 }
 
 /// A client IP range that matched in the connection stage: its description is made only when an
