@@ -20,12 +20,12 @@ public struct CompositeAuthentication: Sendable {
         // Authserv-ids are lower-cased by the reader, as `trustedIDs` are.
         let untrusted = message.authentication.results.compactMap(\.authservID).filter { !trustedIDs.contains($0) }
         guard let header = message.authentication.results.first(where: { $0.authservID.map(trustedIDs.contains) ?? false }) else {
-            trace.steps.append(TraceStep(
-                "trusted Authentication-Results", .clear,
+            trace.steps.append(TraceStep("trusted Authentication-Results", .clear) {
                 trustedIDs.isEmpty
                     ? "no authserv-id is trusted (organization { trust authentication-results from … }), so no result is believed"
                     : "no Authentication-Results header from " + trustedIDs.sorted().map { "`\($0)`" }.joined(separator: ", ")
-                        + (untrusted.isEmpty ? "" : "; ignored untrusted " + untrusted.map { "`\($0)`" }.joined(separator: ", "))))
+                        + (untrusted.isEmpty ? "" : "; ignored untrusted " + untrusted.map { "`\($0)`" }.joined(separator: ", "))
+            })
             let summary = AuthenticationSummary(
                 fromDomain: fromDomain, spf: "none", spfDomain: nil, dkim: "none", dkimDomains: [], dmarc: "none", dmarcPolicy: nil,
                 spfAligned: false, dkimAligned: false, compauth: "none", reason: "300", trustedFrom: nil, untrustedIDs: untrusted)
@@ -48,18 +48,24 @@ public struct CompositeAuthentication: Sendable {
         }
         let spf = spfResult?.result ?? "none"
         let spfDomain = (spfResult?.property("smtp.mailfrom") ?? spfResult?.property("smtp.helo")).map { value in
-            value.lastComponent(separatedBy: "@").map { $0.lowercased() } ?? value.lowercased()
+            // Without an `@` byte there is no `@` character, and the whole value is the domain.
+            value.utf8.contains(UInt8(ascii: "@"))
+                ? value.lastComponent(separatedBy: "@").map { $0.lowercased() } ?? value.lowercased() : Self.lowercased(value)
         }
         let dkimPassing = dkimResults.filter { $0.result == "pass" }
         let dkim = dkimPassing.isEmpty ? (dkimResults.first?.result ?? "none") : "pass"
         let dkimDomains = dkimPassing.compactMap { $0.property("header.d") ?? $0.property("header.i").map { String($0.lastComponent(separatedBy: "@") ?? "") } }
-            .map { $0.lowercased() }
+            .map(Self.lowercased)
         let policy = dmarcResult?.dmarcPolicy?.policy
 
+        // The From domain's organizational domain, looked up once, when a different name needs it.
+        var fromOrganizationalDomain: String? = nil
         func aligned(_ domain: String?) -> Bool {
             guard let domain, let fromDomain else { return false }
             // The same name has the same organizational domain: the list is needed only for others.
-            return domain == fromDomain || suffixes.organizationalDomain(domain) == suffixes.organizationalDomain(fromDomain)
+            if domain == fromDomain { return true }
+            if fromOrganizationalDomain == nil { fromOrganizationalDomain = suffixes.organizationalDomain(fromDomain) }
+            return suffixes.organizationalDomain(domain) == fromOrganizationalDomain
         }
         let spfAligned = spf == "pass" && aligned(spfDomain)
         let dkimAligned = dkimDomains.contains { aligned($0) }
@@ -100,22 +106,27 @@ public struct CompositeAuthentication: Sendable {
         // enforced sample, so its policy is not applied (§6.5).
         if explicit != nil, let action = dmarcResult?.property("action"), action.lowercased().hasPrefix("pct.") {
             explicit = nil
-            trace.steps.append(TraceStep("DMARC sample", .note, "`action=\(action)`: outside the enforced `pct` sample, so no DMARC action"))
+            trace.steps.append(TraceStep("DMARC sample", .note) { "`action=\(action)`: outside the enforced `pct` sample, so no DMARC action" })
         }
         let summary = AuthenticationSummary(
             fromDomain: fromDomain, spf: spf, spfDomain: spfDomain, dkim: dkim, dkimDomains: dkimDomains, dmarc: dmarc,
             dmarcPolicy: policy?.rawValue, spfAligned: spfAligned, dkimAligned: dkimAligned, compauth: compauth, reason: reason,
             trustedFrom: authservID, untrustedIDs: untrusted)
-        trace.steps.append(TraceStep(
-            "trusted Authentication-Results", .matched,
+        trace.steps.append(TraceStep("trusted Authentication-Results", .matched) {
             "from `\(authservID)`: spf=\(spf)\(spfDomain.map { " (\($0))" } ?? "") dkim=\(dkim)"
                 + (dkimDomains.isEmpty ? "" : " (" + dkimDomains.joined(separator: ", ") + ")")
-                + " dmarc=\(dmarc)\(policy.map { " p=\($0.rawValue)" } ?? "")"))
-        trace.steps.append(TraceStep(
-            "alignment", spfAligned || dkimAligned ? .matched : .clear,
-            "From domain `" + (fromDomain ?? "none") + Self.alignmentText(spf: spfAligned, dkim: dkimAligned)))
-        trace.steps.append(TraceStep("composite authentication", compauth == "fail" ? .matched : .clear, "compauth=\(compauth) reason=\(reason)"))
+                + " dmarc=\(dmarc)\(policy.map { " p=\($0.rawValue)" } ?? "")"
+        })
+        trace.steps.append(TraceStep("alignment", spfAligned || dkimAligned ? .matched : .clear) {
+            "From domain `" + (fromDomain ?? "none") + Self.alignmentText(spf: spfAligned, dkim: dkimAligned)
+        })
+        trace.steps.append(TraceStep("composite authentication", compauth == "fail" ? .matched : .clear) { [compauth, reason] in "compauth=\(compauth) reason=\(reason)" })
         return CompositeAuthentication(summary: summary, explicitFailurePolicy: explicit, implicitFailure: implicit)
+    }
+
+    /// `text.lowercased()`, without making a new string when ASCII text has no capital to lower.
+    private static func lowercased(_ text: String) -> String {
+        text.utf8.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) } ? text : text.lowercased()
     }
 
     /// The alignment step's text after the From domain: constants, not an interpolation per message.

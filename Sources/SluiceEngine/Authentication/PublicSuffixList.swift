@@ -54,6 +54,17 @@ public struct PublicSuffixList: Sendable {
         return longest
     }
 
+    /// Whether ASCII text has two dots in a row, tested on bytes rather than as a substring search.
+    private static func hasEmptyLabel(_ bytes: String.UTF8View) -> Bool {
+        var afterDot = false
+        for byte in bytes {
+            let isDot = byte == UInt8(ascii: ".")
+            if isDot && afterDot { return true }
+            afterDot = isDot
+        }
+        return false
+    }
+
     /// The organizational domain of `domain` (lower-cased); the domain itself when it is a
     /// public suffix or shorter.
     public func organizationalDomain(_ domain: String) -> String {
@@ -61,7 +72,7 @@ public struct PublicSuffixList: Sendable {
         let isASCII = bytes.allSatisfy { $0 < 0x80 }
         let lowered = isASCII && !bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? domain : domain.lowercased()
         var tails: [Substring] = []
-        if isASCII, bytes.first != UInt8(ascii: "."), bytes.last != UInt8(ascii: "."), !lowered.contains("..") {
+        if isASCII, bytes.first != UInt8(ascii: "."), bytes.last != UInt8(ascii: "."), !Self.hasEmptyLabel(lowered.utf8) {
             // ASCII labels end to end (every byte a character, no empty label): each suffix is a
             // tail of the name, taken in place.
             lowered[...].forEachLabelSuffix { tails.append($0) }

@@ -69,21 +69,23 @@ public struct IndexedLookup: EntryLookup {
 
     public func candidates(from: Mailbox?, urls: [ExtractedURL], hashes: [String], clientIP: IPAddress?) -> [Int] {
         var found: [Int] = []
+        // Most probes miss: only hits are appended.
+        func add(_ hits: [Int]?) { if let hits { found += hits } }
         // The closures below capture these maps, not a copy of the whole lookup.
         let (bySubdomainPattern, urlsByHost) = (self.bySubdomainPattern, self.urlsByHost)
         if let from {
-            found += byAddress["\(from.localPart.lowercased())@\(from.domain)"] ?? []
-            found += byExactDomain[from.domain] ?? []
-            from.domain[...].forEachLabelSuffix { found += bySubdomainPattern[$0] ?? [] }
-            found += spoofByDomain[from.domain] ?? []
+            add(byAddress["\(from.localPart.lowercased())@\(from.domain)"])
+            add(byExactDomain[from.domain])
+            from.domain[...].forEachLabelSuffix { add(bySubdomainPattern[$0]) }
+            add(spoofByDomain[from.domain])
         }
         found += spoofAny
         for url in urls {
             let host = url.host.hasPrefix("[") ? url.host.dropFirst().dropLast() : url.host[...]
-            host.forEachLabelSuffix { found += urlsByHost[$0] ?? [] }
-            Self.forEachHostToken(path: url.path, query: url.query) { found += urlsByHost[$0] ?? [] }
+            host.forEachLabelSuffix { add(urlsByHost[$0]) }
+            Self.forEachHostToken(path: url.path, query: url.query) { add(urlsByHost[$0]) }
         }
-        for hash in hashes { found += byHash[hash] ?? [] }
+        for hash in hashes { add(byHash[hash]) }
         if let clientIP { found += ipEntries.values(containing: clientIP) }
         // Ascending without repeats, sorted in place rather than through a set.
         found.sort()

@@ -45,7 +45,22 @@ public enum ThreatVerdict: String, Sendable, Hashable, Codable, CaseIterable, Co
     case bulk
 
     /// The fixed processing order (reference §2.1): earlier wins.
-    public static func < (lhs: Self, rhs: Self) -> Bool { allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)! }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.processingRank < rhs.processingRank }
+
+    /// The position in the processing order, which is the order of the cases.
+    private var processingRank: Int {
+        switch self {
+        case .malware: 0
+        case .highConfidencePhish: 1
+        case .phish: 2
+        case .spoofDMARCReject: 3
+        case .spoofDMARCQuarantine: 4
+        case .spoof: 5
+        case .highConfidenceSpam: 6
+        case .spam: 7
+        case .bulk: 8
+        }
+    }
 
     public var category: String {
         switch self {

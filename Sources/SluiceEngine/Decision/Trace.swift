@@ -28,10 +28,10 @@ public struct TraceStep: Sendable, Codable {
     private final class Fields: Sendable {
         let check: String
         let outcome: Outcome
-        let detail: String
+        let detail: Detail
         let span: SourceSpan?
 
-        init(_ check: String, _ outcome: Outcome, _ detail: String, _ span: SourceSpan?) {
+        init(_ check: String, _ outcome: Outcome, _ detail: Detail, _ span: SourceSpan?) {
             self.check = check
             self.outcome = outcome
             self.detail = detail
@@ -39,27 +39,45 @@ public struct TraceStep: Sendable, Codable {
         }
     }
 
+    /// A detail is text, or what makes it: most decisions are acted on without their trace
+    /// being read, so an evaluation need not build every step's text.
+    private enum Detail: Sendable {
+        case text(String)
+        case deferred(@Sendable () -> String)
+    }
+
     private var fields: Fields
 
     public var check: String {
         get { fields.check }
-        set { fields = Fields(newValue, outcome, detail, span) }
+        set { fields = Fields(newValue, outcome, fields.detail, span) }
     }
     public var outcome: Outcome {
         get { fields.outcome }
-        set { fields = Fields(check, newValue, detail, span) }
+        set { fields = Fields(check, newValue, fields.detail, span) }
     }
     public var detail: String {
-        get { fields.detail }
-        set { fields = Fields(check, outcome, newValue, span) }
+        get {
+            switch fields.detail {
+            case .text(let text): text
+            case .deferred(let make): make()
+            }
+        }
+        set { fields = Fields(check, outcome, .text(newValue), span) }
     }
     public var span: SourceSpan? {
         get { fields.span }
-        set { fields = Fields(check, outcome, detail, newValue) }
+        set { fields = Fields(check, outcome, fields.detail, newValue) }
     }
 
     public init(_ check: String, _ outcome: Outcome, _ detail: String, span: SourceSpan? = nil) {
-        fields = Fields(check, outcome, detail, span)
+        fields = Fields(check, outcome, .text(detail), span)
+    }
+
+    /// A step whose detail is made when it is read. `detail` must give the same text whenever it
+    /// is called: it captures values, never variables that change afterwards.
+    init(_ check: String, _ outcome: Outcome, span: SourceSpan? = nil, detail: @escaping @Sendable () -> String) {
+        fields = Fields(check, outcome, .deferred(detail), span)
     }
 
     // The coding the compiler would synthesize for the four fields.

@@ -71,7 +71,7 @@ extension Evaluation {
             case .redirect(let addresses): (action, location) = (.redirect(addresses.map(\.description)), .redirected)
             default: break
             }
-            stage.steps.append(TraceStep("rule action", .note, "\(ruleAction)"))
+            stage.steps.append(TraceStep("rule action", .note) { "\(ruleAction)" })
         case .verdictAction:
             let verdict = verdict!
             var (policyAction, span, policyName) = policyAction(verdict, antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware)
@@ -79,7 +79,7 @@ extension Evaluation {
                 stage.steps.append(TraceStep("secure by default", .note, "a Junk action for high confidence phish becomes quarantine (§2.3)", span: span))
                 policyAction = .quarantine(nil)
             }
-            stage.steps.append(TraceStep("\(policyName)", .matched, "\(verdict.displayName) → `\(policyAction)`", span: span))
+            stage.steps.append(TraceStep(policyName, .matched, span: span) { [policyAction] in "\(verdict.displayName) → `\(policyAction)`" })
             switch policyAction {
             case .junk: (action, location) = (.junk, .junk)
             case .quarantine(let name):
@@ -140,7 +140,8 @@ extension Evaluation {
                                          "`\(name)` grants release, but \(verdict!.displayName) can at most be requested for release (§4.3)",
                                          span: terms.policy.span))
         }
-        stage.steps.append(TraceStep("quarantine policy", .note, lead + String(retention) + terms.tail, span: terms.policy.span))
+        let tail = terms.tail
+        stage.steps.append(TraceStep("quarantine policy", .note, span: terms.policy.span) { [lead] in lead + String(retention) + tail })
         return QuarantineOutcome(
             policy: name, policySpan: terms.policy.span, permissions: permissions, retentionDays: retention,
             expires: date.adding(days: retention), notify: terms.policy.notify,

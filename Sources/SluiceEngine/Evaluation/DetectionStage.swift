@@ -28,29 +28,32 @@ extension Evaluation {
             switch entry.target {
             case .sender(let address):
                 guard let from = facts.from, address.matches(from), noteMatch(entry, stage: &stage, what: "tenant sender block") else { continue }
-                add(Detection(verdict: blockVerdict, origin: .tenantBlock(entry.target),
-                              description: "tenant block entry `sender \(address)`", span: entry.span), &stage)
+                add(Detection(verdict: blockVerdict, origin: .tenantBlock(entry.target), span: entry.span) { "tenant block entry `sender \(address)`" }, &stage)
             case .domain(let pattern):
                 guard let from = facts.from, pattern.matches(from.domain), noteMatch(entry, stage: &stage, what: "tenant domain block") else { continue }
-                add(Detection(verdict: blockVerdict, origin: .tenantBlock(entry.target),
-                              description: "tenant block entry `domain \(pattern)` (From `\(from.address)`)", span: entry.span), &stage)
+                add(Detection(verdict: blockVerdict, origin: .tenantBlock(entry.target), span: entry.span) {
+                    "tenant block entry `domain \(pattern)` (From `\(from.address)`)"
+                }, &stage)
             case .url(let pattern):
                 guard let url = message.urls.first(where: { pattern.matches($0, as: .block) }),
                     noteMatch(entry, stage: &stage, what: "tenant URL block")
                 else { continue }
-                add(Detection(verdict: .highConfidencePhish, origin: .tenantBlock(entry.target),
-                              description: "tenant block entry `url \(pattern)` (link `\(url.url)`)", span: entry.span), &stage)
+                let link = url.url
+                add(Detection(verdict: .highConfidencePhish, origin: .tenantBlock(entry.target), span: entry.span) {
+                    "tenant block entry `url \(pattern)` (link `\(link)`)"
+                }, &stage)
             case .file(let hash):
                 guard let attachment = message.attachments.first(where: { $0.sha256 == hash.hex }),
                     noteMatch(entry, stage: &stage, what: "tenant file block")
                 else { continue }
-                add(Detection(verdict: .malware, origin: .tenantBlock(entry.target),
-                              description: "tenant block entry `file \(hash)` (attachment `\(attachment.filename ?? attachment.part)`)",
-                              span: entry.span), &stage)
+                let name = attachment.filename ?? attachment.part
+                add(Detection(verdict: .malware, origin: .tenantBlock(entry.target), span: entry.span) {
+                    "tenant block entry `file \(hash)` (attachment `\(name)`)"
+                }, &stage)
             case .spoof(let pair):
                 guard matches(pair), noteMatch(entry, stage: &stage, what: "tenant spoof block") else { continue }
-                add(Detection(verdict: .spoof, origin: .tenantBlock(entry.target),
-                              description: "tenant spoof block `\(pair)` (compauth reason 002)", span: entry.span), &stage)
+                add(Detection(verdict: .spoof, origin: .tenantBlock(entry.target), span: entry.span) { "tenant spoof block `\(pair)` (compauth reason 002)" },
+                    &stage)
             case .ip:
                 continue
             }
@@ -240,9 +243,9 @@ extension Evaluation {
         let threshold = antiSpam.bulkThreshold.value
         if bcl >= threshold {
             add(Detection(verdict: .bulk, origin: .upstream(header: "X-Microsoft-Antispam", host: facts.upstream.microsoftAntispam!.host),
-                          description: "BCL \(bcl) ≥ bulk threshold \(threshold)", span: antiSpam.bulkThreshold.span), &stage)
+                          span: antiSpam.bulkThreshold.span) { "BCL \(bcl) ≥ bulk threshold \(threshold)" }, &stage)
         } else {
-            stage.steps.append(TraceStep("bulk", .clear, "BCL \(bcl) < bulk threshold \(threshold)", span: antiSpam.bulkThreshold.span))
+            stage.steps.append(TraceStep("bulk", .clear, span: antiSpam.bulkThreshold.span) { "BCL \(bcl) < bulk threshold \(threshold)" })
         }
     }
 

@@ -24,6 +24,10 @@ public struct Evaluator: Sendable {
         /// Each anti-malware policy's common attachment file types (in `policy.antiMalware` order),
         /// made a set once rather than per message.
         let fileTypes: [Set<String>]
+        /// Each policy type's headers, in policy order, for policy selection to read in place.
+        let antiSpamHeaders: [PolicyHeader]
+        let antiPhishingHeaders: [PolicyHeader]
+        let antiMalwareHeaders: [PolicyHeader]
         /// Each policy file's absolute path, for entries' usage keys.
         let absoluteFiles: [String: String]
         let rulePlan: RulePlan
@@ -39,6 +43,9 @@ public struct Evaluator: Sendable {
             trustedAuthservIDs = Set(policy.organization.trustedAuthservIDs.map(\.value))
             upstreamHosts = Dictionary(policy.upstream.map { ($0.header, Set($0.hosts)) }, uniquingKeysWith: { $0.union($1) })
             fileTypes = policy.antiMalware.map { Set($0.fileTypes.value) }
+            antiSpamHeaders = policy.antiSpam.map(\.header)
+            antiPhishingHeaders = policy.antiPhishing.map(\.header)
+            antiMalwareHeaders = policy.antiMalware.map(\.header)
             absoluteFiles = Dictionary(uniqueKeysWithValues: policy.sources.keys.map { ($0, ListEntry.absolutePath($0)) })
             rulePlan = RulePlan(policy.rules, screened: screensRules)
             let cadence = policy.notifications.cadence.value
@@ -107,8 +114,8 @@ struct Evaluation {
     var trace: [TraceStage] = []
 
     // Connection stage results.
-    var ipBlock: (description: String, span: SourceSpan?)? = nil
-    var ipAllow: (description: String, span: SourceSpan?)? = nil
+    var ipBlock: ListedAddress? = nil
+    var ipAllow: ListedAddress? = nil
     // Rule stage results.
     var ruleSCL: (scl: Int, rule: String, span: SourceSpan)? = nil
     var ruleAction: (action: RuleAction, rule: String, span: SourceSpan)? = nil
@@ -118,14 +125,15 @@ struct Evaluation {
         self.evaluator = evaluator
         self.lastUse = lastUse
         self.date = date
-        let policy = evaluator.policy
         let recipientAddress = (try? EmailAddress.parse(recipient).get()) ?? EmailAddress(localPart: recipient.lowercased(), domain: "")
         var authenticationStage = TraceStage(name: "authentication")
         let trusted = trustedAuthservIDs.isEmpty ? evaluator.trustedAuthservIDs : evaluator.trustedAuthservIDs.union(trustedAuthservIDs.map { $0.lowercased() })
         let authentication = CompositeAuthentication.evaluate(
             message: message, envelope: envelope, trustedIDs: trusted,
-            organization: policy.organization, suffixes: evaluator.suffixes,
+            organization: evaluator.policy.organization, suffixes: evaluator.suffixes,
             trace: &authenticationStage)
+        // Room for every stage, so that none is appended or inserted by copying the others.
+        trace.reserveCapacity(8)
         var upstreamStage = TraceStage(name: "upstream")
         let upstream = TrustedUpstream(message: message, trustedHosts: evaluator.upstreamHosts, trace: &upstreamStage)
         facts = MessageFacts(message: message, envelope: envelope, recipient: recipientAddress, recipientText: recipientAddress.description, from: message.author,
@@ -133,24 +141,26 @@ struct Evaluation {
         candidates = evaluator.lookup.candidates(
             from: message.author, urls: message.urls, hashes: message.attachments.compactMap(\.sha256),
             clientIP: envelope.clientIP?.value
-        ).map { policy.entries[$0] }
+        ).map { evaluator.policy.entries[$0] }
         trace.append(authenticationStage)
         if !upstreamStage.steps.isEmpty { trace.append(upstreamStage) }
     }
 
     mutating func decide() -> Decision {
         var selection = TraceStage(name: "policy selection")
-        let antiSpam = PolicySelection.select(policy.antiSpam, header: \.header, recipient: facts.recipient, recipientText: facts.recipientText, groups: policy.groups,
-                                              trace: &selection, type: "anti-spam")
-        let antiPhishing = PolicySelection.select(policy.antiPhishing, header: \.header, recipient: facts.recipient, recipientText: facts.recipientText,
-                                                  groups: policy.groups, trace: &selection, type: "anti-phishing")
-        let antiMalwareIndex = PolicySelection.selectIndex(policy.antiMalware, header: \.header, recipient: facts.recipient, recipientText: facts.recipientText,
-                                                           groups: policy.groups, trace: &selection, type: "anti-malware")
-        let antiMalware = policy.antiMalware[antiMalwareIndex]
+        let groups = evaluator.policy.groups
+        let antiSpam = PolicySelection.selectIndex(evaluator.antiSpamHeaders, recipient: facts.recipient, recipientText: facts.recipientText, groups: groups,
+                                                   trace: &selection, type: "anti-spam")
+        let antiPhishing = PolicySelection.selectIndex(evaluator.antiPhishingHeaders, recipient: facts.recipient, recipientText: facts.recipientText,
+                                                       groups: groups, trace: &selection, type: "anti-phishing")
+        let antiMalware = PolicySelection.selectIndex(evaluator.antiMalwareHeaders, recipient: facts.recipient, recipientText: facts.recipientText,
+                                                      groups: groups, trace: &selection, type: "anti-malware")
         trace.insert(selection, at: 0)
         connectionStage()
-        detectionStage(antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware, fileTypes: evaluator.fileTypes[antiMalwareIndex])
-        return resolve(antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware)
+        // Each selected policy is copied once, for both stages.
+        let selected = (antiSpam: policy.antiSpam[antiSpam], antiPhishing: policy.antiPhishing[antiPhishing], antiMalware: policy.antiMalware[antiMalware])
+        detectionStage(antiSpam: selected.antiSpam, antiPhishing: selected.antiPhishing, antiMalware: selected.antiMalware, fileTypes: evaluator.fileTypes[antiMalware])
+        return resolve(antiSpam: selected.antiSpam, antiPhishing: selected.antiPhishing, antiMalware: selected.antiMalware)
     }
 
     // MARK: - Entries
@@ -202,30 +212,52 @@ struct Evaluation {
             trace.append(stage)
             return
         }
-        // The address's text, made once for every step that names it.
-        let client = clientIP.description
-        stage.steps.append(TraceStep("client IP", .note, "\(client) (from \(facts.envelope.clientIP!.source))"))
+        let source = facts.envelope.clientIP!.source
+        stage.steps.append(TraceStep("client IP", .note) { "\(clientIP) (from \(source))" })
         if clientIP.family == .ipv4 {
             let (allow, block) = evaluator.lookup.connectionFilter(clientIP)
             if let hit = allow {
-                let range = hit.value.description
-                ipAllow = ("IP Allow List `\(range)`", hit.span)
-                stage.steps.append(TraceStep("IP Allow List", .matched, "`\(client)` is in `\(range)`", span: hit.span))
+                let range = hit.value
+                ipAllow = ListedAddress(range: range, list: .allowList, span: hit.span)
+                stage.steps.append(TraceStep("IP Allow List", .matched, span: hit.span) { "`\(clientIP)` is in `\(range)`" })
             }
             if let hit = block {
-                let range = hit.value.description
-                ipBlock = ("IP Block List `\(range)`", hit.span)
-                stage.steps.append(TraceStep("IP Block List", .matched, "`\(client)` is in `\(range)`", span: hit.span))
+                let range = hit.value
+                ipBlock = ListedAddress(range: range, list: .blockList, span: hit.span)
+                stage.steps.append(TraceStep("IP Block List", .matched, span: hit.span) { "`\(clientIP)` is in `\(range)`" })
             }
         } else {
             for entry in candidates {
                 guard case .ip(let range) = entry.target, range.contains(clientIP), noteMatch(entry, stage: &stage, what: "tenant IP entry") else { continue }
-                let description = "tenant \(entry.action.rawValue) entry `ip \(range)`"
-                if entry.action == .allow { ipAllow = ipAllow ?? (description, entry.span) } else { ipBlock = ipBlock ?? (description, entry.span) }
-                stage.steps.append(TraceStep("tenant IP entry", .matched, "`\(client)` is in `\(range)` (\(entry.action.rawValue))", span: entry.span))
+                let listed = ListedAddress(range: range, list: .tenantEntry(entry.action), span: entry.span)
+                if entry.action == .allow { ipAllow = ipAllow ?? listed } else { ipBlock = ipBlock ?? listed }
+                let action = entry.action
+                stage.steps.append(TraceStep("tenant IP entry", .matched, span: entry.span) { "`\(clientIP)` is in `\(range)` (\(action.rawValue))" })
             }
         }
-        if ipAllow == nil && ipBlock == nil { stage.steps.append(TraceStep("IP lists", .clear, "`\(client)` is on no IP list")) }
+        if ipAllow == nil && ipBlock == nil { stage.steps.append(TraceStep("IP lists", .clear) { "`\(clientIP)` is on no IP list" }) }
         trace.append(stage)
+    }
+}
+
+/// A client IP range that matched in the connection stage: its description is made only when an
+/// override step or the decision names it.
+struct ListedAddress: Sendable {
+    enum List: Sendable {
+        case allowList
+        case blockList
+        case tenantEntry(ListEntry.Action)
+    }
+
+    let range: IPRange
+    let list: List
+    let span: SourceSpan?
+
+    var description: String {
+        switch list {
+        case .allowList: "IP Allow List `\(range)`"
+        case .blockList: "IP Block List `\(range)`"
+        case .tenantEntry(let action): "tenant \(action.rawValue) entry `ip \(range)`"
+        }
     }
 }

@@ -24,12 +24,13 @@ struct MessageFacts {
 /// header received the message before the header was written: a header standing above a
 /// trusted host's `Received` line was added at or after that host, so a sender cannot forge it.
 struct TrustedUpstream {
-    var forefront: (report: ForefrontAntispamReport, host: String)?
-    var microsoftAntispam: (header: MicrosoftAntispam, host: String)?
-    var spamAssassin: (status: SpamAssassinStatus, host: String)?
-    var rspamd: (result: RspamdResult, action: String?, host: String)?
-
-    var bcl: Int? { microsoftAntispam?.header.bcl }
+    private(set) var forefront: (report: ForefrontAntispamReport, host: String)?
+    private(set) var microsoftAntispam: (header: MicrosoftAntispam, host: String)?
+    private(set) var spamAssassin: (status: SpamAssassinStatus, host: String)?
+    private(set) var rspamd: (result: RspamdResult, action: String?, host: String)?
+    /// The trusted `X-Microsoft-Antispam` header's bulk complaint level, read from the header's
+    /// fields once for every stage that asks.
+    private(set) var bcl: Int?
     var scl: Int? { forefront?.report.scl }
 
     /// `trustedHosts`: for each header, the hosts trusted for it (`Evaluator.upstreamHosts`).
@@ -38,7 +39,7 @@ struct TrustedUpstream {
         // messages lack, instead of a look-up by lower-cased name for each; fields are read in
         // place, and only the few wanted are copied.
         var receivedOffsets: [Int] = []
-        var verdictFields: [(header: UpstreamHeader, field: HeaderField)] = []
+        var verdictFields: [(header: UpstreamHeader, index: Int)] = []
         var rspamdAction: Int? = nil
         let fields = message.headers.fields
         for index in fields.indices {
@@ -48,24 +49,26 @@ struct TrustedUpstream {
                 if Self.name(fields[index].name, is: "received") { receivedOffsets.append(fields[index].offset) }
             case UInt8(ascii: "x"):
                 if let header = Self.upstreamHeaders.first(where: { Self.name(fields[index].name, is: $0.rawValue) }) {
-                    verdictFields.append((header, fields[index]))
+                    verdictFields.append((header, index))
                 } else if rspamdAction == nil, Self.name(fields[index].name, is: "x-rspamd-action") {
                     rspamdAction = index
                 }
             default: continue
             }
         }
+        // The nested functions capture the Received lines, not a copy of the whole message.
+        let received = message.received
         func trustedHost(for header: UpstreamHeader, above offset: Int) -> String? {
             guard let hosts = trustedHosts[header], !hosts.isEmpty else { return nil }
-            for (index, fieldOffset) in receivedOffsets.enumerated() where fieldOffset > offset && index < message.received.count {
-                if let by = message.received[index].by?.value.lowercased(), hosts.contains(by) { return by }
+            for (index, fieldOffset) in receivedOffsets.enumerated() where fieldOffset > offset && index < received.count {
+                if let by = received[index].by?.value.lowercased(), hosts.contains(by) { return by }
             }
             return nil
         }
         func first(_ header: UpstreamHeader, named name: String) -> (field: HeaderField, host: String)? {
             guard verdictFields.contains(where: { $0.header == header }) else { return nil }
-            for (fieldHeader, field) in verdictFields where fieldHeader == header {
-                if let host = trustedHost(for: header, above: field.offset) { return (field, host) }
+            for (fieldHeader, index) in verdictFields where fieldHeader == header {
+                if let host = trustedHost(for: header, above: fields[index].offset) { return (fields[index], host) }
             }
             trace.steps.append(TraceStep(
                 "upstream `\(name)`", .declined,
@@ -76,7 +79,9 @@ struct TrustedUpstream {
             forefront = (ForefrontAntispamReport(parsing: field.value), host)
         }
         if let (field, host) = first(.microsoftAntispam, named: "X-Microsoft-Antispam") {
-            microsoftAntispam = (MicrosoftAntispam(parsing: field.value), host)
+            let header = MicrosoftAntispam(parsing: field.value)
+            microsoftAntispam = (header, host)
+            bcl = header.bcl
         }
         if let (field, host) = first(.spamAssassin, named: "X-Spam-Status") {
             spamAssassin = (SpamAssassinStatus(parsing: field.value), host)
@@ -92,8 +97,17 @@ struct TrustedUpstream {
 
     /// Whether a field name is `lowercasedName` in any ASCII case, as `HeaderList` looks names up.
     private static func name(_ name: String, is lowercasedName: String) -> Bool {
-        name.utf8.count == lowercasedName.utf8.count && name.utf8.elementsEqual(lowercasedName.utf8) { byte, lower in
+        guard name.utf8.count == lowercasedName.utf8.count else { return false }
+        func equal(_ byte: UInt8, _ lower: UInt8) -> Bool {
             byte == lower || (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") && byte | 0x20 == lower)
         }
+        // Compared in the strings' contiguous UTF-8 where they have it, without stepping string indexes.
+        let compared = name.utf8.withContiguousStorageIfAvailable { bytes in
+            lowercasedName.utf8.withContiguousStorageIfAvailable { lowers in
+                bytes.indices.allSatisfy { equal(bytes[$0], lowers[$0]) }
+            }
+        }
+        if let compared = compared ?? nil { return compared }
+        return name.utf8.elementsEqual(lowercasedName.utf8, by: equal)
     }
 }

@@ -4,25 +4,19 @@ import SluiceChecking
 /// by priority whose conditions include the recipient, else the default. Within a condition
 /// the values are OR, across conditions AND; any exception excludes.
 enum PolicySelection {
-    /// `recipientText` is `recipient` as text, made once by the caller for the trace.
-    static func select<P>(_ policies: [P], header: (P) -> PolicyHeader, recipient: EmailAddress, recipientText: String,
-                          groups: [String: RecipientGroup], trace: inout TraceStage, type: String) -> P {
-        policies[selectIndex(policies, header: header, recipient: recipient, recipientText: recipientText, groups: groups, trace: &trace, type: type)]
-    }
-
-    /// `select`, giving the policy's index in `policies`.
-    static func selectIndex<P>(_ policies: [P], header: (P) -> PolicyHeader, recipient: EmailAddress, recipientText: String,
-                               groups: [String: RecipientGroup], trace: inout TraceStage, type: String) -> Int {
-        for index in policies.indices.dropFirst() {
-            let policyHeader = header(policies[index])
-            if includes(policyHeader.appliesTo, recipient, groups) && !excludedBy(policyHeader.except, recipient, groups) {
-                trace.steps.append(TraceStep(type, .matched, "\(policyHeader.displayName) (priority \(policyHeader.priority ?? 0)) applies to `\(recipientText)`",
-                                             span: policyHeader.spans.first))
-                return index
-            }
+    /// The index in `headers` (one policy type's headers in policy order, the default first) of
+    /// the policy that applies. `recipientText` is `recipient` as text, for the trace.
+    static func selectIndex(_ headers: [PolicyHeader], recipient: EmailAddress, recipientText: String,
+                            groups: [String: RecipientGroup], trace: inout TraceStage, type: String) -> Int {
+        for index in headers.indices.dropFirst()
+        where includes(headers[index].appliesTo, recipient, groups) && !excludedBy(headers[index].except, recipient, groups) {
+            let header = headers[index]
+            trace.steps.append(TraceStep(type, .matched, span: header.spans.first) {
+                "\(header.displayName) (priority \(header.priority ?? 0)) applies to `\(recipientText)`"
+            })
+            return index
         }
-        trace.steps.append(TraceStep(type, .note, "no custom policy includes `\(recipientText)`; the default policy applies",
-                                     span: header(policies[0]).spans.last))
+        trace.steps.append(TraceStep(type, .note, span: headers[0].spans.last) { "no custom policy includes `\(recipientText)`; the default policy applies" })
         return 0
     }
 

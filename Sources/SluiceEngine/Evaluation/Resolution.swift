@@ -29,31 +29,34 @@ extension Evaluation {
 
     mutating func resolve(antiSpam: AntiSpamPolicy, antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy) -> Decision {
         var stage = TraceStage(name: "overrides")
-        var winner = detections.min { ($0.verdict, $0.isTenantBlock ? 0 : 1) < ($1.verdict, $1.isTenantBlock ? 0 : 1) }
+        // Chosen by index, so that only the winner is copied.
+        let found = detections
+        var winnerIndex = found.indices.min { (found[$0].verdict, found[$0].isTenantBlock ? 0 : 1) < (found[$1].verdict, found[$1].isTenantBlock ? 0 : 1) }
         // A tenant block decides for the organization over any verdict that is not secure by
         // default (§2.4 rows "TABL block"): a spoof block gives the spoof action even where
         // the processing order would pick phish.
-        if let first = winner, !first.verdict.isSecureByDefault, !first.isTenantBlock,
-            let block = detections.filter(\.isTenantBlock).min(by: { $0.verdict < $1.verdict })
+        if let first = winnerIndex, !found[first].verdict.isSecureByDefault, !found[first].isTenantBlock,
+            let block = found.indices.lazy.filter({ found[$0].isTenantBlock }).min(by: { found[$0].verdict < found[$1].verdict })
         {
-            winner = block
+            winnerIndex = block
         }
+        let winner = winnerIndex.map { found[$0] }
         let verdict = winner?.verdict
-        if detections.contains(where: { if case .tenantBlock(.spoof) = $0.origin { true } else { false } }) {
+        if found.contains(where: { if case .tenantBlock(.spoof) = $0.origin { true } else { false } }) {
             facts.authentication.summary.compauth = "fail"
             facts.authentication.summary.reason = "002"
         }
         if let winner {
             var others: [ThreatVerdict] = []
-            for detection in detections where detection.verdict != winner.verdict && !others.contains(detection.verdict) {
-                others.append(detection.verdict)
+            for index in found.indices where found[index].verdict != winner.verdict && !others.contains(found[index].verdict) {
+                others.append(found[index].verdict)
             }
             var stepsStage = TraceStage(name: "verdict")
-            stepsStage.steps.append(TraceStep(
-                "processing order", .matched,
-                "\(winner.verdict.displayName) (\(winner.verdict.category))"
-                    + (others.isEmpty ? "" : " comes before " + others.map(\.displayName).sorted().joined(separator: ", ") + " (§2.1)"),
-                span: winner.span))
+            let (first, later) = (winner.verdict, others)
+            stepsStage.steps.append(TraceStep("processing order", .matched, span: winner.span) {
+                "\(first.displayName) (\(first.category))"
+                    + (later.isEmpty ? "" : " comes before " + later.map(\.displayName).sorted().joined(separator: ", ") + " (§2.1)")
+            })
             trace.append(stepsStage)
         }
         let outcome = overrides(verdict: verdict, winner: winner, antiSpam: antiSpam, stage: &stage)
@@ -115,13 +118,14 @@ extension Evaluation {
         // IP Block List: dropped, unless the filter's verdict is secure by default.
         if let block = ipBlock {
             if let allow = ipAllow {
-                stage.steps.append(TraceStep("IP Block List", .declined, "\(block.description) is also on \(allow.description); allow wins (§2.5)", span: block.span))
+                stage.steps.append(TraceStep("IP Block List", .declined, span: block.span) { "\(block.description) is also on \(allow.description); allow wins (§2.5)" })
             } else if secure {
-                stage.steps.append(TraceStep("IP Block List", .declined, "\(block.description) matches, but \(name) is quarantined by the filter", span: block.span))
+                stage.steps.append(TraceStep("IP Block List", .declined, span: block.span) { "\(block.description) matches, but \(name) is quarantined by the filter" })
                 return filter
             } else {
-                stage.steps.append(TraceStep("IP Block List", .matched, "\(block.description): silently dropped", span: block.span))
-                return Outcome(disposition: .drop, source: DecidingSource(kind: .organizationOverride, description: block.description, span: block.span), sfv: "BLK")
+                let description = block.description
+                stage.steps.append(TraceStep("IP Block List", .matched, description + ": silently dropped", span: block.span))
+                return Outcome(disposition: .drop, source: DecidingSource(kind: .organizationOverride, description: description, span: block.span), sfv: "BLK")
             }
         }
 
@@ -187,10 +191,11 @@ extension Evaluation {
         }
         if let allow = ipAllow {
             if verdict == .spoofDMARCReject || verdict == .spoofDMARCQuarantine {
-                stage.steps.append(TraceStep("IP Allow List", .declined, "\(allow.description) matches, but the IP Allow List does not override DMARC failures", span: allow.span))
+                stage.steps.append(TraceStep("IP Allow List", .declined, span: allow.span) { "\(allow.description) matches, but the IP Allow List does not override DMARC failures" })
             } else {
-                stage.steps.append(TraceStep("IP Allow List", .matched, "\(allow.description): filtering skipped", span: allow.span))
-                return Outcome(disposition: .deliver, source: DecidingSource(kind: .organizationOverride, description: allow.description, span: allow.span),
+                let description = allow.description
+                stage.steps.append(TraceStep("IP Allow List", .matched, description + ": filtering skipped", span: allow.span))
+                return Outcome(disposition: .deliver, source: DecidingSource(kind: .organizationOverride, description: description, span: allow.span),
                                sfv: "SKI", bypassed: true)
             }
         }
@@ -259,7 +264,7 @@ extension Evaluation {
             stage.steps.append(TraceStep("rule SCL -1", .declined, "rule \"\(rule.rule)\" sets SCL -1, but mail flow rules \(reason)", span: rule.span))
         }
         if let allow = ipAllow {
-            stage.steps.append(TraceStep("IP Allow List", .declined, "\(allow.description) matches, but the IP Allow List \(reason)", span: allow.span))
+            stage.steps.append(TraceStep("IP Allow List", .declined, span: allow.span) { "\(allow.description) matches, but the IP Allow List \(reason)" })
         }
         if let allow = tenantAllow(stage: &stage) {
             stage.steps.append(TraceStep("tenant allow", .declined,
