@@ -88,11 +88,7 @@ public struct MessageReader: Sendable {
             received: TraceReader.received(headers, problems: &fields.problems),
             upstream: TraceReader.upstream(headers, problems: &fields.problems),
             problems: [])
-        if options.features.contains(.urls) {
-            // Through a local: assigning the result straight into `message` while reading it copies the message.
-            let urls = collectURLs(message, problems: &problems)
-            message.urls = urls
-        }
+        if options.features.contains(.urls) { message.urls = collectURLs(message, problems: &problems) }
         message.problems = problems + fields.problems
         return message
     }
