@@ -270,21 +270,48 @@ struct QuarantineCommandTests {
     /// Runs the binary and kills it (SIGKILL) at `moment`, returning what it printed by then and
     /// whether it was still running when killed.
     func runKilled(_ arguments: [String], at moment: KillMoment) throws -> (String, Bool) {
-        try withRunning(arguments) { process, output in
-            switch moment {
-            case .after(let seconds):
+        switch moment {
+        case .after(let seconds):
+            return try withRunning(arguments) { process, output in
                 Thread.sleep(forTimeInterval: seconds)
-            case .afterStoring(let count):
-                while process.isRunning {
-                    let printed = String(decoding: (try? Data(contentsOf: output)) ?? Data(), as: UTF8.self)
-                    if printed.components(separatedBy: "kept in quarantine").count - 1 >= count { break }
-                    Thread.sleep(forTimeInterval: 0.001)
-                }
+                let running = process.isRunning
+                if running { kill(process.processIdentifier, SIGKILL) }
+                process.waitUntilExit()
+                return (String(decoding: try Data(contentsOf: output), as: UTF8.self), running && process.terminationReason == .uncaughtSignal)
             }
-            let running = process.isRunning
-            if running { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-            return (String(decoding: try Data(contentsOf: output), as: UTF8.self), running && process.terminationReason == .uncaughtSignal)
+        case .afterStoring(let count):
+            return try runKilled(arguments, afterStoring: count)
         }
+    }
+
+    /// The binary writes into a one-page pipe that this test reads only up to the `count`th
+    /// `kept in quarantine` line: once the pipe is full the binary blocks while reporting a stored
+    /// message and stores no further one, so the kill lands after `count` stores and at most a
+    /// page of output later, however slowly a loaded machine schedules this thread.
+    private func runKilled(_ arguments: [String], afterStoring count: Int) throws -> (String, Bool) {
+        let process = Process()
+        process.executableURL = SluiceBinary.executable
+        process.arguments = arguments
+        let pipe = Pipe()
+        let setPipeSize: Int32 = 1031  // F_SETPIPE_SZ (Linux), not exported to Swift
+        _ = fcntl(pipe.fileHandleForWriting.fileDescriptor, setPipeSize, 4096)
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try pipe.fileHandleForWriting.close()
+        let reading = pipe.fileHandleForReading.fileDescriptor
+        var printed: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 512)
+        func readChunk() -> Bool {
+            let got = chunk.withUnsafeMutableBytes { read(reading, $0.baseAddress, $0.count) }
+            if got > 0 { printed += chunk[..<got] }
+            return got > 0
+        }
+        while String(decoding: printed, as: UTF8.self).components(separatedBy: "kept in quarantine").count - 1 < count, readChunk() {}
+        let running = process.isRunning
+        if running { kill(process.processIdentifier, SIGKILL) }
+        while readChunk() {}
+        process.waitUntilExit()
+        return (String(decoding: printed, as: UTF8.self), running && process.terminationReason == .uncaughtSignal)
     }
 }
