@@ -28,22 +28,15 @@ public struct TraceStep: Sendable, Codable {
     private final class Fields: Sendable {
         let check: String
         let outcome: Outcome
-        let detail: Detail
+        let detail: DeferredText
         let span: SourceSpan?
 
-        init(_ check: String, _ outcome: Outcome, _ detail: Detail, _ span: SourceSpan?) {
+        init(_ check: String, _ outcome: Outcome, _ detail: DeferredText, _ span: SourceSpan?) {
             self.check = check
             self.outcome = outcome
             self.detail = detail
             self.span = span
         }
-    }
-
-    /// A detail is text, or what makes it: most decisions are acted on without their trace
-    /// being read, so an evaluation need not build every step's text.
-    private enum Detail: Sendable {
-        case text(String)
-        case deferred(@Sendable () -> String)
     }
 
     private var fields: Fields
@@ -57,13 +50,8 @@ public struct TraceStep: Sendable, Codable {
         set { fields = Fields(check, newValue, fields.detail, span) }
     }
     public var detail: String {
-        get {
-            switch fields.detail {
-            case .text(let text): text
-            case .deferred(let make): make()
-            }
-        }
-        set { fields = Fields(check, outcome, .text(newValue), span) }
+        get { fields.detail.text }
+        set { fields = Fields(check, outcome, .made(newValue), span) }
     }
     public var span: SourceSpan? {
         get { fields.span }
@@ -71,13 +59,16 @@ public struct TraceStep: Sendable, Codable {
     }
 
     public init(_ check: String, _ outcome: Outcome, _ detail: String, span: SourceSpan? = nil) {
-        fields = Fields(check, outcome, .text(detail), span)
+        fields = Fields(check, outcome, .made(detail), span)
     }
 
-    /// A step whose detail is made when it is read. `detail` must give the same text whenever it
-    /// is called: it captures values, never variables that change afterwards.
+    /// A step whose detail is made when it is read (see `DeferredText`).
     init(_ check: String, _ outcome: Outcome, span: SourceSpan? = nil, detail: @escaping @Sendable () -> String) {
-        fields = Fields(check, outcome, .deferred(detail), span)
+        self.init(check, outcome, span: span, detail: .deferred(detail))
+    }
+
+    init(_ check: String, _ outcome: Outcome, span: SourceSpan?, detail: DeferredText) {
+        fields = Fields(check, outcome, detail, span)
     }
 
     // The coding the compiler would synthesize for the four fields.

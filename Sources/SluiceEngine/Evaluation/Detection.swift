@@ -19,38 +19,23 @@ struct Detection {
     var span: SourceSpan?
     /// The common attachments filter: no file allow or rule rescues it (§2.3).
     var isFileTypeFilter = false
-    /// The description, or what makes it: only the deciding detection's is needed by the
-    /// decision itself, the others' only when the trace is read.
-    private let text: Text
-
-    private enum Text {
-        case made(String)
-        case deferred(@Sendable () -> String)
-    }
+    /// Only the deciding detection's description is needed by the decision itself, the others'
+    /// only when the trace is read.
+    private let text: DeferredText
 
     init(verdict: ThreatVerdict, origin: Origin, description: String, span: SourceSpan? = nil) {
         (self.verdict, self.origin, self.span, text) = (verdict, origin, span, .made(description))
     }
 
-    /// `description` must give the same text whenever it is called (it captures values only).
+    /// `description` is made when read (see `DeferredText`).
     init(verdict: ThreatVerdict, origin: Origin, span: SourceSpan? = nil, description: @escaping @Sendable () -> String) {
         (self.verdict, self.origin, self.span, text) = (verdict, origin, span, .deferred(description))
     }
 
-    var description: String {
-        switch text {
-        case .made(let description): description
-        case .deferred(let make): make()
-        }
-    }
+    var description: String { text.text }
 
     /// The detection stage's step for it.
-    var traceStep: TraceStep {
-        switch text {
-        case .made(let description): TraceStep(verdict.displayName, .matched, description, span: span)
-        case .deferred(let make): TraceStep(verdict.displayName, .matched, span: span, detail: make)
-        }
-    }
+    var traceStep: TraceStep { TraceStep(verdict.displayName, .matched, span: span, detail: text) }
 
     var isTenantBlock: Bool {
         if case .tenantBlock = origin { return true }

@@ -44,13 +44,14 @@ struct TrustedUpstream {
         let fields = message.headers.fields
         for index in fields.indices {
             // Every wanted name starts with `r` or `x`: most fields are passed over on their first byte.
-            switch fields[index].name.utf8.first.map({ $0 | 0x20 }) {
+            let key = fields[index].key
+            switch key.utf8.first {
             case UInt8(ascii: "r"):
-                if Self.name(fields[index].name, is: "received") { receivedOffsets.append(fields[index].offset) }
+                if key == "received" { receivedOffsets.append(fields[index].offset) }
             case UInt8(ascii: "x"):
-                if let header = Self.upstreamHeaders.first(where: { Self.name(fields[index].name, is: $0.rawValue) }) {
+                if let header = Self.upstreamHeaders.first(where: { key == $0.rawValue }) {
                     verdictFields.append((header, index))
-                } else if rspamdAction == nil, Self.name(fields[index].name, is: "x-rspamd-action") {
+                } else if rspamdAction == nil, key == "x-rspamd-action" {
                     rspamdAction = index
                 }
             default: continue
@@ -94,20 +95,4 @@ struct TrustedUpstream {
 
     /// Made once: `allCases` builds a new array on each call.
     private static let upstreamHeaders = UpstreamHeader.allCases
-
-    /// Whether a field name is `lowercasedName` in any ASCII case, as `HeaderList` looks names up.
-    private static func name(_ name: String, is lowercasedName: String) -> Bool {
-        guard name.utf8.count == lowercasedName.utf8.count else { return false }
-        func equal(_ byte: UInt8, _ lower: UInt8) -> Bool {
-            byte == lower || (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "z") && byte | 0x20 == lower)
-        }
-        // Compared in the strings' contiguous UTF-8 where they have it, without stepping string indexes.
-        let compared = name.utf8.withContiguousStorageIfAvailable { bytes in
-            lowercasedName.utf8.withContiguousStorageIfAvailable { lowers in
-                bytes.indices.allSatisfy { equal(bytes[$0], lowers[$0]) }
-            }
-        }
-        if let compared = compared ?? nil { return compared }
-        return name.utf8.elementsEqual(lowercasedName.utf8, by: equal)
-    }
 }

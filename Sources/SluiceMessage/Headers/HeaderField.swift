@@ -9,7 +9,7 @@ public struct HeaderField: Sendable, Hashable, Codable {
     /// Byte offset of the field's first byte in the message.
     public var offset: Int
     /// The name in ASCII lower case, made once so lookups compare without allocating.
-    let key: String
+    public let key: String
 
     public init(name: String, raw: String, value: String, offset: Int) {
         self.init(name: name, key: ASCII.lowercased(name), raw: raw, value: value, offset: offset)
