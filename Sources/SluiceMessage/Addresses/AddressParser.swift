@@ -159,7 +159,7 @@ public enum AddressParser {
             return Mailbox(localPart: local, domain: "")
         }
         let local = join(parts[..<at])
-        let domain = lowercased(join(parts[(at + 1)...]))
+        let domain = ASCII.unicodeLowercased(join(parts[(at + 1)...]))
         if local.isEmpty {
             problems.append(Diagnostic(
                 "address.no-local-part", .warning, "`\(header)` address `@\(domain)` has no local part"))
@@ -204,11 +204,6 @@ public enum AddressParser {
             gap = false
         }
         return straySpecial.map { "it has a stray `\($0)`" }
-    }
-
-    /// Unicode lower case, by bytes when the text is ASCII (the same result, without the tables).
-    private static func lowercased(_ text: String) -> String {
-        ASCII.isASCII(text) ? ASCII.lowercased(text) : text.lowercased()
     }
 
     /// Joins tokens of a local part or domain exactly (dots and atoms with no spaces).

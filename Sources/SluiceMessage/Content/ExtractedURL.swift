@@ -108,10 +108,7 @@ public struct ExtractedURL: Sendable, Hashable, Codable {
             hostText = authority[..<colon]
             port = Self.port(text(authority[authority.index(after: colon)...]))
         }
-        var host = text(hostText)
-        // ASCII lower-casing is Unicode's for ASCII text, and needs no tables (nor a copy when
-        // the host is lower case already).
-        host = ASCII.isASCII(host) ? ASCII.lowercased(host) : host.lowercased()
+        var host = ASCII.unicodeLowercased(text(hostText))
         while host.hasSuffix(".") { host.removeLast() }
         guard !host.isEmpty else { return nil }
         if let hash = remainder.firstIndex(of: delimiter.hash) { remainder = remainder[..<hash] }

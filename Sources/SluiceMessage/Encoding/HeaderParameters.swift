@@ -493,7 +493,7 @@ private struct ParameterParser {
     }
 
     private mutating func plainParameter(name: String, value: String) -> ParameterizedValue.Parameter {
-        let mayHoldEncodedWord = ASCII.withBytes(of: value) { ASCII.index(of: UInt8(ascii: "?"), in: $0, from: 0) < $0.count }
+        let mayHoldEncodedWord = ASCII.contains(UInt8(ascii: "?"), in: value)
         guard name != "boundary", mayHoldEncodedWord else {
             return ParameterizedValue.Parameter(name: name, value: value)
         }

@@ -30,7 +30,7 @@ enum TraceReader {
                 // Unicode lower-casing only where ASCII lower-casing could differ from it.
                 results.isTrusted =
                     results.authservID.map { id in
-                        !trusted.isEmpty && trusted.contains(ASCII.isASCII(id) ? ASCII.lowercased(id) : id.lowercased())
+                        !trusted.isEmpty && trusted.contains(ASCII.unicodeLowercased(id))
                     } ?? false
                 take(&results.diagnostics, field, into: &problems)
                 return results

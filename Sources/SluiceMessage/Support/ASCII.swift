@@ -51,6 +51,11 @@ enum ASCII {
         return text.utf8.withContiguousStorageIfAvailable(trim) ?? withBytes(of: String(text), trim)
     }
 
+    /// Unicode lower case, by bytes when the text is ASCII (the same result, without the tables).
+    static func unicodeLowercased(_ text: String) -> String {
+        isASCII(text) ? lowercased(text) : text.lowercased()
+    }
+
     static func isASCII(_ text: some StringProtocol) -> Bool {
         // Through a buffer where the text lends one: the generic UTF-8 view is several times slower.
         text.utf8.withContiguousStorageIfAvailable { isASCII($0) } ?? text.utf8.allSatisfy { $0 < 0x80 }
