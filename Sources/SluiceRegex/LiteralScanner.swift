@@ -30,11 +30,14 @@ public final class LiteralScanner: Sendable {
     /// Byte → input class: each byte some literal uses (upper-case letters share their lower
     /// case's class) has one; every other byte is class 0.
     private let classes: [UInt8]
-    private let classCount: Int
-    /// `next[state * classCount + class]`, holding the next state times `classCount` (the
-    /// offset of its row, which saves a multiplication per byte), bit-inverted when literals
-    /// end there.
-    private let next: [Int32]
+    /// Per state, a row of one entry per class: the address in `rows` of the next state's row,
+    /// bit-inverted when literals end there. Addresses rather than indices make a step one load
+    /// with no arithmetic; they hold because a constant array's storage never moves, which
+    /// `scan` checks against `rowsAddress`.
+    private let rows: [Int]
+    private let rowsAddress: Int
+    /// A row's size in bytes.
+    private let rowSize: Int
     /// The longest literal's length.
     private let longest: Int
     /// Literals ending at each state (through its failure links), as ranges into `outputs`.
@@ -99,12 +102,19 @@ public final class LiteralScanner: Sendable {
             outputs += found
         }
         outputStart.append(Int32(outputs.count))
-        self.classes = classes
-        self.classCount = classCount
-        self.next = next.map { state in
-            let row = state * Int32(classCount)
-            return ending[Int(state)].isEmpty ? row : ~row
+        let rowSize = classCount * MemoryLayout<Int>.stride
+        var rows = [Int](repeating: 0, count: next.count)
+        rowsAddress = rows.withUnsafeMutableBufferPointer { rows in
+            let address = Int(bitPattern: rows.baseAddress)
+            for (index, state) in next.enumerated() {
+                let row = address + Int(state) * rowSize
+                rows[index] = ending[Int(state)].isEmpty ? row : ~row
+            }
+            return address
         }
+        self.classes = classes
+        self.rows = rows
+        self.rowSize = rowSize
         longest = max(1, literals.map(\.count).max() ?? 1)
         self.outputStart = outputStart
         self.outputs = outputs
@@ -121,27 +131,10 @@ public final class LiteralScanner: Sendable {
         guard let base = text.baseAddress else { return hits }
         let count = text.count
         classes.withUnsafeBufferPointer { classes in
-            next.withUnsafeBufferPointer { next in
-                let classes = classes.baseAddress!, next = next.baseAddress!
-                // Pointer arithmetic without bounds checks: states are rows of `next` and every
-                // class is below `classCount`, by construction.
-                func target(_ state: Int, _ byte: UInt8) -> Int { Int(next[state &+ Int(classes[Int(byte)])]) }
-                /// The state a target stands for, recording the literals that end there.
-                func settle(_ target: Int) -> Int {
-                    guard target < 0 else { return target }
-                    let state = ~target / classCount
-                    for index in Int(outputStart[state])..<Int(outputStart[state + 1]) { hits.insert(Int(outputs[index])) }
-                    return ~target
-                }
-                func walk(_ state: Int, _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) {
-                    var state = state, byte = start
-                    while byte < end {
-                        let reached = target(state, byte.pointee)
-                        state = reached >= 0 ? reached : settle(reached)
-                        byte += 1
-                    }
-                }
-                guard count >= 256 else { return walk(0, base, base + count) }
+            rows.withUnsafeBufferPointer { rows in
+                precondition(Int(bitPattern: rows.baseAddress) == rowsAddress, "the rows moved")
+                let classes = classes.baseAddress!
+                guard count >= 256 else { return walk(rowsAddress, base, base + count, classes, &hits) }
                 // Each table lookup waits for the one before, so a long text is cut into four
                 // lanes walked in lockstep, keeping four lookups in flight. Lanes overlap by the
                 // longest literal less one byte, so every occurrence lies wholly inside the lane
@@ -149,24 +142,55 @@ public final class LiteralScanner: Sendable {
                 let width = (count + 3) / 4
                 let lanes = (base, base + width, base + 2 * width, base + 3 * width)
                 let shared = count - 3 * width
-                var (a, b, c, d) = (0, 0, 0, 0)
-                for offset in 0..<shared {
-                    let (ta, tb, tc, td) = (target(a, lanes.0[offset]), target(b, lanes.1[offset]),
-                                            target(c, lanes.2[offset]), target(d, lanes.3[offset]))
+                var (a, b, c, d) = (rowsAddress, rowsAddress, rowsAddress, rowsAddress)
+                var offset = 0
+                while offset < shared {
+                    let (ta, tb, tc, td) = (Self.target(a, lanes.0[offset], classes), Self.target(b, lanes.1[offset], classes),
+                                            Self.target(c, lanes.2[offset], classes), Self.target(d, lanes.3[offset], classes))
                     // One test for the four: a negative target is a state where literals end.
                     if ta | tb | tc | td < 0 {
-                        (a, b, c, d) = (settle(ta), settle(tb), settle(tc), settle(td))
+                        (a, b, c, d) = (settle(ta, &hits), settle(tb, &hits), settle(tc, &hits), settle(td, &hits))
                     } else {
                         (a, b, c, d) = (ta, tb, tc, td)
                     }
+                    offset &+= 1
                 }
                 let overlap = longest - 1
-                walk(a, lanes.0 + shared, lanes.0 + min(count, width + overlap))
-                walk(b, lanes.1 + shared, lanes.1 + min(count - width, width + overlap))
-                walk(c, lanes.2 + shared, lanes.2 + min(count - 2 * width, width + overlap))
+                walk(a, lanes.0 + shared, lanes.0 + min(count, width + overlap), classes, &hits)
+                walk(b, lanes.1 + shared, lanes.1 + min(count - width, width + overlap), classes, &hits)
+                walk(c, lanes.2 + shared, lanes.2 + min(count - 2 * width, width + overlap), classes, &hits)
             }
         }
         return hits
+    }
+
+    /// The entry for `byte` in the row at `row`. No bounds checks: every entry is a row's
+    /// address and every class is below the row's length, by construction.
+    @inline(__always)
+    private static func target(_ row: Int, _ byte: UInt8, _ classes: UnsafePointer<UInt8>) -> Int {
+        UnsafePointer<Int>(bitPattern: row).unsafelyUnwrapped[Int(classes[Int(byte)])]
+    }
+
+    /// The row a target stands for, recording the literals that end at its state.
+    @inline(__always)
+    private func settle(_ target: Int, _ hits: inout Hits) -> Int {
+        target >= 0 ? target : record(target, &hits)
+    }
+
+    @inline(never)
+    private func record(_ target: Int, _ hits: inout Hits) -> Int {
+        let row = ~target
+        let state = (row - rowsAddress) / rowSize
+        for index in Int(outputStart[state])..<Int(outputStart[state + 1]) { hits.insert(Int(outputs[index])) }
+        return row
+    }
+
+    private func walk(_ row: Int, _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ classes: UnsafePointer<UInt8>, _ hits: inout Hits) {
+        var row = row, byte = start
+        while byte < end {
+            row = settle(Self.target(row, byte.pointee, classes), &hits)
+            byte += 1
+        }
     }
 
     /// Whether any byte is ≥ 0x80, eight bytes at a time.
