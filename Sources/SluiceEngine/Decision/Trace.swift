@@ -3,11 +3,69 @@ import SluiceDiagnostics
 /// What one stage checked and found, in order; explain prints it, tests read it.
 public struct TraceStage: Sendable, Codable {
     public var name: String
-    public var steps: [TraceStep]
+
+    public var steps: [TraceStep] {
+        get {
+            guard !runs.isEmpty else { return appended }
+            var steps: [TraceStep] = []
+            steps.reserveCapacity(appended.count + runs.reduce(0) { $0 + $1.steps.count })
+            var next = 0
+            for run in runs {
+                steps += appended[next..<run.at]
+                steps += run.steps
+                next = run.at
+            }
+            return steps + appended[next...]
+        }
+        set {
+            appended = newValue
+            runs = []
+        }
+        // Appending in place, as a stored array would: only a stage with runs is flattened first.
+        _modify {
+            if !runs.isEmpty {
+                appended = steps
+                runs = []
+            }
+            yield &appended
+        }
+    }
+
+    /// The steps appended one by one, without the runs.
+    private var appended: [TraceStep]
+    /// Runs of prebuilt steps shared with their source (the custom rules that do not hold, the
+    /// same for most messages): each is one reference rather than one per step, to count when
+    /// made and when the decision is destroyed. A run goes before `appended[at]`, in order.
+    private var runs: [(at: Int, steps: ArraySlice<TraceStep>)] = []
 
     public init(name: String, steps: [TraceStep] = []) {
         self.name = name
-        self.steps = steps
+        appended = steps
+    }
+
+    /// Reserves room for `count` steps appended one by one.
+    mutating func reserveCapacity(_ count: Int) { appended.reserveCapacity(count) }
+
+    mutating func append(_ step: TraceStep) { appended.append(step) }
+
+    /// Appends `run` as shared steps.
+    mutating func append(run: ArraySlice<TraceStep>) {
+        guard !run.isEmpty else { return }
+        runs.append((appended.count, run))
+    }
+
+    // The coding the compiler would synthesize for a stored `steps`.
+    private enum CodingKeys: String, CodingKey { case name, steps }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try container.decode(String.self, forKey: .name), steps: try container.decode([TraceStep].self, forKey: .steps))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(steps, forKey: .steps)
     }
 }
 

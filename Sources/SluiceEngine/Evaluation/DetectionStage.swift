@@ -8,8 +8,9 @@ extension Evaluation {
     /// `fileTypes`: `antiMalware`'s file types as a set (`Evaluator.fileTypes`).
     mutating func detectionStage(antiSpam: AntiSpamPolicy, antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy, fileTypes: Set<String>) {
         var stage = TraceStage(name: "detection")
-        // A step per rule, and room for the other detectors', so that no append copies the steps.
-        stage.steps.reserveCapacity(policy.rules.count + 16)
+        // Room for the other detectors' steps and a few rules that hold, so that no append
+        // copies the steps; the rules that do not hold go in as shared runs.
+        stage.reserveCapacity(16)
         tenantBlocks(&stage)
         fileTypeFilter(antiMalware, types: fileTypes, &stage)
         spoofAndDMARC(antiPhishing, &stage)
@@ -17,7 +18,7 @@ extension Evaluation {
         rules(&stage)
         antiSpamLists(antiSpam, &stage)
         bulk(antiSpam, &stage)
-        if detections.isEmpty { stage.steps.append(TraceStep("verdict", .clear, "no filter found a threat")) }
+        if detections.isEmpty { stage.append(TraceStep("verdict", .clear, "no filter found a threat")) }
         trace.append(stage)
     }
 
@@ -94,7 +95,7 @@ extension Evaluation {
             guard entry.action == .allow, case .spoof(let pair) = entry.target, matches(pair) else { return false }
             return isActive(entry)
         }) {
-            stage.steps.append(TraceStep("spoof allow", .matched, "`\(allow.target.key)` may send as this From domain: no spoof or DMARC verdict",
+            stage.append(TraceStep("spoof allow", .matched, "`\(allow.target.key)` may send as this From domain: no spoof or DMARC verdict",
                                          span: allow.span))
             return
         }
@@ -116,7 +117,7 @@ extension Evaluation {
             return
         }
         guard intelligence else {
-            stage.steps.append(TraceStep("spoof intelligence", .clear, "off: implicit authentication failures are not checked (\(reason))",
+            stage.append(TraceStep("spoof intelligence", .clear, "off: implicit authentication failures are not checked (\(reason))",
                                          span: antiPhishing.spoofIntelligence.span))
             return
         }
@@ -127,7 +128,7 @@ extension Evaluation {
                           description: "spoof intelligence: `\(summary.fromDomain ?? "")` is an accepted domain but the message fails authentication (\(reason))",
                           span: antiPhishing.spoofIntelligence.span), &stage)
         } else {
-            stage.steps.append(TraceStep("spoof intelligence", .clear,
+            stage.append(TraceStep("spoof intelligence", .clear,
                                          "\(reason): an implicit failure from an external domain does not block by itself (§5.1)"))
         }
     }
@@ -147,7 +148,7 @@ extension Evaluation {
                 add(Detection(verdict: scl >= 7 ? .highConfidenceSpam : .spam, origin: .upstream(header: header, host: host),
                               description: "`\(header)` SCL:\(scl) from `\(host)`"), &stage)
             } else {
-                stage.steps.append(TraceStep("upstream `\(header)`", .clear, "from `\(host)`: no threat (SCL \(report.scl.map(String.init) ?? "none"))"))
+                stage.append(TraceStep("upstream `\(header)`", .clear, "from `\(host)`: no threat (SCL \(report.scl.map(String.init) ?? "none"))"))
             }
         }
         if let (status, host) = upstream.spamAssassin {
@@ -155,7 +156,7 @@ extension Evaluation {
                 add(Detection(verdict: .spam, origin: .upstream(header: "X-Spam-Status", host: host),
                               description: "`X-Spam-Status: Yes` (score \(status.score.map { String($0) } ?? "?")) from `\(host)`"), &stage)
             } else {
-                stage.steps.append(TraceStep("upstream `X-Spam-Status`", .clear, "from `\(host)`: not spam"))
+                stage.append(TraceStep("upstream `X-Spam-Status`", .clear, "from `\(host)`: not spam"))
             }
         }
         if let (result, action, host) = upstream.rspamd {
@@ -166,7 +167,7 @@ extension Evaluation {
                 add(Detection(verdict: .spam, origin: .upstream(header: "X-Spamd-Result", host: host),
                               description: "rspamd says spam (score \(result.score.map { String($0) } ?? "?")) from `\(host)`"), &stage)
             } else {
-                stage.steps.append(TraceStep("upstream `X-Spamd-Result`", .clear, "from `\(host)`: not spam"))
+                stage.append(TraceStep("upstream `X-Spamd-Result`", .clear, "from `\(host)`: not spam"))
             }
         }
     }
@@ -175,28 +176,28 @@ extension Evaluation {
         let plan = evaluator.rulePlan
         var conditions = RuleConditionEvaluator(plan: plan, currentSCL: facts.upstream.scl)
         // The rules since `clearRun` do not hold and have no other step: their steps are
-        // appended together when another step comes, or at the end.
+        // appended as one shared run when another step comes, or at the end.
         var clearRun = 0
         // By index, so that a rule whose condition does not hold costs no copy of its strings.
         for index in plan.rules.indices {
             let holds = conditions.holds(rule: index, facts)
             if holds || !conditions.limitHits.isEmpty {
-                stage.steps += plan.clearSteps[clearRun..<index]
+                stage.append(run: plan.clearSteps[clearRun..<index])
                 clearRun = index + 1
             }
             if !conditions.limitHits.isEmpty {
                 for pattern in conditions.limitHits {
-                    stage.steps.append(TraceStep(plan.rules[index].label, .note, "\(pattern) hit PCRE2's match limit and counts as no match",
+                    stage.append(TraceStep(plan.rules[index].label, .note, "\(pattern) hit PCRE2's match limit and counts as no match",
                                                  span: plan.rules[index].span))
                 }
                 conditions.limitHits.removeAll()
             }
             guard holds else {
-                if clearRun > index { stage.steps.append(plan.clearSteps[index]) }
+                if clearRun > index { stage.append(plan.clearSteps[index]) }
                 continue
             }
             let rule = policy.rules[index]
-            stage.steps.append(plan.rules[index].holdsStep)
+            stage.append(plan.rules[index].holdsStep)
             if rule.mode == .audit { continue }
             var stop = false
             for (action, effect) in zip(rule.actions, plan.rules[index].effects) {
@@ -212,17 +213,17 @@ extension Evaluation {
                 switch effect {
                 case .detection(let detection, let step):
                     detections.append(detection)
-                    stage.steps.append(step)
+                    stage.append(step)
                 case .modification(let text): modifications.append(text)
                 case .none: break
                 }
             }
             if stop {
-                stage.steps.append(plan.rules[index].stopStep)
+                stage.append(plan.rules[index].stopStep)
                 return
             }
         }
-        stage.steps += plan.clearSteps[clearRun...]
+        stage.append(run: plan.clearSteps[clearRun...])
     }
 
     /// Anti-spam blocked senders and domains mark high confidence spam (§3.2, `SFV:SKB`).
@@ -245,12 +246,12 @@ extension Evaluation {
             add(Detection(verdict: .bulk, origin: .upstream(header: "X-Microsoft-Antispam", host: facts.upstream.microsoftAntispam!.host),
                           span: antiSpam.bulkThreshold.span) { "BCL \(bcl) ≥ bulk threshold \(threshold)" }, &stage)
         } else {
-            stage.steps.append(TraceStep("bulk", .clear, span: antiSpam.bulkThreshold.span) { "BCL \(bcl) < bulk threshold \(threshold)" })
+            stage.append(TraceStep("bulk", .clear, span: antiSpam.bulkThreshold.span) { "BCL \(bcl) < bulk threshold \(threshold)" })
         }
     }
 
     mutating func add(_ detection: Detection, _ stage: inout TraceStage) {
         detections.append(detection)
-        stage.steps.append(detection.traceStep)
+        stage.append(detection.traceStep)
     }
 }
