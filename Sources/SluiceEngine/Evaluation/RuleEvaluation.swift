@@ -62,13 +62,22 @@ struct RuleConditionEvaluator {
             }
             return !decisive
         case .not: return !holds(node: index + 1, facts)
-        case .test: return evaluate(node.test, facts) != plan.tests[node.test].negated
+        case .test:
+            let planned = plan.tests[node.test]
+            if let screen = planned.screen {
+                // Decided here for most screened tests, with no call: the pattern's literals are
+                // in none of the values, so each is excluded and the test false.
+                let slot = planned.slot
+                if slots[slot].screenedStart < 0 { scan(slot, facts) }
+                if plan.excludesAll(screen, slots[slot].screenedUnion) { return planned.negated }
+            }
+            return evaluate(node.test, planned, facts) != planned.negated
         }
     }
 
-    private mutating func evaluate(_ index: Int, _ facts: MessageFacts) -> Bool {
-        let planned = plan.tests[index]
-        if let screen = planned.screen { return screenedMatch(index, planned, screen, facts) }
+    @inline(never)
+    private mutating func evaluate(_ index: Int, _ planned: RulePlan.Test, _ facts: MessageFacts) -> Bool {
+        if let screen = planned.screen { return screenedMatch(index, planned, screen) }
         if let needle = planned.needle { return containsMatch(planned, needle, facts) }
         return unscreened(index, planned, facts)
     }
@@ -111,14 +120,12 @@ struct RuleConditionEvaluator {
         }
     }
 
-    /// A regex test with a screen: values the screen excludes are no match without PCRE2.
-    private mutating func screenedMatch(_ index: Int, _ planned: RulePlan.Test, _ screen: Int, _ facts: MessageFacts) -> Bool {
+    /// A regex test with a screen, its slot scanned: values the screen excludes are no match
+    /// without PCRE2.
+    private mutating func screenedMatch(_ index: Int, _ planned: RulePlan.Test, _ screen: Int) -> Bool {
         let slot = planned.slot
-        if slots[slot].screenedStart < 0 { scan(slot, facts) }
         let start = slots[slot].screenedStart, count = slots[slot].screenedCount
         let screen = plan.screens[screen]
-        // Most patterns' literals are in no value: then each value is excluded, and the test false.
-        if plan.excludesAll(screen, slots[slot].screenedUnion) { return false }
         let any = planned.quantifier == .any
         for value in start..<start + count {
             let holds = !plan.excludes(screen, screened[value], wideHits[screened[value].hitsIndex])
@@ -131,6 +138,7 @@ struct RuleConditionEvaluator {
     }
 
     /// Scans the slot's values for its screened literals, once per message.
+    @inline(never)
     private mutating func scan(_ slot: Int, _ facts: MessageFacts) {
         let scanner = plan.scanners[slot]!
         let texts = values(slot, facts)

@@ -247,7 +247,8 @@ final class RulePlan: Sendable {
     /// Whether `excludes` holds for every value of the union: none is too long or (for a
     /// screen that needs it) non-ASCII, and none has any literal of some factor.
     @inline(__always)
-    func excludesAll(_ screen: Screen, _ union: ScreenedUnion) -> Bool {
+    func excludesAll(_ screen: Int, _ union: ScreenedUnion) -> Bool {
+        let screen = screens[screen]
         guard union.longest <= screen.longestExcludable, !(union.hasNonASCII && screen.needsASCIISubject) else { return false }
         for factor in screen.factors where factorMasks[factor] != 0 && union.first64 & factorMasks[factor] == 0 { return true }
         return false
