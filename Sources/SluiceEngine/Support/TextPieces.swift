@@ -1,4 +1,9 @@
 extension String {
+    /// `lowercased()`, without making a new string when ASCII text has no capital to lower.
+    func lowercasedSharingStorage() -> String {
+        utf8.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) } ? self : lowercased()
+    }
+
     /// The last non-empty piece between `separator`s: what `split(separator:).last` gives
     /// (`a@b` → `b`, `a@` → `a`, `@` → nil), without building the pieces.
     func lastComponent(separatedBy separator: Character) -> Substring? {
