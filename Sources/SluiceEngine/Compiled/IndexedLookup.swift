@@ -173,9 +173,15 @@ public struct IndexedLookup: EntryLookup {
 private struct LabelCounts {
     private var bits: UInt64 = 0
 
+    /// Dots are counted in the name's bytes in place: the generic UTF-8 view of a substring is
+    /// many times slower.
     static func labels(of name: Substring) -> Int {
+        name.utf8.withContiguousStorageIfAvailable(labels(in:)) ?? labels(in: Array(name.utf8))
+    }
+
+    private static func labels(in bytes: some Collection<UInt8>) -> Int {
         var dots = 0
-        for byte in name.utf8 where byte == UInt8(ascii: ".") { dots += 1 }
+        for byte in bytes where byte == UInt8(ascii: ".") { dots += 1 }
         return dots + 1
     }
 
@@ -184,15 +190,23 @@ private struct LabelCounts {
     func contains(labels: Int) -> Bool { bits & (1 << UInt64(min(labels, 63))) != 0 }
 
     /// Calls `body` with the label suffixes of `name` (`a.b.example`, `b.example`, `example`;
-    /// without the name itself when `skippingWhole`) whose label counts are in the set.
+    /// without the name itself when `skippingWhole`) whose label counts are in the set. The dots
+    /// are found in the name's bytes, and a suffix is cut only to be probed.
     func forEachLabelSuffix(of name: Substring, skippingWhole: Bool, _ body: (Substring) -> Void) {
         guard bits != 0 else { return }
-        var labels = Self.labels(of: name)
-        var isWhole = true
-        name.forEachLabelSuffix { suffix in
-            if !(isWhole && skippingWhole) && contains(labels: labels) { body(suffix) }
-            isWhole = false
-            labels -= 1
+        let walked: Void? = name.utf8.withContiguousStorageIfAvailable { bytes in
+            var labels = Self.labels(in: bytes)
+            var start = 0
+            while true {
+                if !(start == 0 && skippingWhole) && contains(labels: labels) {
+                    body(name[name.utf8.index(name.startIndex, offsetBy: start)...])
+                }
+                guard let dot = bytes[start...].firstIndex(of: UInt8(ascii: ".")) else { return }
+                start = dot + 1
+                labels -= 1
+            }
         }
+        // Text bridged from elsewhere may lend no bytes; a native copy does.
+        if walked == nil { forEachLabelSuffix(of: String(name)[...], skippingWhole: skippingWhole, body) }
     }
 }
