@@ -148,10 +148,9 @@ struct Evaluation {
         self.lastUse = lastUse
         self.date = date
         let recipientAddress = (try? EmailAddress.parse(recipient).get()) ?? EmailAddress(localPart: recipient.lowercased(), domain: "")
-        // A parsed address is its (ASCII) text lower-cased: text without a capital is the
-        // address's description already, and is shared rather than joined again.
-        let recipientText = recipientAddress.domain.isEmpty || recipient.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A })
-            ? recipientAddress.description : recipient
+        // A parsed address's description is its (ASCII) text lower-cased: text without a capital
+        // is shared rather than joined again.
+        let recipientText = recipientAddress.domain.isEmpty ? recipientAddress.description : recipient.lowercasedSharingStorage()
         var authenticationStage = TraceStage(name: "authentication")
         let trusted = trustedAuthservIDs.isEmpty ? evaluator.trustedAuthservIDs : evaluator.trustedAuthservIDs.union(trustedAuthservIDs.map { $0.lowercased() })
         let authentication = CompositeAuthentication.evaluate(
