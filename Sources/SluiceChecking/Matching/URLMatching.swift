@@ -14,7 +14,7 @@ extension URLPattern {
             return (hostIsApex || hostIsSubdomain) && path.isEmpty
         case .anywhere:
             if (hostIsApex || hostIsSubdomain) { return true }
-            return Self.appears(self.host, in: path, after: ["/"])
+            return Self.appears(self.host, in: path, after: [UInt8(ascii: "/")])
         case .subdomains:
             guard hostIsSubdomain else { return false }
             return matchesPath(path, query: url.query, action: action, emptyWhenNoPath: true)
@@ -26,7 +26,7 @@ extension URLPattern {
             if isIPAddress || action == .allow { return hostIsApex && path.isEmpty }
             if hostIsApex || hostIsSubdomain { return true }
             let tail = path + (url.query.map { "?" + $0 } ?? "")
-            return Self.appears(self.host, in: tail, after: ["/", "="])
+            return Self.appears(self.host, in: tail, after: [UInt8(ascii: "/"), UInt8(ascii: "=")])
         }
     }
 
@@ -44,16 +44,42 @@ extension URLPattern {
 
     /// Whether `name` stands in `text` right after one of `boundaries` and ends at a
     /// non-name character, so `contoso.com` is found in `/contoso.com/x` but not `/abc-contoso.com`.
-    static func appears(_ name: String, in text: String, after boundaries: [Character]) -> Bool {
+    /// `boundaries`: ASCII characters.
+    static func appears(_ name: String, in text: String, after boundaries: [UInt8]) -> Bool {
+        // `name` is a validated, lower-case ASCII host: in ASCII text it is found byte by byte,
+        // without a lower-cased copy of the text or a Unicode-aware search.
+        if let found = text.utf8.withContiguousStorageIfAvailable({ bytes in
+            bytes.allSatisfy({ $0 < 0x80 })
+                ? name.utf8.withContiguousStorageIfAvailable { appearsInASCII($0, in: bytes, after: boundaries) } : nil
+        }) ?? nil {
+            return found
+        }
         let lowered = text.lowercased()
         var searchStart = lowered.startIndex
         while let range = lowered.range(of: name, range: searchStart..<lowered.endIndex) {
             let before = range.lowerBound > lowered.startIndex ? lowered[lowered.index(before: range.lowerBound)] : nil
             let after = range.upperBound < lowered.endIndex ? lowered[range.upperBound] : nil
-            if let before, boundaries.contains(before), after.map({ !($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }) ?? true {
+            if let before, boundaries.contains(where: { before == Character(Unicode.Scalar($0)) }), after.map({ !($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }) ?? true {
                 return true
             }
             searchStart = lowered.index(after: range.lowerBound)
+        }
+        return false
+    }
+
+    /// `appears` for ASCII text: each byte is a character (a CR LF pair is one, but no name
+    /// holds either byte, and neither is a boundary or a name character).
+    private static func appearsInASCII(_ name: UnsafeBufferPointer<UInt8>, in text: UnsafeBufferPointer<UInt8>, after boundaries: [UInt8]) -> Bool {
+        guard !name.isEmpty, text.count > name.count else { return false }
+        func lowered(_ byte: UInt8) -> UInt8 { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte }
+        for start in 1...(text.count - name.count) where boundaries.contains(text[start - 1]) {
+            guard (0..<name.count).allSatisfy({ lowered(text[start + $0]) == name[$0] }) else { continue }
+            let end = start + name.count
+            guard end < text.count else { return true }
+            switch lowered(text[end]) {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."): continue
+            default: return true
+            }
         }
         return false
     }

@@ -48,7 +48,18 @@ public struct ListEntry: Sendable, Codable {
     /// `usageKey` with the entry's file already made absolute (`absolutePath`) and its key's
     /// text (`target.key`) at hand, for callers that name many entries of few files.
     public func usageKey(inFile absolute: String, key: String) -> String {
-        "\(absolute)|\(summary(key: key))"
+        // Joined into one string made to size: a decision names every entry it used by this key.
+        let (action, kind) = (action.rawValue, target.kind)
+        var text = ""
+        text.reserveCapacity(absolute.utf8.count + action.utf8.count + kind.utf8.count + key.utf8.count + 3)
+        text += absolute
+        text += "|"
+        text += action
+        text += " "
+        text += kind
+        text += " "
+        text += key
+        return text
     }
 
     public static func absolutePath(_ file: String) -> String { URL(fileURLWithPath: file).standardizedFileURL.path }

@@ -4,7 +4,15 @@ public enum DomainName {
     /// Validates a host name such as `mail.contoso.example` and returns it lower-cased. A name
     /// needs a dot with at least one character before it and a top-level label of two or more.
     public static func validate(_ text: String, what: String = "domain") -> Result<String, ValueProblem> {
-        let bytes = text.utf8
+        // Read through the text's bytes in place: searches and slices of the generic UTF-8 view
+        // are many times slower. Text bridged from elsewhere may lend no bytes; a native copy does.
+        if let result = text.utf8.withContiguousStorageIfAvailable({ validate(text, bytes: $0, what: what) }) { return result }
+        var native = text
+        native.makeContiguousUTF8()
+        return validate(native, what: what)
+    }
+
+    private static func validate(_ text: String, bytes: UnsafeBufferPointer<UInt8>, what: String) -> Result<String, ValueProblem> {
         if bytes.isEmpty { return .failure(ValueProblem("the \(what) is empty")) }
         if let index = bytes.firstIndex(where: { $0 >= 0x80 }) {
             let offset = bytes.distance(from: bytes.startIndex, to: index)

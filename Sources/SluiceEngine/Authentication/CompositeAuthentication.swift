@@ -18,9 +18,20 @@ public struct CompositeAuthentication: Sendable {
     ) -> CompositeAuthentication {
         let fromDomain = message.author.map(\.domain).flatMap { $0.isEmpty ? nil : $0 }
         // Authserv-ids are lower-cased by the reader, as `trustedIDs` are.
-        let untrusted = message.authentication.results.compactMap(\.authservID).filter { !trustedIDs.contains($0) }
-        guard let header = message.authentication.results.first(where: { $0.authservID.map(trustedIDs.contains) ?? false }) else {
-            trace.steps.append(TraceStep("trusted Authentication-Results", .clear) {
+        // One look-up per header finds the untrusted ids and the first trusted header.
+        let headers = message.authentication.results
+        var untrusted: [String] = []
+        var trustedIndex: Int? = nil
+        for index in headers.indices {
+            guard let id = headers[index].authservID else { continue }
+            if !trustedIDs.contains(id) {
+                untrusted.append(id)
+            } else if trustedIndex == nil {
+                trustedIndex = index
+            }
+        }
+        guard let header = trustedIndex.map({ headers[$0] }) else {
+            trace.steps.append(TraceStep("trusted Authentication-Results", .clear) { [untrusted] in
                 trustedIDs.isEmpty
                     ? "no authserv-id is trusted (organization { trust authentication-results from … }), so no result is believed"
                     : "no Authentication-Results header from " + trustedIDs.sorted().map { "`\($0)`" }.joined(separator: ", ")
@@ -32,17 +43,29 @@ public struct CompositeAuthentication: Sendable {
             return CompositeAuthentication(summary: summary, explicitFailurePolicy: nil, implicitFailure: false)
         }
         let authservID = header.authservID ?? ""
-        // One pass over the results; methods and results are lower-cased by the reader.
+        // One pass over the results, each read in place and the DKIM domains gathered on the way;
+        // methods and results are lower-cased by the reader.
         var spfResult: AuthenticationResults.ResultInfo? = nil
         var dmarcResult: AuthenticationResults.ResultInfo? = nil
         var givenCompauth: AuthenticationResults.ResultInfo? = nil
-        var dkimResults: [AuthenticationResults.ResultInfo] = []
-        for result in header.results {
-            switch result.method {
-            case "spf": if spfResult == nil { spfResult = result }
-            case "dkim": dkimResults.append(result)
-            case "dmarc": if dmarcResult == nil { dmarcResult = result }
-            case "compauth": if givenCompauth == nil { givenCompauth = result }
+        var firstDKIM: String? = nil
+        var dkimPassed = false
+        var dkimDomains: [String] = []
+        let results = header.results
+        for index in results.indices {
+            switch results[index].method {
+            case "spf": if spfResult == nil { spfResult = results[index] }
+            case "dkim":
+                if firstDKIM == nil { firstDKIM = results[index].result }
+                guard results[index].result == "pass" else { break }
+                dkimPassed = true
+                if let domain = results[index].property("header.d")
+                    ?? results[index].property("header.i").map({ String($0.lastComponent(separatedBy: "@") ?? "") })
+                {
+                    dkimDomains.append(domain.lowercasedSharingStorage())
+                }
+            case "dmarc": if dmarcResult == nil { dmarcResult = results[index] }
+            case "compauth": if givenCompauth == nil { givenCompauth = results[index] }
             default: break
             }
         }
@@ -50,12 +73,9 @@ public struct CompositeAuthentication: Sendable {
         let spfDomain = (spfResult?.property("smtp.mailfrom") ?? spfResult?.property("smtp.helo")).map { value in
             // Without an `@` byte there is no `@` character, and the whole value is the domain.
             value.utf8.contains(UInt8(ascii: "@"))
-                ? value.lastComponent(separatedBy: "@").map { $0.lowercased() } ?? value.lowercased() : Self.lowercased(value)
+                ? value.lastComponent(separatedBy: "@").map { $0.lowercased() } ?? value.lowercased() : value.lowercasedSharingStorage()
         }
-        let dkimPassing = dkimResults.filter { $0.result == "pass" }
-        let dkim = dkimPassing.isEmpty ? (dkimResults.first?.result ?? "none") : "pass"
-        let dkimDomains = dkimPassing.compactMap { $0.property("header.d") ?? $0.property("header.i").map { String($0.lastComponent(separatedBy: "@") ?? "") } }
-            .map(Self.lowercased)
+        let dkim = dkimPassed ? "pass" : firstDKIM ?? "none"
         let policy = dmarcResult?.dmarcPolicy?.policy
 
         // The From domain's organizational domain, looked up once, when a different name needs it.
@@ -112,7 +132,7 @@ public struct CompositeAuthentication: Sendable {
             fromDomain: fromDomain, spf: spf, spfDomain: spfDomain, dkim: dkim, dkimDomains: dkimDomains, dmarc: dmarc,
             dmarcPolicy: policy?.rawValue, spfAligned: spfAligned, dkimAligned: dkimAligned, compauth: compauth, reason: reason,
             trustedFrom: authservID, untrustedIDs: untrusted)
-        trace.steps.append(TraceStep("trusted Authentication-Results", .matched) {
+        trace.steps.append(TraceStep("trusted Authentication-Results", .matched) { [dkimDomains] in
             "from `\(authservID)`: spf=\(spf)\(spfDomain.map { " (\($0))" } ?? "") dkim=\(dkim)"
                 + (dkimDomains.isEmpty ? "" : " (" + dkimDomains.joined(separator: ", ") + ")")
                 + " dmarc=\(dmarc)\(policy.map { " p=\($0.rawValue)" } ?? "")"
@@ -122,11 +142,6 @@ public struct CompositeAuthentication: Sendable {
         })
         trace.steps.append(TraceStep("composite authentication", compauth == "fail" ? .matched : .clear) { [compauth, reason] in "compauth=\(compauth) reason=\(reason)" })
         return CompositeAuthentication(summary: summary, explicitFailurePolicy: explicit, implicitFailure: implicit)
-    }
-
-    /// `text.lowercased()`, without making a new string when ASCII text has no capital to lower.
-    private static func lowercased(_ text: String) -> String {
-        text.utf8.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) } ? text : text.lowercased()
     }
 
     /// The alignment step's text after the From domain: constants, not an interpolation per message.

@@ -69,8 +69,8 @@ public struct PublicSuffixList: Sendable {
     /// public suffix or shorter.
     public func organizationalDomain(_ domain: String) -> String {
         let bytes = domain.utf8
-        let isASCII = bytes.allSatisfy { $0 < 0x80 }
-        let lowered = isASCII && !bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? domain : domain.lowercased()
+        let isASCII = domain.allBytes { $0 < 0x80 }
+        let lowered = isASCII ? domain.lowercasedSharingStorage() : domain.lowercased()
         var tails: [Substring] = []
         if isASCII, bytes.first != UInt8(ascii: "."), bytes.last != UInt8(ascii: "."), !Self.hasEmptyLabel(lowered.utf8) {
             // ASCII labels end to end (every byte a character, no empty label): each suffix is a

@@ -2,23 +2,35 @@ import SluiceChecking
 import SluiceMessage
 
 /// The compiled policy's entry indexes (issue: "lists become indexes"):
-/// - sender entries in a hash map by address;
-/// - domain entries in hash maps by domain, exact and `*.` apart, probed with each label suffix
-///   of the From domain (`a.b.example`, `b.example`, `example`): a reversed-label walk done
-///   with one hash probe per label instead of one pointer per label;
+/// - sender entries, exact domain entries and spoof pairs by the From domain they name, in one
+///   hash map probed once per message (sender entries then by local part);
+/// - `*.` domain entries in a hash map by domain, probed with each label suffix above the From
+///   domain (`b.example`, `example` for `a.b.example`): a reversed-label walk done with one hash
+///   probe per label instead of one pointer per label;
 /// - URL entries in a hash map by host, probed with each label suffix of the link's host and
 ///   with every host-like token of its path and query (for `~x~` and plain block entries that
 ///   match a name inside another URL);
 /// - file entries by SHA-256; spoof pairs by spoofed domain (plus the `*` pairs);
 /// - IP entries and the connection filter in binary radix tries.
 public struct IndexedLookup: EntryLookup {
-    private var byAddress: [String: [Int]] = [:]
-    private var byExactDomain: [String: [Int]] = [:]
+    /// What a From domain finds in its one probe.
+    private struct DomainEntries {
+        var exact: [Int] = []
+        var spoof: [Int] = []
+        /// Sender entries of the domain by lower-cased local part: most From domains have none,
+        /// and their local part is then neither lower-cased nor looked up.
+        var senders: [String: [Int]] = [:]
+    }
+
+    private var byFromDomain: [String: DomainEntries] = [:]
     // Keyed by substrings, so that tails of a domain and tokens of a path are probed in place.
     private var bySubdomainPattern: [Substring: [Int]] = [:]
     private var urlsByHost: [Substring: [Int]] = [:]
+    /// The label counts the keys of each map have (bit n for n labels): a name with another
+    /// count cannot equal a key, and is not hashed to find that out.
+    private var subdomainPatternLabels = LabelCounts()
+    private var urlHostLabels = LabelCounts()
     private var byHash: [String: [Int]] = [:]
-    private var spoofByDomain: [String: [Int]] = [:]
     private var spoofAny: [Int] = []
     private var ipEntries = IPPrefixTrie()
     private var allowRanges = IPPrefixTrie()
@@ -29,21 +41,24 @@ public struct IndexedLookup: EntryLookup {
         connectionFilter = policy.connectionFilter
         for (index, entry) in policy.entries.enumerated() {
             switch entry.target {
-            case .sender(let address): byAddress["\(address.unescapedLocalPart)@\(address.domain)", default: []].append(index)
+            case .sender(let address): byFromDomain[address.domain, default: DomainEntries()].senders[address.unescapedLocalPart, default: []].append(index)
             case .domain(let pattern):
                 if pattern.kind == .exact {
-                    byExactDomain[pattern.domain, default: []].append(index)
+                    byFromDomain[pattern.domain, default: DomainEntries()].exact.append(index)
                 } else {
                     bySubdomainPattern[Substring(pattern.domain), default: []].append(index)
+                    subdomainPatternLabels.insert(Substring(pattern.domain))
                 }
-            case .url(let pattern): urlsByHost[Substring(pattern.host), default: []].append(index)
+            case .url(let pattern):
+                urlsByHost[Substring(pattern.host), default: []].append(index)
+                urlHostLabels.insert(Substring(pattern.host))
             case .file(let hash): byHash[hash.hex, default: []].append(index)
             case .ip(let range): ipEntries.insert(range, value: index)
             case .spoof(let pair):
                 switch pair.spoofedUser {
                 case .any: spoofAny.append(index)
-                case .address(let address): spoofByDomain[address.domain, default: []].append(index)
-                case .domain(let domain): spoofByDomain[domain, default: []].append(index)
+                case .address(let address): byFromDomain[address.domain, default: DomainEntries()].spoof.append(index)
+                case .domain(let domain): byFromDomain[domain, default: DomainEntries()].spoof.append(index)
                 }
             }
         }
@@ -54,12 +69,12 @@ public struct IndexedLookup: EntryLookup {
     /// Each index with its number of keys, for `sluice compile --emit`.
     public var indexSizes: [(name: String, keys: Int)] {
         [
-            ("sender addresses (hash map)", byAddress.count),
-            ("exact domains (hash map)", byExactDomain.count),
+            ("sender addresses (hash map)", byFromDomain.values.reduce(0) { $0 + $1.senders.count }),
+            ("exact domains (hash map)", byFromDomain.values.reduce(0) { $0 + ($1.exact.isEmpty ? 0 : 1) }),
             ("`*.` domains (hash map by label suffix)", bySubdomainPattern.count),
             ("URL hosts (hash map by label suffix and path token)", urlsByHost.count),
             ("file hashes (hash map)", byHash.count),
-            ("spoofed domains (hash map)", spoofByDomain.count),
+            ("spoofed domains (hash map)", byFromDomain.values.reduce(0) { $0 + ($1.spoof.isEmpty ? 0 : 1) }),
             ("spoof pairs for any sender", spoofAny.count),
             ("IPv6 entries (radix trie nodes)", ipEntries.nodeCount),
             ("IP Allow List (radix trie nodes)", allowRanges.nodeCount),
@@ -72,18 +87,24 @@ public struct IndexedLookup: EntryLookup {
         // Most probes miss: only hits are appended.
         func add(_ hits: [Int]?) { if let hits { found += hits } }
         // The closures below capture these maps, not a copy of the whole lookup.
-        let (bySubdomainPattern, urlsByHost) = (self.bySubdomainPattern, self.urlsByHost)
+        let (bySubdomainPattern, urlsByHost, urlHostLabels) = (self.bySubdomainPattern, self.urlsByHost, self.urlHostLabels)
         if let from {
-            add(byAddress["\(from.localPart.lowercased())@\(from.domain)"])
-            add(byExactDomain[from.domain])
-            from.domain[...].forEachLabelSuffix { add(bySubdomainPattern[$0]) }
-            add(spoofByDomain[from.domain])
+            if let entries = byFromDomain[from.domain] {
+                found += entries.exact
+                found += entries.spoof
+                if !entries.senders.isEmpty { add(entries.senders[from.localPart.lowercased()]) }
+            }
+            // A `*.` entry covers the names below its domain, never the domain itself: the From
+            // domain is probed only with the names above it.
+            subdomainPatternLabels.forEachLabelSuffix(of: from.domain[...], skippingWhole: true) { add(bySubdomainPattern[$0]) }
         }
         found += spoofAny
         for url in urls {
             let host = url.host.hasPrefix("[") ? url.host.dropFirst().dropLast() : url.host[...]
-            host.forEachLabelSuffix { add(urlsByHost[$0]) }
-            Self.forEachHostToken(path: url.path, query: url.query) { add(urlsByHost[$0]) }
+            urlHostLabels.forEachLabelSuffix(of: host, skippingWhole: false) { add(urlsByHost[$0]) }
+            Self.forEachHostToken(path: url.path, query: url.query) { token in
+                if urlHostLabels.contains(labels: LabelCounts.labels(of: token)) { add(urlsByHost[token]) }
+            }
         }
         for hash in hashes { add(byHash[hash]) }
         if let clientIP { found += ipEntries.values(containing: clientIP) }
@@ -145,5 +166,47 @@ public struct IndexedLookup: EntryLookup {
             }
         }
         flush(bytes.endIndex)
+    }
+}
+
+/// A set of label counts (bit n for n labels, the last bit for 63 and more).
+private struct LabelCounts {
+    private var bits: UInt64 = 0
+
+    /// Dots are counted in the name's bytes in place: the generic UTF-8 view of a substring is
+    /// many times slower.
+    static func labels(of name: Substring) -> Int {
+        name.utf8.withContiguousStorageIfAvailable(labels(in:)) ?? labels(in: Array(name.utf8))
+    }
+
+    private static func labels(in bytes: some Collection<UInt8>) -> Int {
+        var dots = 0
+        for byte in bytes where byte == UInt8(ascii: ".") { dots += 1 }
+        return dots + 1
+    }
+
+    mutating func insert(_ name: Substring) { bits |= 1 << UInt64(min(Self.labels(of: name), 63)) }
+
+    func contains(labels: Int) -> Bool { bits & (1 << UInt64(min(labels, 63))) != 0 }
+
+    /// Calls `body` with the label suffixes of `name` (`a.b.example`, `b.example`, `example`;
+    /// without the name itself when `skippingWhole`) whose label counts are in the set. The dots
+    /// are found in the name's bytes, and a suffix is cut only to be probed.
+    func forEachLabelSuffix(of name: Substring, skippingWhole: Bool, _ body: (Substring) -> Void) {
+        guard bits != 0 else { return }
+        let walked: Void? = name.utf8.withContiguousStorageIfAvailable { bytes in
+            var labels = Self.labels(in: bytes)
+            var start = 0
+            while true {
+                if !(start == 0 && skippingWhole) && contains(labels: labels) {
+                    body(name[name.utf8.index(name.startIndex, offsetBy: start)...])
+                }
+                guard let dot = bytes[start...].firstIndex(of: UInt8(ascii: ".")) else { return }
+                start = dot + 1
+                labels -= 1
+            }
+        }
+        // Text bridged from elsewhere may lend no bytes; a native copy does.
+        if walked == nil { forEachLabelSuffix(of: String(name)[...], skippingWhole: skippingWhole, body) }
     }
 }

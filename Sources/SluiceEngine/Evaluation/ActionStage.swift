@@ -43,7 +43,7 @@ extension Evaluation {
     }
 
     mutating func decision(_ outcome: Outcome, verdict: ThreatVerdict?, winner: Detection?, antiSpam: AntiSpamPolicy,
-                           antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy) -> Decision {
+                           antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy, applied: [String: String]) -> Decision {
         var stage = TraceStage(name: "action")
         var action = FinalAction.deliver
         var location = DeliveryLocation.inbox
@@ -115,10 +115,6 @@ extension Evaluation {
             }
         }()
         trace.append(stage)
-        let applied: [String: String] = [
-            "anti-spam": antiSpam.header.name ?? "default", "anti-phishing": antiPhishing.header.name ?? "default",
-            "anti-malware": antiMalware.header.name ?? "default",
-        ]
         return Decision(
             recipient: facts.recipientText, action: action, location: location, verdict: verdict,
             category: verdict?.category ?? "NONE", decidedBy: outcome.source, scl: scl, bcl: bcl, sfv: outcome.sfv,

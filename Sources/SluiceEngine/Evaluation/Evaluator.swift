@@ -31,6 +31,9 @@ public struct Evaluator: Sendable {
         /// Each policy file's absolute path, for entries' usage keys.
         let absoluteFiles: [String: String]
         let rulePlan: RulePlan
+        /// `Decision.appliedPolicies` for each choice of anti-spam × anti-phishing × anti-malware
+        /// policy (see `appliedPolicies(antiSpam:antiPhishing:antiMalware:)`), made once when the choices are few: decisions share them.
+        private let appliedPoliciesByChoice: [[String: String]]
         /// Per quarantine policy name.
         let quarantineTerms: [String: QuarantineTerms]
         let readFeatures: ReadFeatures
@@ -48,6 +51,12 @@ public struct Evaluator: Sendable {
             antiMalwareHeaders = policy.antiMalware.map(\.header)
             absoluteFiles = Dictionary(uniqueKeysWithValues: policy.sources.keys.map { ($0, ListEntry.absolutePath($0)) })
             rulePlan = RulePlan(policy.rules, screened: screensRules)
+            let choices = policy.antiSpam.count * policy.antiPhishing.count * policy.antiMalware.count
+            appliedPoliciesByChoice = choices > 64 ? [] : policy.antiSpam.flatMap { antiSpam in
+                policy.antiPhishing.flatMap { antiPhishing in
+                    policy.antiMalware.map { Prepared.makeAppliedPolicies(antiSpam.header, antiPhishing.header, $0.header) }
+                }
+            }
             let cadence = policy.notifications.cadence.value
             quarantineTerms = Dictionary(uniqueKeysWithValues: policy.quarantinePolicies.map { name, quarantine in
                 (name, QuarantineTerms(name: name, policy: quarantine, cadence: cadence))
@@ -55,6 +64,19 @@ public struct Evaluator: Sendable {
             let readsURLs = policy.entries.contains { if case .url = $0.target { true } else { false } }
                 || policy.rules.contains { $0.condition.tests.contains { $0.subject == .url || $0.subject == .urlHost } }
             readFeatures = readsURLs ? .urls : .decodedContent
+        }
+
+        /// The policy of each type that applies, by its index in `policy.antiSpam`, … (see `Decision.appliedPolicies`).
+        func appliedPolicies(antiSpam: Int, antiPhishing: Int, antiMalware: Int) -> [String: String] {
+            let index = (antiSpam * policy.antiPhishing.count + antiPhishing) * policy.antiMalware.count + antiMalware
+            guard index < appliedPoliciesByChoice.count else {
+                return Self.makeAppliedPolicies(policy.antiSpam[antiSpam].header, policy.antiPhishing[antiPhishing].header, policy.antiMalware[antiMalware].header)
+            }
+            return appliedPoliciesByChoice[index]
+        }
+
+        private static func makeAppliedPolicies(_ antiSpam: PolicyHeader, _ antiPhishing: PolicyHeader, _ antiMalware: PolicyHeader) -> [String: String] {
+            ["anti-spam": antiSpam.name ?? "default", "anti-phishing": antiPhishing.name ?? "default", "anti-malware": antiMalware.name ?? "default"]
         }
     }
 
@@ -126,6 +148,9 @@ struct Evaluation {
         self.lastUse = lastUse
         self.date = date
         let recipientAddress = (try? EmailAddress.parse(recipient).get()) ?? EmailAddress(localPart: recipient.lowercased(), domain: "")
+        // A parsed address's description is its (ASCII) text lower-cased: text without a capital
+        // is shared rather than joined again.
+        let recipientText = recipientAddress.domain.isEmpty ? recipientAddress.description : recipient.lowercasedSharingStorage()
         var authenticationStage = TraceStage(name: "authentication")
         let trusted = trustedAuthservIDs.isEmpty ? evaluator.trustedAuthservIDs : evaluator.trustedAuthservIDs.union(trustedAuthservIDs.map { $0.lowercased() })
         let authentication = CompositeAuthentication.evaluate(
@@ -136,7 +161,7 @@ struct Evaluation {
         trace.reserveCapacity(8)
         var upstreamStage = TraceStage(name: "upstream")
         let upstream = TrustedUpstream(message: message, trustedHosts: evaluator.upstreamHosts, trace: &upstreamStage)
-        facts = MessageFacts(message: message, envelope: envelope, recipient: recipientAddress, recipientText: recipientAddress.description, from: message.author,
+        facts = MessageFacts(message: message, envelope: envelope, recipient: recipientAddress, recipientText: recipientText, from: message.author,
                              authentication: authentication, upstream: upstream)
         candidates = evaluator.lookup.candidates(
             from: message.author, urls: message.urls, hashes: message.attachments.compactMap(\.sha256),
@@ -160,7 +185,8 @@ struct Evaluation {
         // Each selected policy is copied once, for both stages.
         let selected = (antiSpam: policy.antiSpam[antiSpam], antiPhishing: policy.antiPhishing[antiPhishing], antiMalware: policy.antiMalware[antiMalware])
         detectionStage(antiSpam: selected.antiSpam, antiPhishing: selected.antiPhishing, antiMalware: selected.antiMalware, fileTypes: evaluator.fileTypes[antiMalware])
-        return resolve(antiSpam: selected.antiSpam, antiPhishing: selected.antiPhishing, antiMalware: selected.antiMalware)
+        return resolve(antiSpam: selected.antiSpam, antiPhishing: selected.antiPhishing, antiMalware: selected.antiMalware,
+                       applied: evaluator.appliedPolicies(antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware))
     }
 
     // MARK: - Entries

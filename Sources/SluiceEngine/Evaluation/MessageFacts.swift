@@ -62,7 +62,7 @@ struct TrustedUpstream {
         func trustedHost(for header: UpstreamHeader, above offset: Int) -> String? {
             guard let hosts = trustedHosts[header], !hosts.isEmpty else { return nil }
             for (index, fieldOffset) in receivedOffsets.enumerated() where fieldOffset > offset && index < received.count {
-                if let by = received[index].by?.value.lowercased(), hosts.contains(by) { return by }
+                if let by = received[index].by?.value.lowercasedSharingStorage(), hosts.contains(by) { return by }
             }
             return nil
         }

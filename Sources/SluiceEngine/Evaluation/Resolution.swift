@@ -27,7 +27,8 @@ extension Evaluation {
         var bypassed = false
     }
 
-    mutating func resolve(antiSpam: AntiSpamPolicy, antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy) -> Decision {
+    /// `applied`: the decision's `appliedPolicies`.
+    mutating func resolve(antiSpam: AntiSpamPolicy, antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy, applied: [String: String]) -> Decision {
         var stage = TraceStage(name: "overrides")
         // Chosen by index, so that only the winner is copied.
         let found = detections
@@ -61,7 +62,7 @@ extension Evaluation {
         }
         let outcome = overrides(verdict: verdict, winner: winner, antiSpam: antiSpam, stage: &stage)
         trace.append(stage)
-        return decision(outcome, verdict: verdict, winner: winner, antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware)
+        return decision(outcome, verdict: verdict, winner: winner, antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware, applied: applied)
     }
 
     /// `SKB` for anti-spam blocked senders, `SKS` for a rule's spam request, `SPM`/`NSPM`

@@ -1,4 +1,15 @@
 extension String {
+    /// `lowercased()`, without making a new string when ASCII text has no capital to lower.
+    func lowercasedSharingStorage() -> String {
+        allBytes { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) } ? self : lowercased()
+    }
+
+    /// Whether every UTF-8 byte passes `test`, read in place where the text lends its bytes: the
+    /// generic UTF-8 view is several times slower.
+    func allBytes(_ test: (UInt8) -> Bool) -> Bool {
+        utf8.withContiguousStorageIfAvailable { $0.allSatisfy(test) } ?? utf8.allSatisfy(test)
+    }
+
     /// The last non-empty piece between `separator`s: what `split(separator:).last` gives
     /// (`a@b` → `b`, `a@` → `a`, `@` → nil), without building the pieces.
     func lastComponent(separatedBy separator: Character) -> Substring? {
