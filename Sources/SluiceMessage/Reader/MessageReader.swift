@@ -67,6 +67,10 @@ public struct MessageReader: Sendable {
                 at: .message(MessageLocation(header: "Date"))))
         }
         let messageID = fields.single("Message-ID")?.value
+        // Read from the tree before it moves into the message: read from the message, the tree
+        // (or the whole message) was copied first.
+        let attachments = Self.attachments(root)
+        let urls = options.features.contains(.urls) ? collectURLs(root, problems: &problems) : []
 
         var message = Message(
             size: bytes.count,
@@ -82,13 +86,12 @@ public struct MessageReader: Sendable {
             date: date,
             messageID: messageID,
             root: root,
-            attachments: Self.attachments(root),
-            urls: [],
+            attachments: attachments,
+            urls: urls,
             authentication: TraceReader.authentication(headers, trusted: options.trustedAuthservIDs, problems: &fields.problems),
             received: TraceReader.received(headers, problems: &fields.problems),
             upstream: TraceReader.upstream(headers, problems: &fields.problems),
             problems: [])
-        if options.features.contains(.urls) { message.urls = collectURLs(message, problems: &problems) }
         message.problems = problems + fields.problems
         return message
     }
@@ -106,10 +109,10 @@ public struct MessageReader: Sendable {
         return attachments
     }
 
-    private func collectURLs(_ message: Message, problems: inout [Diagnostic]) -> [ExtractedURL] {
+    private func collectURLs(_ root: MIMEPart, problems: inout [Diagnostic]) -> [ExtractedURL] {
         var collector = URLCollector(limit: options.limits.maxURLs)
         // Visited in place: `textParts` would copy every text part out of the tree.
-        message.forEachText(bodyOnly: false) { part, text in
+        root.forEachText(bodyOnly: false) { part, text in
             let found = part.contentType == "text/html" ? URLExtractor.urls(inHTML: text) : URLExtractor.urls(inText: text)
             collector.add(found, part: part.path)
         }
