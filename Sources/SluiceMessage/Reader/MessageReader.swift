@@ -113,8 +113,11 @@ public struct MessageReader: Sendable {
         var collector = URLCollector(limit: options.limits.maxURLs)
         // Visited in place: `textParts` would copy every text part out of the tree.
         root.forEachText(bodyOnly: false) { part, text in
-            let found = part.contentType == "text/html" ? URLExtractor.urls(inHTML: text) : URLExtractor.urls(inText: text)
-            collector.add(found, part: part.path)
+            if part.contentType == "text/html" {
+                URLExtractor.forEachURL(inHTML: text) { collector.add($0, part: part.path) }
+            } else {
+                URLExtractor.forEachURL(inText: text) { collector.add($0, part: part.path) }
+            }
         }
         if !collector.dropped.isEmpty {
             problems.append(Diagnostic(
