@@ -299,16 +299,19 @@ extension TransferEncoding {
     var isIdentity: Bool { self == .sevenBit || self == .eightBit || self == .binary }
 }
 
-/// Lower-case hex of a digest, the form tenant file entries are written in.
-func hexString(_ digest: some Sequence<UInt8>) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(64)
-    for byte in digest {
-        out.append(digits[Int(byte >> 4)])
-        out.append(digits[Int(byte & 0x0F)])
+/// Lower-case hex of a digest, the form tenant file entries are written in. Written straight
+/// into the String's storage: no digit table or byte array per digest.
+func hexString(_ digest: SHA256.Digest) -> String {
+    func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble }
+    return digest.withUnsafeBytes { bytes in
+        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            for (index, byte) in bytes.enumerated() {
+                out[2 * index] = digit(byte >> 4)
+                out[2 * index + 1] = digit(byte & 0x0F)
+            }
+            return bytes.count * 2
+        }
     }
-    return String(decoding: out, as: UTF8.self)
 }
 
 extension Array where Element == UInt8 {

@@ -72,15 +72,22 @@ public struct MessageReader: Sendable {
         let attachments = Self.attachments(root)
         let urls = options.features.contains(.urls) ? collectURLs(root, problems: &problems) : []
 
-        var message = Message(
+        let replyTo = fields.addresses("Reply-To", single: true)
+        let to = fields.addresses("To", single: true)
+        let cc = fields.addresses("Cc", single: true)
+        let bcc = fields.addresses("Bcc", single: true)
+        let authentication = TraceReader.authentication(headers, trusted: options.trustedAuthservIDs, problems: &fields.problems)
+        let received = TraceReader.received(headers, problems: &fields.problems)
+        let upstream = TraceReader.upstream(headers, problems: &fields.problems)
+        return Message(
             size: bytes.count,
             headers: headers,
             from: from,
             sender: sender,
-            replyTo: fields.addresses("Reply-To", single: true),
-            to: fields.addresses("To", single: true),
-            cc: fields.addresses("Cc", single: true),
-            bcc: fields.addresses("Bcc", single: true),
+            replyTo: replyTo,
+            to: to,
+            cc: cc,
+            bcc: bcc,
             returnPath: returnPath,
             subject: subject,
             date: date,
@@ -88,12 +95,10 @@ public struct MessageReader: Sendable {
             root: root,
             attachments: attachments,
             urls: urls,
-            authentication: TraceReader.authentication(headers, trusted: options.trustedAuthservIDs, problems: &fields.problems),
-            received: TraceReader.received(headers, problems: &fields.problems),
-            upstream: TraceReader.upstream(headers, problems: &fields.problems),
-            problems: [])
-        message.problems = problems + fields.problems
-        return message
+            authentication: authentication,
+            received: received,
+            upstream: upstream,
+            problems: problems + fields.problems)
     }
 
     /// The charset the message declares for its text (the root's, else the first text part's):
