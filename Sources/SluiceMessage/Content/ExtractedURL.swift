@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A URL found in a message body: what a Safe Links style check or a tenant URL entry matches on.
 public struct ExtractedURL: Sendable, Hashable, Codable {
     /// The URL as found, HTML entities decoded.
@@ -26,7 +32,10 @@ public struct ExtractedURL: Sendable, Hashable, Codable {
         }
         (scheme, host, port, path, query) = found
         url = text
-        parts = [part]
+        // Room for a second part: most links are in both the text and the HTML alternative.
+        parts = []
+        parts.reserveCapacity(2)
+        parts.append(part)
     }
 
     private typealias Components = (scheme: String, host: String, port: Int?, path: String, query: String?)
@@ -147,29 +156,58 @@ struct URLCollector {
     private(set) var dropped = Set<String>()
     private var byText: [String: Int] = [:]
 
+    /// Whether every URL kept so far is ASCII: then an ASCII candidate equals one only when their
+    /// bytes do.
+    private var allASCII = true
+
     init(limit: Int) { self.limit = limit }
 
-    mutating func add(_ found: [String], part path: String) {
-        for candidate in found {
-            if let index = index(of: candidate) {
-                if !urls[index].parts.contains(path) { urls[index].parts.append(path) }
-                continue
-            }
-            guard urls.count < limit else {
-                dropped.insert(candidate)
-                continue
-            }
-            guard let url = ExtractedURL(candidate, part: path) else { continue }
-            if !byText.isEmpty { byText[candidate] = urls.count }
-            urls.append(url)
+    /// Adds one URL found in the part at `path`, given as UTF-8 bytes.
+    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, part path: String) {
+        let isLinear = urls.count <= Self.linearSearchLimit
+        // Byte-identical text is the same URL whatever it holds: most repeats are found so, with
+        // no String made. Other text may still be canonically equivalent unless all is ASCII.
+        var index = isLinear ? byteIdenticalIndex(bytes) : nil
+        var candidate: String? = nil
+        if index == nil && !(isLinear && allASCII && ASCII.isASCII(bytes)) {
+            candidate = String(decoding: bytes, as: UTF8.self)
+            index = self.index(of: candidate!)
         }
+        if let index {
+            if !urls[index].parts.contains(path) { urls[index].parts.append(path) }
+            return
+        }
+        let text = candidate ?? String(decoding: bytes, as: UTF8.self)
+        guard urls.count < limit else {
+            dropped.insert(text)
+            return
+        }
+        guard let url = ExtractedURL(text, part: path) else { return }
+        if !byText.isEmpty { byText[text] = urls.count }
+        if allASCII && !ASCII.isASCII(bytes) { allASCII = false }
+        urls.append(url)
+    }
+
+    private func byteIdenticalIndex(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        // By index, reading only `url`: a closure over the elements would copy every URL.
+        for index in urls.indices where urls[index].url.utf8.count == bytes.count {
+            let isIdentical = ASCII.withBytes(of: urls[index].url) { stored in
+                // Of equal length, only empty buffers lack a base address.
+                guard let storedStart = stored.baseAddress, let start = bytes.baseAddress else { return true }
+                return memcmp(storedStart, start, bytes.count) == 0
+            }
+            if isIdentical { return index }
+        }
+        return nil
     }
 
     /// Most messages link to a handful of URLs, which a linear search finds faster than hashing;
-    /// past that the URLs are indexed by text.
+    /// past this many the URLs are indexed by text.
+    private static var linearSearchLimit: Int { 16 }
+
+    /// The URL that equals `candidate` as a String (canonical equivalence).
     private mutating func index(of candidate: String) -> Int? {
-        let linearSearchLimit = 16
-        guard urls.count > linearSearchLimit else { return urls.firstIndex { $0.url == candidate } }
+        guard urls.count > Self.linearSearchLimit else { return urls.firstIndex { $0.url == candidate } }
         if byText.isEmpty {
             for (index, url) in urls.enumerated() { byText[url.url] = index }
         }

@@ -1,18 +1,32 @@
 /// Finds URLs in decoded text and HTML: links a reader could follow (`http`, `https`, `ftp`,
 /// scheme-less `www.` hosts) and the `href`/`src`/`action`/`background` attributes of HTML,
 /// with HTML entities decoded so `h&#116;tp://` obfuscation does not hide a link.
+///
+/// Each URL is handed over as UTF-8 bytes, in order: most are found more than once (in the text
+/// part, in an HTML attribute and again in the HTML text), and a repeat needs no String.
 enum URLExtractor {
+    typealias Visitor = (UnsafeBufferPointer<UInt8>) -> Void
+
     static func urls(inText text: String) -> [String] {
         var found: [String] = []
-        ASCII.withBytes(of: text) { scanBareURLs($0, into: &found) }
+        forEachURL(inText: text) { found.append(String(decoding: $0, as: UTF8.self)) }
         return found
     }
 
     static func urls(inHTML html: String) -> [String] {
-        var found = ASCII.withBytes(of: html, scanAttributes)
-        // Text is scanned as a reader sees it: `&lt;http://a.example/&gt;` ends before `&gt;`.
-        ASCII.withBytes(of: HTMLEntities.decode(html)) { scanBareURLs($0, into: &found) }
+        var found: [String] = []
+        forEachURL(inHTML: html) { found.append(String(decoding: $0, as: UTF8.self)) }
         return found
+    }
+
+    static func forEachURL(inText text: String, _ body: Visitor) {
+        ASCII.withBytes(of: text) { scanBareURLs($0, body) }
+    }
+
+    static func forEachURL(inHTML html: String, _ body: Visitor) {
+        ASCII.withBytes(of: html) { scanAttributes($0, body) }
+        // Text is scanned as a reader sees it: `&lt;http://a.example/&gt;` ends before `&gt;`.
+        ASCII.withBytes(of: HTMLEntities.decode(html)) { scanBareURLs($0, body) }
     }
 
     private static let http = Array("http://".utf8), https = Array("https://".utf8), ftp = Array("ftp://".utf8), www = Array("www.".utf8)
@@ -69,13 +83,15 @@ enum URLExtractor {
     private static func nextWWWStart(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var dot = ASCII.index(of: UInt8(ascii: "."), in: bytes, from: start + www.count - 1)
         while dot < bytes.count {
-            if matches(bytes, at: dot - 3, www) { return dot - 3 }
+            // Most dots end a sentence or split a host name: the byte before tells them apart
+            // before the whole prefix is compared.
+            if dot >= 3 && lower(bytes[dot - 1]) == UInt8(ascii: "w") && matches(bytes, at: dot - 3, www) { return dot - 3 }
             dot = ASCII.index(of: UInt8(ascii: "."), in: bytes, from: dot + 1)
         }
         return bytes.count
     }
 
-    private static func scanBareURLs(_ bytes: UnsafeBufferPointer<UInt8>, into results: inout [String]) {
+    private static func scanBareURLs(_ bytes: UnsafeBufferPointer<UInt8>, _ body: Visitor) {
         var index = 0
         var schemeStart = nextSchemeStart(bytes, from: 0)
         var wwwStart = nextWWWStart(bytes, from: 0)
@@ -103,7 +119,7 @@ enum URLExtractor {
             let candidateEnd = trimTrailing(bytes, start..<end)
             index = end
             guard candidateEnd - start > schemeLength else { continue }
-            results.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<candidateEnd]), as: UTF8.self))
+            body(UnsafeBufferPointer(rebasing: bytes[start..<candidateEnd]))
         }
     }
 
@@ -138,8 +154,7 @@ enum URLExtractor {
     /// The link attributes' values, in order. An attribute is `name`, optional white space, `=`:
     /// each `=` is found with memchr and the name looked for before it, which finds what testing
     /// every byte as a name start would (names begin with distinct letters, so at most one fits).
-    private static func scanAttributes(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
-        var results: [String] = []
+    private static func scanAttributes(_ bytes: UnsafeBufferPointer<UInt8>, _ body: Visitor) {
         // Where the next attribute name may start: past the last value read.
         var index = 0
         var equals = ASCII.index(of: UInt8(ascii: "="), in: bytes, from: 0)
@@ -170,13 +185,12 @@ enum URLExtractor {
                 cursor = valueEnd
             }
             index = cursor
-            if let value = linkValue(UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd])) { results.append(value) }
+            visitLink(UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd]), body)
         }
-        return results
     }
 
-    /// An attribute value, entities decoded and trimmed, when it is a link.
-    private static func linkValue(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
+    /// Visits an attribute value, entities decoded and trimmed, when it is a link.
+    private static func visitLink(_ raw: UnsafeBufferPointer<UInt8>, _ body: Visitor) {
         if !raw.contains(UInt8(ascii: "&")) {
             // Nothing to decode: trim and test the bytes, and build a String only for a link.
             var start = 0, end = raw.count
@@ -187,10 +201,11 @@ enum URLExtractor {
                 // A character is a byte unless non-ASCII follows (a combining mark joins the last
                 // prefix character); then compare as text, as below.
                 if prefix.count == value.count || value[prefix.count] < 0x80 {
-                    return String(decoding: value, as: UTF8.self)
+                    body(value)
+                    return
                 }
             } else {
-                return nil
+                return
             }
         }
         let value = ASCII.trimmed(HTMLEntities.decode(String(decoding: raw, as: UTF8.self)))
@@ -198,9 +213,8 @@ enum URLExtractor {
         if lowered.hasPrefix("http://") || lowered.hasPrefix("https://") || lowered.hasPrefix("ftp://")
             || lowered.hasPrefix("www.") || lowered.hasPrefix("//")
         {
-            return value
+            ASCII.withBytes(of: value, body)
         }
-        return nil
     }
 }
 

@@ -24,13 +24,16 @@ struct MIMEParser {
         headers: HeaderList, bodyRange: Range<Int>, path: String, depth: Int, defaultType: String
     ) -> MIMEPart {
         partCount += 1
-        var part = MIMEPart(
-            path: path, headers: headers, contentType: defaultType, parameters: [:], charset: nil,
-            transferEncoding: "7bit", disposition: nil, filename: nil, bodyRange: bodyRange,
-            children: [], content: nil)
+        // The fields are gathered in locals and the part is made once at the end: a part held in
+        // a variable and mutated was copied (a retain of every field) on its way out.
+        var contentType = defaultType
+        var parameters: [String: String] = [:]
+        var transferEncoding = "7bit"
+        var disposition: String? = nil
+        var filename: String? = nil
 
         // The Content-Type parameters as parsed (names unique, first value kept): looked up here
-        // instead of in `part.parameters`, which saves hashing for the few names read below.
+        // instead of in `parameters`, which saves hashing for the few names read below.
         var typeParameters: [ParameterizedValue.Parameter] = []
         if let field = headers.first(key: "content-type") {
             let parsed = ParameterizedValue(parsing: field.value)
@@ -43,74 +46,86 @@ struct MIMEParser {
                     return bytes.contains(slash) && bytes.first != slash && bytes.last != slash
                 } ?? (parsed.value.contains("/") && !parsed.value.hasPrefix("/") && !parsed.value.hasSuffix("/"))
             if isTypeSlashSubtype {
-                part.contentType = parsed.value
+                contentType = parsed.value
                 typeParameters = parsed.parameters
                 // Parsing already keeps each name once, with its first value.
-                for parameter in typeParameters { part.parameters[parameter.name] = parameter.value }
+                for parameter in typeParameters { parameters[parameter.name] = parameter.value }
             } else {
                 // RFC 2045 §5.2: an unreadable Content-Type means text/plain; us-ascii.
                 problems.append(Diagnostic(
                     "mime.invalid-content-type", .warning,
                     "content type `\(field.value)` is not a `type/subtype`; read as `text/plain`",
                     at: location(path, header: field.name)))
-                part.contentType = "text/plain"
+                contentType = "text/plain"
             }
         }
         func typeParameter(_ name: String) -> String? { typeParameters.first { $0.name == name }?.value }
-        part.charset = typeParameter("charset")
+        let charset = typeParameter("charset")
         if let field = headers.first(key: "content-transfer-encoding") {
             // Read as a structured field (RFC 2045 §3), so `base64 (comment)` is still base64.
             let parsed = ParameterizedValue(parsing: field.value)
             report(parsed.problems, path: path, header: field.name)
-            part.transferEncoding = parsed.value
+            transferEncoding = parsed.value
         }
         if let field = headers.first(key: "content-disposition") {
             let parsed = ParameterizedValue(parsing: field.value)
             report(parsed.problems, path: path, header: field.name)
-            part.disposition = parsed.value.isEmpty ? nil : parsed.value
-            part.filename = parsed[parameter: "filename"]
+            disposition = parsed.value.isEmpty ? nil : parsed.value
+            filename = parsed[parameter: "filename"]
         }
         // An empty `filename=""` names nothing; it must not hide the Content-Type `name`.
-        if part.filename?.isEmpty ?? true {
-            part.filename = typeParameter("name").flatMap { $0.isEmpty ? nil : $0 }
+        if filename?.isEmpty ?? true {
+            filename = typeParameter("name").flatMap { $0.isEmpty ? nil : $0 }
         }
 
-        guard features.contains(.structure) else { return part }
-        if (part.isMultipart || part.isEncapsulatedMessage) && depth >= limits.maxMIMEDepth {
-            problems.append(Diagnostic(
-                "limit.mime-depth", .error,
-                "MIME nesting goes deeper than \(limits.maxMIMEDepth) levels; part \(path) is not opened",
-                at: location(path)))
-            decodeLeaf(&part)
-            return part
+        var children: [MIMEPart] = []
+        var content: PartContent? = nil
+        if features.contains(.structure) {
+            let isMultipart = MIMEPart.isMultipart(contentType)
+            let isEncapsulatedMessage = MIMEPart.isEncapsulatedMessage(contentType)
+            if (isMultipart || isEncapsulatedMessage) && depth >= limits.maxMIMEDepth {
+                problems.append(Diagnostic(
+                    "limit.mime-depth", .error,
+                    "MIME nesting goes deeper than \(limits.maxMIMEDepth) levels; part \(path) is not opened",
+                    at: location(path)))
+            } else if isMultipart {
+                children = splitMultipart(
+                    path: path, contentType: contentType, bodyRange: bodyRange, boundary: typeParameter("boundary"),
+                    depth: depth)
+            } else if isEncapsulatedMessage, TransferEncoding(header: transferEncoding)?.isIdentity ?? false {
+                let inner = HeaderBlockParser(limits: limits, part: childPath(path, 1))
+                    .parse(bytes, in: bodyRange, allowMboxFromLine: false)
+                report(inner.problems)
+                children = [buildPart(
+                    headers: inner.headers, bodyRange: inner.bodyStart..<bodyRange.upperBound,
+                    path: childPath(path, 1), depth: depth + 1, defaultType: "text/plain")]
+            }
+            if children.isEmpty {
+                content = decodeLeaf(
+                    path: path, bodyRange: bodyRange, contentType: contentType, charset: charset,
+                    transferEncoding: transferEncoding,
+                    isAttachment: MIMEPart.isAttachment(contentType: contentType, disposition: disposition, filename: filename))
+            }
         }
-        if part.isMultipart {
-            splitMultipart(&part, boundary: typeParameter("boundary"), depth: depth)
-        } else if part.isEncapsulatedMessage, TransferEncoding(header: part.transferEncoding)?.isIdentity ?? false {
-            let inner = HeaderBlockParser(limits: limits, part: childPath(path, 1))
-                .parse(bytes, in: bodyRange, allowMboxFromLine: false)
-            report(inner.problems)
-            let child = buildPart(
-                headers: inner.headers, bodyRange: inner.bodyStart..<bodyRange.upperBound,
-                path: childPath(path, 1), depth: depth + 1, defaultType: "text/plain")
-            part.children = [child]
-        }
-        if part.isLeaf { decodeLeaf(&part) }
-        return part
+        return MIMEPart(
+            path: path, headers: headers, contentType: contentType, parameters: parameters, charset: charset,
+            transferEncoding: transferEncoding, disposition: disposition, filename: filename, bodyRange: bodyRange,
+            children: children, content: content)
     }
 
-    private mutating func splitMultipart(_ part: inout MIMEPart, boundary: String?, depth: Int) {
-        let path = part.path
+    /// The children of a multipart part, split at its boundary.
+    private mutating func splitMultipart(
+        path: String, contentType: String, bodyRange range: Range<Int>, boundary: String?, depth: Int
+    ) -> [MIMEPart] {
         guard let boundary, !boundary.isEmpty else {
             problems.append(Diagnostic(
                 "mime.missing-boundary", .warning,
                 "multipart part has no `boundary` parameter; its body is read as text",
                 at: location(path, header: "Content-Type")))
-            return
+            return []
         }
         var delimiter: [UInt8] = [0x2D, 0x2D]
         delimiter.append(contentsOf: boundary.utf8)
-        let range = part.bodyRange
         var pieces: [Range<Int>] = []
         var pieceStart: Int? = nil
         var closed = false
@@ -153,10 +168,10 @@ struct MIMEParser {
                 "mime.boundary-not-found", .warning,
                 "boundary `\(boundary)` never occurs in the body; the body is read as text",
                 at: location(path)))
-            return
+            return []
         }
 
-        let childDefault = part.contentType == "multipart/digest" ? "message/rfc822" : "text/plain"
+        let childDefault = contentType == "multipart/digest" ? "message/rfc822" : "text/plain"
         var children: [MIMEPart] = []
         children.reserveCapacity(pieces.count)
         for (index, piece) in pieces.enumerated() {
@@ -178,7 +193,7 @@ struct MIMEParser {
                 headers: header.headers, bodyRange: header.bodyStart..<piece.upperBound,
                 path: childPath, depth: depth + 1, defaultType: childDefault))
         }
-        part.children = children
+        return children
     }
 
     /// Whether the line is a boundary delimiter (RFC 2046 §5.1.1): `--boundary`, optionally `--`
@@ -209,17 +224,21 @@ struct MIMEParser {
         return end
     }
 
-    private mutating func decodeLeaf(_ part: inout MIMEPart) {
-        guard features.contains(.decodedContent) else { return }
-        let raw = bytes[part.bodyRange]
+    /// The decoded content of a leaf.
+    private mutating func decodeLeaf(
+        path: String, bodyRange: Range<Int>, contentType: String, charset: String?, transferEncoding: String,
+        isAttachment: Bool
+    ) -> PartContent? {
+        guard features.contains(.decodedContent) else { return nil }
+        let raw = bytes[bodyRange]
         let encoding: TransferEncoding
-        if let known = TransferEncoding(header: part.transferEncoding) {
+        if let known = TransferEncoding(header: transferEncoding) {
             encoding = known
         } else {
             problems.append(Diagnostic(
                 "mime.unknown-transfer-encoding", .warning,
-                "transfer encoding `\(part.transferEncoding)` is unknown; the body is read as it stands",
-                at: location(part.path, header: "Content-Transfer-Encoding")))
+                "transfer encoding `\(transferEncoding)` is unknown; the body is read as it stands",
+                at: location(path, header: "Content-Transfer-Encoding")))
             encoding = .binary
         }
         // An identity encoding's content is the body as it stands: no copy.
@@ -234,25 +253,25 @@ struct MIMEParser {
             problems.append(Diagnostic(
                 "mime.damaged-encoding", .warning,
                 "\(damaged) bytes of \(encoding.rawValue) content could not be decoded",
-                at: location(part.path)))
+                at: location(path)))
         }
         var content = PartContent(size: decoded.count)
-        if part.isAttachment || features.contains(.bodyHashes) { content.sha256 = hexString(SHA256.hash(data: decoded)) }
+        if isAttachment || features.contains(.bodyHashes) { content.sha256 = hexString(SHA256.hash(data: decoded)) }
         content.detectedType = FileType.sniff(decoded)
-        if ASCII.hasPrefix(part.contentType, "text/") || part.isMultipart {
+        if ASCII.hasPrefix(contentType, "text/") || MIMEPart.isMultipart(contentType) {
             var textBytes = decoded
             if textBytes.count > limits.maxTextBytes {
                 problems.append(Diagnostic(
                     "limit.text-size", .warning,
                     "text part is \(textBytes.count) bytes; only the first \(limits.maxTextBytes) are read as text",
-                    at: location(part.path)))
+                    at: location(path)))
                 textBytes = textBytes.prefix(limits.maxTextBytes)
             }
-            let text = Charset.decode(textBytes, label: part.charset ?? "us-ascii")
-            report(text.problems, path: part.path)
+            let text = Charset.decode(textBytes, label: charset ?? "us-ascii")
+            report(text.problems, path: path)
             content.text = text.text
         }
-        part.content = content
+        return content
     }
 
     private func childPath(_ parent: String, _ index: Int) -> String {
@@ -280,16 +299,19 @@ extension TransferEncoding {
     var isIdentity: Bool { self == .sevenBit || self == .eightBit || self == .binary }
 }
 
-/// Lower-case hex of a digest, the form tenant file entries are written in.
-func hexString(_ digest: some Sequence<UInt8>) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(64)
-    for byte in digest {
-        out.append(digits[Int(byte >> 4)])
-        out.append(digits[Int(byte & 0x0F)])
+/// Lower-case hex of a digest, the form tenant file entries are written in. Written straight
+/// into the String's storage: no digit table or byte array per digest.
+func hexString(_ digest: SHA256.Digest) -> String {
+    func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble }
+    return digest.withUnsafeBytes { bytes in
+        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            for (index, byte) in bytes.enumerated() {
+                out[2 * index] = digit(byte >> 4)
+                out[2 * index + 1] = digit(byte & 0x0F)
+            }
+            return bytes.count * 2
+        }
     }
-    return String(decoding: out, as: UTF8.self)
 }
 
 extension Array where Element == UInt8 {

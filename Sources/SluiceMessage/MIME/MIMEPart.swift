@@ -22,16 +22,27 @@ public struct MIMEPart: Sendable, Hashable, Codable {
     /// Decoded content of a leaf part, when the reader was asked to decode.
     public var content: PartContent?
 
-    public var isMultipart: Bool { ASCII.hasPrefix(contentType, "multipart/") }
-    public var isEncapsulatedMessage: Bool { contentType == "message/rfc822" || contentType == "message/global" }
+    public var isMultipart: Bool { Self.isMultipart(contentType) }
+    public var isEncapsulatedMessage: Bool { Self.isEncapsulatedMessage(contentType) }
     public var isLeaf: Bool { children.isEmpty }
 
     /// An attachment is a leaf that is meant to be saved rather than read: a declared attachment,
     /// a part with a file name, or a part that is neither text nor a container.
     public var isAttachment: Bool {
-        guard isLeaf else { return false }
+        isLeaf && Self.isAttachment(contentType: contentType, disposition: disposition, filename: filename)
+    }
+
+    // The tests on a part's fields, for the parser, which has them before it has the part.
+    static func isMultipart(_ contentType: String) -> Bool { ASCII.hasPrefix(contentType, "multipart/") }
+
+    static func isEncapsulatedMessage(_ contentType: String) -> Bool {
+        contentType == "message/rfc822" || contentType == "message/global"
+    }
+
+    /// Whether a leaf with these fields is an attachment.
+    static func isAttachment(contentType: String, disposition: String?, filename: String?) -> Bool {
         if disposition == "attachment" || filename != nil { return true }
-        return !(ASCII.hasPrefix(contentType, "text/") || isMultipart || ASCII.hasPrefix(contentType, "message/"))
+        return !(ASCII.hasPrefix(contentType, "text/") || isMultipart(contentType) || ASCII.hasPrefix(contentType, "message/"))
     }
 
     /// Every part of the tree in depth-first order, this one first.
@@ -50,8 +61,22 @@ public struct MIMEPart: Sendable, Hashable, Codable {
     /// Visits every part of the tree in depth-first order, this one first, collecting nothing.
     func forEachPart(_ body: (MIMEPart) -> Void) {
         body(self)
-        // By index: the parts are visited in place, not copied out of the array.
-        for index in children.indices { children[index].forEachPart(body) }
+        // Through the buffer: the array's subscript hands out a copy of the child (a retain of
+        // every field), the buffer's lends it in place.
+        children.withUnsafeBufferPointer { children in
+            for index in children.indices { children[index].forEachPart(body) }
+        }
+    }
+
+    /// Visits the text leaves (and multiparts read as text because their boundary is missing) in
+    /// one walk of the tree, leaving out declared attachments when `bodyOnly`.
+    func forEachText(bodyOnly: Bool, _ body: (MIMEPart, String) -> Void) {
+        forEachPart { part in
+            guard part.isLeaf, ASCII.hasPrefix(part.contentType, "text/") || part.isMultipart, let text = part.content?.text,
+                !bodyOnly || part.disposition != "attachment"
+            else { return }
+            body(part, text)
+        }
     }
 }
 

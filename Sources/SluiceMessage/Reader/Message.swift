@@ -56,12 +56,7 @@ public struct Message: Sendable, Hashable, Codable {
 
     /// Visits the text leaves in one walk of the tree, leaving out attachments when `bodyOnly`.
     func forEachText(bodyOnly: Bool, _ body: (MIMEPart, String) -> Void) {
-        root.forEachPart { part in
-            guard part.isLeaf, ASCII.hasPrefix(part.contentType, "text/") || part.isMultipart, let text = part.content?.text,
-                !bodyOnly || part.disposition != "attachment"
-            else { return }
-            body(part, text)
-        }
+        root.forEachText(bodyOnly: bodyOnly, body)
     }
 }
 

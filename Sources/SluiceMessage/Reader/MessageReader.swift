@@ -67,30 +67,38 @@ public struct MessageReader: Sendable {
                 at: .message(MessageLocation(header: "Date"))))
         }
         let messageID = fields.single("Message-ID")?.value
+        // Read from the tree before it moves into the message: read from the message, the tree
+        // (or the whole message) was copied first.
+        let attachments = Self.attachments(root)
+        let urls = options.features.contains(.urls) ? collectURLs(root, problems: &problems) : []
 
-        var message = Message(
+        let replyTo = fields.addresses("Reply-To", single: true)
+        let to = fields.addresses("To", single: true)
+        let cc = fields.addresses("Cc", single: true)
+        let bcc = fields.addresses("Bcc", single: true)
+        let authentication = TraceReader.authentication(headers, trusted: options.trustedAuthservIDs, problems: &fields.problems)
+        let received = TraceReader.received(headers, problems: &fields.problems)
+        let upstream = TraceReader.upstream(headers, problems: &fields.problems)
+        return Message(
             size: bytes.count,
             headers: headers,
             from: from,
             sender: sender,
-            replyTo: fields.addresses("Reply-To", single: true),
-            to: fields.addresses("To", single: true),
-            cc: fields.addresses("Cc", single: true),
-            bcc: fields.addresses("Bcc", single: true),
+            replyTo: replyTo,
+            to: to,
+            cc: cc,
+            bcc: bcc,
             returnPath: returnPath,
             subject: subject,
             date: date,
             messageID: messageID,
             root: root,
-            attachments: Self.attachments(root),
-            urls: [],
-            authentication: TraceReader.authentication(headers, trusted: options.trustedAuthservIDs, problems: &fields.problems),
-            received: TraceReader.received(headers, problems: &fields.problems),
-            upstream: TraceReader.upstream(headers, problems: &fields.problems),
-            problems: [])
-        if options.features.contains(.urls) { message.urls = collectURLs(message, problems: &problems) }
-        message.problems = problems + fields.problems
-        return message
+            attachments: attachments,
+            urls: urls,
+            authentication: authentication,
+            received: received,
+            upstream: upstream,
+            problems: problems + fields.problems)
     }
 
     /// The charset the message declares for its text (the root's, else the first text part's):
@@ -106,12 +114,15 @@ public struct MessageReader: Sendable {
         return attachments
     }
 
-    private func collectURLs(_ message: Message, problems: inout [Diagnostic]) -> [ExtractedURL] {
+    private func collectURLs(_ root: MIMEPart, problems: inout [Diagnostic]) -> [ExtractedURL] {
         var collector = URLCollector(limit: options.limits.maxURLs)
         // Visited in place: `textParts` would copy every text part out of the tree.
-        message.forEachText(bodyOnly: false) { part, text in
-            let found = part.contentType == "text/html" ? URLExtractor.urls(inHTML: text) : URLExtractor.urls(inText: text)
-            collector.add(found, part: part.path)
+        root.forEachText(bodyOnly: false) { part, text in
+            if part.contentType == "text/html" {
+                URLExtractor.forEachURL(inHTML: text) { collector.add($0, part: part.path) }
+            } else {
+                URLExtractor.forEachURL(inText: text) { collector.add($0, part: part.path) }
+            }
         }
         if !collector.dropped.isEmpty {
             problems.append(Diagnostic(
