@@ -208,6 +208,8 @@ public enum AddressParser {
 
     /// Joins tokens of a local part or domain exactly (dots and atoms with no spaces).
     private static func join(_ tokens: ArraySlice<AddressTokenizer.Token>) -> String {
+        // A lone atom, the usual local part, is its own text.
+        if tokens.count == 1, case .atom(let text) = tokens[tokens.startIndex] { return text }
         var out = ""
         for token in tokens {
             switch token {

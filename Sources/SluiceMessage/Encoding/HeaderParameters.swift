@@ -133,7 +133,11 @@ private struct ParameterParser {
 
     mutating func parse() -> ParameterizedValue {
         let value = parseMainValue()
-        var raw: [RawParameter] = []
+        // The usual header has a few plain `name=value` parameters: they go straight into the
+        // result's array, finished in place. RFC 2231 sections, or more than 16 parameters, move
+        // everything to the raw list that `combine` groups.
+        var plain: [ParameterizedValue.Parameter] = []
+        var raw: [RawParameter]? = nil
         while true {
             skipCFWS()
             guard let byte = current else { break }
@@ -141,10 +145,23 @@ private struct ParameterParser {
                 index += 1
                 continue
             }
-            if let parameter = parseParameter() { raw.append(parameter) }
+            guard let parameter = parseParameter() else { continue }
+            if raw == nil, parameter.section == nil, !parameter.extended, plain.count < 16 {
+                plain.append(ParameterizedValue.Parameter(name: parameter.name, value: parameter.value))
+                continue
+            }
+            if raw == nil {
+                raw = plain.map { RawParameter(name: $0.name, section: nil, extended: false, value: $0.value) }
+                plain = []
+            }
+            raw!.append(parameter)
         }
-        let parameters = combine(raw)
-        return ParameterizedValue(value: value, parameters: parameters, problems: problems)
+        if let raw {
+            plain = combine(raw)
+        } else {
+            finishPlain(&plain)
+        }
+        return ParameterizedValue(value: value, parameters: plain, problems: problems)
     }
 
     // MARK: Lexing
@@ -394,9 +411,6 @@ private struct ParameterParser {
     // MARK: RFC 2231
 
     private mutating func combine(_ raw: [RawParameter]) -> [ParameterizedValue.Parameter] {
-        if raw.count <= 16, raw.allSatisfy({ $0.section == nil && !$0.extended }) {
-            return combinePlain(raw)
-        }
         var groups: [ParameterGroup] = []
         groups.reserveCapacity(raw.count)
         // Headers carry a handful of parameters, so a linear search is fastest; a hostile header with
@@ -448,22 +462,24 @@ private struct ParameterParser {
     /// The usual header, a few `name=value` parameters and no RFC 2231 sections: the same result
     /// and diagnostics as grouping them (duplicates reported before any value is decoded),
     /// without building the groups. Few enough that looking back for a duplicate is cheapest.
-    private mutating func combinePlain(_ raw: [RawParameter]) -> [ParameterizedValue.Parameter] {
+    private mutating func finishPlain(_ parameters: inout [ParameterizedValue.Parameter]) {
         func isDuplicate(_ position: Int) -> Bool {
-            raw[..<position].contains { $0.name == raw[position].name }
+            parameters[..<position].contains { $0.name == parameters[position].name }
         }
-        for position in raw.indices where isDuplicate(position) {
+        var duplicates = false
+        for position in parameters.indices where isDuplicate(position) {
             problems.append(
                 Diagnostic(
-                    "parameter.duplicate", .warning, "parameter `\(raw[position].name)` appears more than once",
+                    "parameter.duplicate", .warning, "parameter `\(parameters[position].name)` appears more than once",
                     notes: ["the first value is used"]))
+            duplicates = true
         }
-        var parameters: [ParameterizedValue.Parameter] = []
-        parameters.reserveCapacity(raw.count)
-        for position in raw.indices where !isDuplicate(position) {
-            parameters.append(plainParameter(name: raw[position].name, value: raw[position].value))
+        if duplicates {
+            parameters = parameters.indices.filter { !isDuplicate($0) }.map { parameters[$0] }
         }
-        return parameters
+        for position in parameters.indices {
+            parameters[position] = plainParameter(name: parameters[position].name, value: parameters[position].value)
+        }
     }
 
     private mutating func resolve(_ group: ParameterGroup) -> ParameterizedValue.Parameter {

@@ -90,10 +90,10 @@ extension Envelope {
         }
 
         if let recipients = given.rcptTo, !recipients.isEmpty {
-            envelope.recipients = Sourced(recipients.map { $0.lowercased() }, source: givenBy)
+            envelope.recipients = Sourced(recipients.map(ASCII.unicodeLowercased), source: givenBy)
         } else {
             for (name, key) in [("Delivered-To", "delivered-to"), ("X-Original-To", "x-original-to"), ("Envelope-To", "envelope-to")] {
-                let values = message.headers.all(key: key).map { Self.trimmingAngleBracketsAndSpace($0.value).lowercased() }
+                let values = message.headers.all(key: key).map { ASCII.unicodeLowercased(Self.trimmingAngleBracketsAndSpace($0.value)) }
                     .filter { !$0.isEmpty }
                 if !values.isEmpty {
                     envelope.recipients = Sourced(values, source: "\(name) header")
@@ -111,17 +111,27 @@ extension Envelope {
             }
         }
         if let helo = given.helo { envelope.helo = Sourced(helo, source: givenBy) }
-        if let ptr = given.ptr { envelope.ptr = Sourced(ptr.lowercased(), source: givenBy) }
+        if let ptr = given.ptr { envelope.ptr = Sourced(ASCII.unicodeLowercased(ptr), source: givenBy) }
 
-        if let (index, hop, how) = connectingHop(message.received, trustedHosts: trustedHosts) {
-            let source = "Received header \(index + 1) (\(how))"
-            if envelope.clientIP == nil, let address = hop.connectingIP {
+        if let (index, how) = connectingHop(message.received, trustedHosts: trustedHosts) {
+            // Built at its length: interpolation would grow it on the way.
+            var source = ""
+            source.reserveCapacity(20 + how.utf8.count)
+            source += "Received header "
+            source += String(index + 1)
+            source += " ("
+            source += how
+            source += ")"
+            // Read in place (`received[index].x`): a copy of the header retains all it holds.
+            if envelope.clientIP == nil, let address = message.received[index].connectingIP {
                 envelope.clientIP = Sourced(address, source: source)
             }
-            if envelope.helo == nil, let helo = hop.helo { envelope.helo = Sourced(helo, source: source) }
-            if envelope.ptr == nil, let ptr = hop.reverseDNS { envelope.ptr = Sourced(ptr.lowercased(), source: source) }
-            if envelope.recipients == nil, let recipient = hop.for?.value {
-                let address = Self.trimmingAngleBracketsAndSpace(recipient).lowercased()
+            if envelope.helo == nil, let helo = message.received[index].helo { envelope.helo = Sourced(helo, source: source) }
+            if envelope.ptr == nil, let ptr = message.received[index].reverseDNS {
+                envelope.ptr = Sourced(ASCII.unicodeLowercased(ptr), source: source)
+            }
+            if envelope.recipients == nil, let recipient = message.received[index].for?.value {
+                let address = ASCII.unicodeLowercased(Self.trimmingAngleBracketsAndSpace(recipient))
                 if !address.isEmpty { envelope.recipients = Sourced([address], source: source) }
             }
         }
@@ -129,24 +139,22 @@ extension Envelope {
             let source = "X-Forefront-Antispam-Report header"
             if envelope.clientIP == nil, let address = report.cip { envelope.clientIP = Sourced(address, source: source) }
             if envelope.helo == nil, let helo = report.helo { envelope.helo = Sourced(helo, source: source) }
-            if envelope.ptr == nil, let ptr = report.ptr { envelope.ptr = Sourced(ptr.lowercased(), source: source) }
+            if envelope.ptr == nil, let ptr = report.ptr { envelope.ptr = Sourced(ASCII.unicodeLowercased(ptr), source: source) }
         }
         return (envelope, problems)
     }
 
     /// The Received header that records the connection from outside: the topmost one written
     /// by a trusted host about a host that is not trusted.
-    private static func connectingHop(_ received: [ReceivedHeader], trustedHosts: Set<String>)
-        -> (Int, ReceivedHeader, String)?
-    {
+    private static func connectingHop(_ received: [ReceivedHeader], trustedHosts: Set<String>) -> (Int, String)? {
         func isTrusted(_ name: String?) -> Bool {
             guard var host = name?.lowercased() else { return false }
             while host.hasSuffix(".") { host.removeLast() }
             return trustedHosts.contains { host == $0 || host.hasSuffix("." + $0) }
         }
         if trustedHosts.isEmpty {
-            guard let index = received.firstIndex(where: { $0.connectingIP != nil }) else { return nil }
-            return (index, received[index], "topmost with an IP; no trusted host given")
+            guard let index = received.indices.first(where: { received[$0].connectingIP != nil }) else { return nil }
+            return (index, "topmost with an IP; no trusted host given")
         }
         /// The connecting host as the receiving host established it: its reverse DNS name. The
         /// from-name is the client's own HELO claim; it stands in only where no lookup is recorded
@@ -158,7 +166,7 @@ extension Envelope {
         }
         for (index, hop) in received.enumerated() where isTrusted(hop.by?.value) {
             if isTrusted(connectingName(hop)) { continue }
-            return (index, hop, "written by trusted host \(hop.by!.value.lowercased())")
+            return (index, "written by trusted host \(hop.by!.value.lowercased())")
         }
         return nil
     }

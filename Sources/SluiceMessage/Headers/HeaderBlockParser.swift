@@ -22,8 +22,7 @@ struct HeaderBlockParser {
 
     func parse(_ bytes: [UInt8], in range: Range<Int>, allowMboxFromLine: Bool) -> Result {
         var headers = HeaderList()
-        // Enough for most blocks at once, rather than growing the array five times.
-        headers.reserveCapacity(16)
+        headers.reserveCapacity(min(Self.fieldCount(bytes, in: range), limits.maxHeaderFields))
         var problems: [Diagnostic] = []
         var lineStart = range.lowerBound
         let end = range.upperBound
@@ -51,7 +50,11 @@ struct HeaderBlockParser {
             // ASCII and needs trimming at its end only.
             var nameEnd = fieldNameEnd
             while nameEnd > start && ASCII.isWhitespace(bytes[nameEnd - 1]) { nameEnd -= 1 }
-            let name = String(decoding: bytes[start..<nameEnd], as: UTF8.self)
+            let (name, key) = bytes.withUnsafeBufferPointer { buffer in
+                let written = UnsafeBufferPointer(rebasing: buffer[start..<nameEnd])
+                return Self.commonName(written)
+                    ?? (String(decoding: written, as: UTF8.self), Self.lowercased(written))
+            }
             var rawEnd = Self.trimLineBreak(bytes, fieldBodyStart, fieldEnd)
             if rawEnd - fieldBodyStart > limits.maxHeaderFieldBytes {
                 problems.append(Diagnostic(
@@ -69,9 +72,13 @@ struct HeaderBlockParser {
                     at: location(start, header: name),
                     help: "RFC 6532 allows UTF-8 in headers; other 8-bit text should be RFC 2047 encoded"))
             }
+            let value = unfold(rawBytes, isUTF8: isUTF8)
+            // `Name: value` on one line, the usual field, keeps no copy of its body: that is one
+            // space and the value (unfolding removed just the leading space, nothing else).
+            let isSpacedValue = isUTF8 && rawBytes.first == 0x20 && rawBytes.count == value.utf8.count + 1
             headers.append(HeaderField(
-                name: name, key: Self.lowercased(bytes[start..<nameEnd]), raw: text(rawBytes, isUTF8: isUTF8),
-                value: unfold(rawBytes, isUTF8: isUTF8), offset: start))
+                name: name, key: key, raw: isSpacedValue ? nil : text(rawBytes, isUTF8: isUTF8),
+                value: value, offset: start))
         }
 
         var lineIndex = 0
@@ -210,12 +217,73 @@ struct HeaderBlockParser {
     }
 
     /// A field name in ASCII lower case: the key `HeaderList` looks names up by.
-    private static func lowercased(_ name: ArraySlice<UInt8>) -> String {
+    private static func lowercased(_ name: UnsafeBufferPointer<UInt8>) -> String {
         String(unsafeUninitializedCapacity: name.count) { buffer in
             for (offset, byte) in name.enumerated() {
                 buffer[offset] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
             }
             return name.count
+        }
+    }
+
+    /// The name and key of a field most messages carry, as literals: these need no storage, no
+    /// lower-casing and no UTF-8 check, and most fields have one of these names. The name is the
+    /// literal only when written exactly so.
+    private static func commonName(_ name: UnsafeBufferPointer<UInt8>) -> (name: String, key: String)? {
+        func match(_ spelling: String, _ key: String) -> (name: String, key: String)? {
+            let exact = ASCII.withBytes(of: spelling) { expected -> Bool? in
+                var exact = true
+                for index in name.indices where name[index] != expected[index] {
+                    // Field names are printable ASCII and these are letters and `-`: setting 0x20
+                    // lower-cases a letter and leaves `-` alone, and makes no other byte either.
+                    guard name[index] | 0x20 == expected[index] | 0x20 else { return nil }
+                    exact = false
+                }
+                return exact
+            }
+            guard let exact else { return nil }
+            return (exact ? spelling : String(decoding: name, as: UTF8.self), key)
+        }
+        switch name.count {
+        case 2: return match("To", "to") ?? match("Cc", "cc")
+        case 3: return match("Bcc", "bcc")
+        case 4: return match("From", "from") ?? match("Date", "date")
+        case 6: return match("Sender", "sender")
+        case 7: return match("Subject", "subject")
+        case 8: return match("Received", "received") ?? match("Reply-To", "reply-to") ?? match("X-Mailer", "x-mailer")
+        case 10: return match("Message-ID", "message-id")
+        case 11: return match("Return-Path", "return-path")
+        case 12:
+            return match("Content-Type", "content-type") ?? match("MIME-Version", "mime-version")
+                ?? match("Received-SPF", "received-spf") ?? match("Delivered-To", "delivered-to")
+        case 14: return match("DKIM-Signature", "dkim-signature")
+        case 19: return match("Content-Disposition", "content-disposition")
+        case 20: return match("X-Microsoft-Antispam", "x-microsoft-antispam")
+        case 22: return match("Authentication-Results", "authentication-results")
+        case 25: return match("Content-Transfer-Encoding", "content-transfer-encoding")
+        case 26: return match("ARC-Authentication-Results", "arc-authentication-results")
+        case 27: return match("X-Forefront-Antispam-Report", "x-forefront-antispam-report")
+        default: return nil
+        }
+    }
+
+    /// How many fields the block holds (lines up to the empty one that do not start with WSP),
+    /// counted ahead so that the list is allocated once at its size: a MIME part has a field or
+    /// two, a message fifteen or so, and a list of sixteen is a large allocation.
+    private static func fieldCount(_ bytes: [UInt8], in range: Range<Int>) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            let block = UnsafeBufferPointer(rebasing: buffer[range])
+            var count = 0
+            var lineStart = 0
+            while lineStart < block.count {
+                let first = block[lineStart]
+                if first == 0x0A || (first == 0x0D && lineStart + 1 < block.count && block[lineStart + 1] == 0x0A) {
+                    break
+                }
+                if first != 0x20 && first != 0x09 { count += 1 }
+                lineStart = ASCII.index(of: 0x0A, in: block, from: lineStart) + 1
+            }
+            return count
         }
     }
 
@@ -236,11 +304,20 @@ struct HeaderBlockParser {
             if ASCII.index(of: 0x0A, in: bytes, from: 0) == bytes.count && ASCII.index(of: 0x0D, in: bytes, from: 0) == bytes.count {
                 return String(decoding: bytes, as: UTF8.self)
             }
+            // Copied a line at a time between the line-break bytes memchr finds: a folded field
+            // has a few of them among a hundred bytes or more.
             return String(unsafeUninitializedCapacity: bytes.count) { out in
                 var count = 0
-                for byte in bytes where byte != 0x0A && byte != 0x0D {
-                    out[count] = byte
-                    count += 1
+                var start = 0
+                var nextCR = ASCII.index(of: 0x0D, in: bytes, from: 0)
+                while start < bytes.count {
+                    if nextCR < start { nextCR = ASCII.index(of: 0x0D, in: bytes, from: start) }
+                    let stop = min(ASCII.index(of: 0x0A, in: bytes, from: start), nextCR)
+                    if stop > start, let source = bytes.baseAddress, let target = out.baseAddress {
+                        (target + count).initialize(from: source + start, count: stop - start)
+                        count += stop - start
+                    }
+                    start = stop + 1
                 }
                 return count
             }

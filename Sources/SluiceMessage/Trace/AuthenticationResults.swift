@@ -142,11 +142,8 @@ public struct AuthenticationResults: Sendable, Hashable, Codable {
 
         private mutating func read(_ word: UnsafeBufferPointer<UInt8>) {
             guard let equals = word.firstIndex(of: UInt8(ascii: "=")), ASCII.isASCII(word) else { return }
-            var value: [UInt8] = []
-            for byte in word[(equals + 1)...] where byte != UInt8(ascii: ",") && byte != UInt8(ascii: ";") {
-                value.append(byte)
-            }
-            guard let action = DMARCPolicy.Action(text: String(decoding: value, as: UTF8.self)) else { return }
+            let value = word[(equals + 1)...].lazy.filter { $0 != UInt8(ascii: ",") && $0 != UInt8(ascii: ";") }
+            guard let action = DMARCPolicy.Action(bytes: value) else { return }
             let key = UnsafeBufferPointer(rebasing: word[..<equals])
             if TraceText.equals(bytes: key, "p".utf8) {
                 policy = policy ?? action
@@ -187,8 +184,23 @@ public struct DMARCPolicy: Sendable, Hashable, Codable {
         case reject
 
         /// Reads `none`, `quarantine`, `reject` in any case.
-        init?(text: some StringProtocol) {
-            self.init(rawValue: ASCII.lowercased(String(text)))
+        init?(text: String) {
+            guard let action = ASCII.withBytes(of: text, { Self(bytes: $0) }) else { return nil }
+            self = action
+        }
+
+        /// The same from UTF-8 bytes, compared in place: no String is built for a word that is
+        /// read once.
+        init?(bytes: some Sequence<UInt8>) {
+            if TraceText.equals(bytes: bytes, "none".utf8) {
+                self = .none
+            } else if TraceText.equals(bytes: bytes, "quarantine".utf8) {
+                self = .quarantine
+            } else if TraceText.equals(bytes: bytes, "reject".utf8) {
+                self = .reject
+            } else {
+                return nil
+            }
         }
 
         /// Reads Microsoft's `action=` (reference §6.5): `oreject` and `pct.reject` mean the domain
@@ -263,6 +275,9 @@ private struct AuthenticationResultsParser {
         header.instance = readInstance()
         scanner.skipCFWS(into: &header.comments)
         readAuthservID(into: &header)
+        // A resinfo follows each `;`: allocated once rather than grown result by result (up to a
+        // bound, so that a header of semicolons does not reserve megabytes).
+        header.results.reserveCapacity(min(scanner.count(of: UInt8(ascii: ";")), 16))
         while !scanner.isAtEnd {
             let start = scanner.position
             if scanner.consume(UInt8(ascii: ";")) {
@@ -418,11 +433,12 @@ private struct AuthenticationResultsParser {
             scanner.skip(until: UInt8(ascii: ";"))
             return
         }
-        var info = AuthenticationResults.ResultInfo(
-            method: lowerMethod, methodVersion: methodVersion, result: ASCII.lowercased(result),
-            comments: comments)
-        readProperties(into: &info)
-        header.results.append(info)
+        // Read in place: a ResultInfo built aside would be copied into the list.
+        header.results.append(
+            AuthenticationResults.ResultInfo(
+                method: lowerMethod, methodVersion: methodVersion, result: ASCII.lowercased(result),
+                comments: comments))
+        readProperties(into: &header.results[header.results.count - 1])
     }
 
     /// Reads reasonspec and propspecs up to the next `;` (not consumed), or up to a known method

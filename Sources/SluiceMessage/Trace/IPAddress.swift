@@ -47,9 +47,11 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
 
     /// Parses address text; nil when it is not exactly one address.
     public init?(_ text: String) {
-        // Refused before the bytes are copied: callers probe many words that are not addresses.
-        guard Self.mayBeAddress(text.utf8) else { return nil }
-        self.init(utf8: Array(text.utf8)[...])
+        // Refused before the bytes are lent: callers probe many words that are not addresses.
+        guard Self.mayBeAddress(text.utf8), let address = ASCII.withBytes(of: text, { Self.parse($0[...]) }) else {
+            return nil
+        }
+        self = address
     }
 
     /// The cheap refusals: the longest spelling is `[IPv6:` + 45 + `]`, and an address starts
@@ -61,8 +63,14 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
     }
 
     /// Parses address text given as UTF-8 bytes.
-    init?(utf8 text: ArraySlice<UInt8>) {
-        guard Self.mayBeAddress(text), let first = text.first else { return nil }
+    init?(utf8 text: Slice<UnsafeBufferPointer<UInt8>>) {
+        guard let address = Self.parse(text) else { return nil }
+        self = address
+    }
+
+    /// Works on the bytes the text lends: copying them out would cost more than the parse.
+    private static func parse(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> IPAddress? {
+        guard mayBeAddress(text), let first = text.first else { return nil }
         var utf8 = text
         if first == UInt8(ascii: "[") {
             guard utf8.last == UInt8(ascii: "]"), utf8.count >= 2 else { return nil }
@@ -74,10 +82,10 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
             utf8 = utf8.dropFirst(5)
             tagged = true
         }
-        if !tagged, let v4 = Self.parseIPv4(utf8) {
-            self.init(ipv4: v4)
-        } else if let (high, low) = Self.parseIPv6(utf8) {
-            self.init(ipv6: high, low)
+        if !tagged, let v4 = parseIPv4(utf8) {
+            return IPAddress(ipv4: v4)
+        } else if let (high, low) = parseIPv6(utf8) {
+            return IPAddress(ipv6: high, low)
         } else {
             return nil
         }
@@ -115,7 +123,7 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
 
     /// Strict dotted quad: four decimal parts 0...255 without leading zeros, which some stacks
     /// read as octal.
-    private static func parseIPv4(_ utf8: ArraySlice<UInt8>) -> UInt32? {
+    private static func parseIPv4(_ utf8: Slice<UnsafeBufferPointer<UInt8>>) -> UInt32? {
         var address: UInt32 = 0
         var parts = 0
         var value: UInt32 = 0
@@ -141,7 +149,7 @@ public struct IPAddress: Sendable, Hashable, Codable, CustomStringConvertible, L
 
     /// RFC 4291 §2.2 text: up to eight hex groups, one `::`, optionally ending in a dotted quad.
     /// Groups before the `::` collect in `head`, those after in `tail`; the gap is zeros.
-    private static func parseIPv6(_ utf8: ArraySlice<UInt8>) -> (UInt64, UInt64)? {
+    private static func parseIPv6(_ utf8: Slice<UnsafeBufferPointer<UInt8>>) -> (UInt64, UInt64)? {
         guard utf8.count >= 2 else { return nil }
         var head = (high: UInt64(0), low: UInt64(0), count: 0)
         var tail = (high: UInt64(0), low: UInt64(0), count: 0)

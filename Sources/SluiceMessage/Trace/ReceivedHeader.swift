@@ -99,11 +99,18 @@ private struct ReceivedParser {
             if firstPiece == nil { firstPiece = piece } else { morePieces.append(piece) }
         }
 
-        var pieces: [Piece] { firstPiece.map { [$0] + morePieces } ?? [] }
+        var first: Piece? { firstPiece }
+        var second: Piece? { morePieces.first }
+
+        func forEachPiece(_ body: (Piece) -> Void) {
+            guard let firstPiece else { return }
+            body(firstPiece)
+            morePieces.forEach(body)
+        }
 
         var value: String {
             guard let firstPiece else { return "" }
-            return morePieces.isEmpty ? firstPiece.text : pieces.map(\.text).joined(separator: " ")
+            return morePieces.isEmpty ? firstPiece.text : ([firstPiece] + morePieces).map(\.text).joined(separator: " ")
         }
     }
 
@@ -243,36 +250,41 @@ private struct ReceivedParser {
         var commentHelo: String?
         var nameBeforeBracket: String?
         for comment in clause.comments {
-            let bytes = Array(comment.utf8)
-            let words = Self.wordRanges(bytes)
-            for (index, range) in words.enumerated() {
-                var word = bytes[range]
-                while let last = word.last, last == UInt8(ascii: ",") || last == UInt8(ascii: ";") || last == UInt8(ascii: ")") {
-                    word = word.dropLast()
-                }
-                if word.first == UInt8(ascii: "[") {
-                    let inside = word.dropFirst().prefix { $0 != UInt8(ascii: "]") }
-                    if bracketIP == nil, let address = IPAddress(utf8: inside) {
-                        bracketIP = address
-                        if index > 0 { nameBeforeBracket = String(decoding: bytes[words[index - 1]], as: UTF8.self) }
+            // Over the bytes the comment lends, word by word, each found where the previous one
+            // ends: no copy of the text and no list of words.
+            ASCII.withBytes(of: comment) { bytes in
+                var previous: Range<Int>? = nil
+                var next = Self.word(in: bytes, from: 0)
+                while let range = next {
+                    next = Self.word(in: bytes, from: range.upperBound)
+                    defer { previous = range }
+                    var word = bytes[range]
+                    while let last = word.last, last == UInt8(ascii: ",") || last == UInt8(ascii: ";") || last == UInt8(ascii: ")") {
+                        word = word.dropLast()
                     }
-                } else if word.count > 5, TraceText.equals(bytes: word.prefix(5), "helo=".utf8) {
-                    if commentHelo == nil { commentHelo = String(decoding: word.dropFirst(5), as: UTF8.self) }
-                } else if TraceText.equals(bytes: word, "helo".utf8) || TraceText.equals(bytes: word, "ehlo".utf8) {
-                    if commentHelo == nil, index + 1 < words.count {
-                        commentHelo = String(decoding: bytes[words[index + 1]], as: UTF8.self)
+                    if word.first == UInt8(ascii: "[") {
+                        let inside = word.dropFirst().prefix { $0 != UInt8(ascii: "]") }
+                        if bracketIP == nil, let address = IPAddress(utf8: inside) {
+                            bracketIP = address
+                            if let previous { nameBeforeBracket = String(decoding: bytes[previous], as: UTF8.self) }
+                        }
+                    } else if word.count > 5, TraceText.equals(bytes: word.prefix(5), "helo=".utf8) {
+                        if commentHelo == nil { commentHelo = String(decoding: word.dropFirst(5), as: UTF8.self) }
+                    } else if TraceText.equals(bytes: word, "helo".utf8) || TraceText.equals(bytes: word, "ehlo".utf8) {
+                        if commentHelo == nil, let name = next {
+                            commentHelo = String(decoding: bytes[name], as: UTF8.self)
+                        }
+                    } else if bareIP == nil {
+                        // qmail writes `(ident@192.0.2.1)`.
+                        let address = word.lastIndex(of: UInt8(ascii: "@")).map { word[($0 + 1)...] } ?? word
+                        bareIP = IPAddress(utf8: address)
                     }
-                } else if bareIP == nil {
-                    // qmail writes `(ident@192.0.2.1)`.
-                    let address = word.lastIndex(of: UInt8(ascii: "@")).map { word[($0 + 1)...] } ?? word
-                    bareIP = IPAddress(utf8: address)
                 }
             }
         }
         var valueIP: IPAddress?
         var valueName: String?
-        let pieces = clause.pieces
-        for piece in pieces {
+        clause.forEachPiece { piece in
             switch piece {
             case .literal(let text):
                 if valueIP == nil { valueIP = IPAddress(String(text.prefix { $0 != "]" }) + "]") }
@@ -285,8 +297,8 @@ private struct ReceivedParser {
         // One name, perhaps followed by its literal; several words (`mail pickup service`) or an
         // address are not a HELO name.
         let secondIsWord: Bool
-        if pieces.count > 1, case .word = pieces[1] { secondIsWord = true } else { secondIsWord = false }
-        switch pieces.first {
+        if case .word? = clause.second { secondIsWord = true } else { secondIsWord = false }
+        switch clause.first {
         case .word(let text)? where !secondIsWord && !ASCII.contains(UInt8(ascii: "@"), in: text): valueName = text
         case .literal(let text)?: valueName = text
         default: break
@@ -300,17 +312,13 @@ private struct ReceivedParser {
         }
     }
 
-    /// Where the whitespace-separated words of `bytes` are.
-    private static func wordRanges(_ bytes: [UInt8]) -> [Range<Int>] {
-        var ranges: [Range<Int>] = []
-        var index = 0
-        while index < bytes.count {
-            while index < bytes.count, ASCII.isWhitespace(bytes[index]) { index += 1 }
-            let start = index
-            while index < bytes.count, !ASCII.isWhitespace(bytes[index]) { index += 1 }
-            if start < index { ranges.append(start..<index) }
-        }
-        return ranges
+    /// Where the first whitespace-separated word of `bytes` at or after `start` is; nil when none.
+    private static func word(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>? {
+        var index = start
+        while index < bytes.count, ASCII.isWhitespace(bytes[index]) { index += 1 }
+        let wordStart = index
+        while index < bytes.count, !ASCII.isWhitespace(bytes[index]) { index += 1 }
+        return wordStart < index ? wordStart..<index : nil
     }
 
     /// A plausible DNS name: dotted or `localhost`, and not an address literal.

@@ -74,6 +74,16 @@ struct TraceScanner {
         return true
     }
 
+    /// How many times `byte` occurs from the cursor to the end, comments and quotes included.
+    func count(of byte: UInt8) -> Int {
+        guard position < end else { return 0 }
+        return bytes.withUnsafeBufferPointer { buffer in
+            var count = 0
+            for index in position..<end where buffer[index] == byte { count += 1 }
+            return count
+        }
+    }
+
     func text(_ range: Range<Int>) -> String {
         String(decoding: bytes[range], as: UTF8.self)
     }
