@@ -70,7 +70,7 @@ public struct PublicSuffixList: Sendable {
     public func organizationalDomain(_ domain: String) -> String {
         let bytes = domain.utf8
         let isASCII = domain.allBytes { $0 < 0x80 }
-        let lowered = isASCII ? domain.lowercasedSharingStorage() : domain.lowercased()
+        let lowered = domain.lowercasedSharingStorage()
         var tails: [Substring] = []
         if isASCII, bytes.first != UInt8(ascii: "."), bytes.last != UInt8(ascii: "."), !Self.hasEmptyLabel(lowered.utf8) {
             // ASCII labels end to end (every byte a character, no empty label): each suffix is a

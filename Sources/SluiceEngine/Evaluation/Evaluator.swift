@@ -32,7 +32,8 @@ public struct Evaluator: Sendable {
         let absoluteFiles: [String: String]
         let rulePlan: RulePlan
         /// `Decision.appliedPolicies` for each choice of anti-spam × anti-phishing × anti-malware
-        /// policy (see `appliedPolicies(antiSpam:antiPhishing:antiMalware:)`), made once when the choices are few: decisions share them.
+        /// policy, made once when the choices are few (64 at most) so that decisions share them;
+        /// `appliedPolicies(antiSpam:antiPhishing:antiMalware:)` makes the others when asked.
         private let appliedPoliciesByChoice: [[String: String]]
         /// Per quarantine policy name.
         let quarantineTerms: [String: QuarantineTerms]
