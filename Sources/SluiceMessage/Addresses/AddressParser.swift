@@ -11,6 +11,7 @@ public enum AddressParser {
     }
 
     public static func parseList(_ value: String, header: String = "address") -> Result {
+        if let mailbox = SimpleAddress.mailbox(value) { return Result(mailboxes: [mailbox], problems: []) }
         let lexed = AddressTokenizer.tokenize(value)
         var problems = lexed.unterminated.map {
             Diagnostic("address.unterminated", .warning, "`\(header)` has an unterminated \($0)")
