@@ -14,85 +14,130 @@ public enum RFC5322Date {
     /// offsets, a missing zone (UTC), and the asctime order `Mon Jan  2 15:04:05 2006`.
     /// Returns nil when a field is missing or out of range, or other text follows the zone.
     public static func parse(_ text: String) -> Date? {
-        var scanner = TraceScanner(text)
-        guard let tokens = tokenize(&scanner) else { return nil }
-        var reader = TokenReader(tokens: tokens)
-        return reader.parse()
+        ASCII.withBytes(of: text) { bytes in
+            var reader = TokenReader(bytes: bytes)
+            return reader.parse()
+        }
     }
 
-    /// Words are slices of the scanner's bytes: no String is built for them.
+    /// Words are ranges of the text's bytes: no String is built for them.
     fileprivate enum Token: Equatable {
-        case word(ArraySlice<UInt8>)
+        case word(Range<Int>)
         case number(Int, digits: Int)
         case symbol(UInt8)
     }
 
     private static let symbols = TraceByteSet(",:+-")
 
-    /// Splits into words, digit runs and the symbols `,:+-`, dropping CFWS.
-    private static func tokenize(_ scanner: inout TraceScanner) -> [Token]? {
-        var tokens: [Token] = []
-        // `Tue, 17 Nov 2026 10:13:58 +0100` is twelve tokens: allocated once rather than regrown five times.
-        tokens.reserveCapacity(16)
-        while true {
-            scanner.skipCFWS()
-            guard let byte = scanner.peek() else { return tokens }
+    /// Reads the tokens (words, digit runs and the symbols `,:+-`, CFWS dropped) one ahead of the
+    /// parser as it goes, over the bytes the text lends: no list of tokens is made.
+    private struct TokenReader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var position = 0
+        /// The next token; nil at the end, or when the text cannot be a date (`failed`).
+        private var lookahead: Token?
+        /// A quoted string, or a digit run too long for any field: no date, wherever it stands.
+        private var failed = false
+
+        init(bytes: UnsafeBufferPointer<UInt8>) {
+            self.bytes = bytes
+            lookahead = nil
+            lookahead = lex()
+        }
+
+        private mutating func lex() -> Token? {
+            skipCFWS()
+            guard position < bytes.count else { return nil }
+            let byte = bytes[position]
             if symbols.contains(byte) {
-                scanner.position += 1
-                tokens.append(.symbol(byte))
-                continue
+                position += 1
+                return .symbol(byte)
             }
-            if byte == UInt8(ascii: "\"") { return nil }
-            let start = scanner.position
+            if byte == UInt8(ascii: "\"") {
+                failed = true
+                return nil
+            }
+            let start = position
             let isDigit = byte >= 0x30 && byte <= 0x39
-            while let next = scanner.peek(), !ASCII.isWhitespace(next),
-                next != UInt8(ascii: "("), !symbols.contains(next),
-                (next >= 0x30 && next <= 0x39) == isDigit
-            {
-                scanner.position += 1
+            while position < bytes.count {
+                let next = bytes[position]
+                guard !ASCII.isWhitespace(next), next != UInt8(ascii: "("), !symbols.contains(next),
+                    (next >= 0x30 && next <= 0x39) == isDigit
+                else { break }
+                position += 1
             }
-            let piece = scanner.bytes[start..<scanner.position]
-            if isDigit {
-                // Nine digits cannot overflow, and no date field is longer.
-                guard piece.count <= 9 else { return nil }
-                tokens.append(.number(piece.reduce(0) { $0 * 10 + Int($1 - 0x30) }, digits: piece.count))
-            } else {
-                tokens.append(.word(piece))
+            guard isDigit else { return .word(start..<position) }
+            // Nine digits cannot overflow, and no date field is longer.
+            guard position - start <= 9 else {
+                failed = true
+                return nil
+            }
+            var value = 0
+            for index in start..<position { value = value * 10 + Int(bytes[index] - 0x30) }
+            return .number(value, digits: position - start)
+        }
+
+        /// White space and comments (nested, with quoted-pairs; an unclosed one runs to the end).
+        private mutating func skipCFWS() {
+            while position < bytes.count {
+                let byte = bytes[position]
+                if ASCII.isWhitespace(byte) {
+                    position += 1
+                    continue
+                }
+                guard byte == UInt8(ascii: "(") else { return }
+                position += 1
+                var depth = 1
+                while position < bytes.count && depth > 0 {
+                    let current = bytes[position]
+                    position += 1
+                    if current == UInt8(ascii: "\\") {
+                        if position < bytes.count { position += 1 }
+                    } else if current == UInt8(ascii: "(") {
+                        depth += 1
+                    } else if current == UInt8(ascii: ")") {
+                        depth -= 1
+                    }
+                }
             }
         }
-    }
 
-    private struct TokenReader {
-        let tokens: [Token]
-        var index = 0
+        /// Whether every token was read and all of them were readable.
+        private var isAtEnd: Bool { lookahead == nil && !failed }
+
+        private mutating func advance() { lookahead = lex() }
 
         mutating func next() -> Token? {
-            guard index < tokens.count else { return nil }
-            index += 1
-            return tokens[index - 1]
+            let token = lookahead
+            if token != nil { advance() }
+            return token
         }
 
-        func peek() -> Token? { index < tokens.count ? tokens[index] : nil }
+        func peek() -> Token? { lookahead }
+
+        func word(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: bytes[range])
+        }
 
         mutating func skip(_ symbol: UInt8) {
-            if peek() == .symbol(symbol) { index += 1 }
+            if peek() == .symbol(symbol) { advance() }
         }
 
         mutating func number(maxDigits: Int) -> Int? {
             guard case .number(let value, let digits)? = peek(), digits <= maxDigits else { return nil }
-            index += 1
+            advance()
             return value
         }
 
         mutating func month() -> Int? {
-            guard case .word(let word)? = peek(), let month = RFC5322Date.month(word) else { return nil }
-            index += 1
+            guard case .word(let range)? = peek(), let month = RFC5322Date.month(word(range)) else { return nil }
+            advance()
             return month
         }
 
         mutating func parse() -> Date? {
-            if case .word(let word)? = peek(), RFC5322Date.isDayName(word) {
-                index += 1
+            if case .word(let range)? = peek(), RFC5322Date.isDayName(word(range)) {
+                advance()
                 skip(UInt8(ascii: ","))
             }
             let day: Int
@@ -123,8 +168,8 @@ public enum RFC5322Date {
                 offset = parsed
             }
             // Some writers repeat the zone as a bare name after the offset: `+0000 GMT`.
-            if case .word(let word)? = peek(), RFC5322Date.isZoneName(word) { index += 1 }
-            guard index == tokens.count, let offset,
+            if case .word(let range)? = peek(), RFC5322Date.isZoneName(word(range)) { advance() }
+            guard isAtEnd, let offset,
                 day >= 1, day <= RFC5322Date.daysIn(month: month, year: year),
                 time.hour <= 23, time.minute <= 59, time.second <= 60
             else { return nil }
@@ -135,7 +180,7 @@ public enum RFC5322Date {
 
         mutating func year() -> Int? {
             guard case .number(let value, let digits)? = peek() else { return nil }
-            index += 1
+            advance()
             switch digits {
             case 2: return value < 50 ? 2000 + value : 1900 + value
             case 3: return 1900 + value
@@ -149,7 +194,7 @@ public enum RFC5322Date {
             guard next() == .symbol(UInt8(ascii: ":")), let minute = number(maxDigits: 2) else { return nil }
             var second = 0
             if peek() == .symbol(UInt8(ascii: ":")) {
-                index += 1
+                advance()
                 guard let parsed = number(maxDigits: 2) else { return nil }
                 second = parsed
             }
@@ -162,16 +207,16 @@ public enum RFC5322Date {
             case nil:
                 return 0
             case .symbol(let sign) where sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"):
-                index += 1
+                advance()
                 return numericOffset(negative: sign == UInt8(ascii: "-"))
-            case .word(let word):
-                index += 1
-                guard let hours = RFC5322Date.zoneHours(word) else { return nil }
+            case .word(let range):
+                advance()
+                guard let hours = RFC5322Date.zoneHours(word(range)) else { return nil }
                 // `GMT+0100`: the name only introduces the offset.
                 if hours == 0, case .symbol(let sign)? = peek(),
                     sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-")
                 {
-                    index += 1
+                    advance()
                     return numericOffset(negative: sign == UInt8(ascii: "-"))
                 }
                 return hours * 3_600
@@ -192,7 +237,7 @@ public enum RFC5322Date {
             case 1, 2:
                 hours = value
                 if peek() == .symbol(UInt8(ascii: ":")) {
-                    index += 1
+                    advance()
                     guard let parsed = number(maxDigits: 2) else { return nil }
                     minutes = parsed
                 }
@@ -216,7 +261,7 @@ public enum RFC5322Date {
     /// The index in `names` of the name that `word` abbreviates: at least three letters, any case,
     /// so `Jan`, `Sept`, `Thurs` and `Thursday` all count. The names are lower-case letters, which
     /// a byte matches exactly when it does with 0x20 set.
-    private static func abbreviation(_ utf8: ArraySlice<UInt8>, of names: [[UInt8]]) -> Int? {
+    private static func abbreviation(_ utf8: UnsafeBufferPointer<UInt8>, of names: [[UInt8]]) -> Int? {
         guard utf8.count >= 3 else { return nil }
         return names.firstIndex { name in
             guard utf8.count <= name.count else { return false }
@@ -230,11 +275,11 @@ public enum RFC5322Date {
     }
 
     /// Month 1...12 from its name.
-    fileprivate static func month(_ word: ArraySlice<UInt8>) -> Int? {
+    fileprivate static func month(_ word: UnsafeBufferPointer<UInt8>) -> Int? {
         abbreviation(word, of: monthNames).map { $0 + 1 }
     }
 
-    fileprivate static func isDayName(_ word: ArraySlice<UInt8>) -> Bool {
+    fileprivate static func isDayName(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
         abbreviation(word, of: dayNames) != nil
     }
 
@@ -246,13 +291,13 @@ public enum RFC5322Date {
         "jst": 9, "kst": 9, "aest": 10, "aedt": 11, "nzst": 12, "nzdt": 13,
     ]
 
-    fileprivate static func isZoneName(_ utf8: ArraySlice<UInt8>) -> Bool {
+    fileprivate static func isZoneName(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         !utf8.isEmpty && utf8.count <= 5
             && utf8.allSatisfy { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }
     }
 
     /// Hours east of UTC for a zone name; unknown alphabetic names are UTC (RFC 5322 §4.3).
-    fileprivate static func zoneHours(_ word: ArraySlice<UInt8>) -> Int? {
+    fileprivate static func zoneHours(_ word: UnsafeBufferPointer<UInt8>) -> Int? {
         guard isZoneName(word) else { return nil }
         return namedZones[ASCII.lowercased(String(decoding: word, as: UTF8.self))] ?? 0
     }
