@@ -80,13 +80,15 @@ public struct MicrosoftAntispam: Sendable, Hashable, Codable {
     public init(parsing value: String) {
         diagnostics = []
         fields = MicrosoftAntispamField.split(value, area: "microsoft-antispam", diagnostics: &diagnostics)
-        for name in ["BCL", "PCL"] {
-            if let text = self.value(for: name), Self.level(text) == nil {
-                diagnostics.append(
-                    Diagnostic(
-                        DiagnosticCode("microsoft-antispam.invalid-\(ASCII.lowercased(name))"), .warning,
-                        "\(name) `\(TraceText.snippet(text))` is not a number from 0 to 9"))
-            }
+        // One call per name: a loop over a literal list would allocate the list each time.
+        checkLevel("BCL", code: "microsoft-antispam.invalid-bcl")
+        checkLevel("PCL", code: "microsoft-antispam.invalid-pcl")
+    }
+
+    private mutating func checkLevel(_ name: String, code: DiagnosticCode) {
+        if let text = value(for: name), Self.level(text) == nil {
+            diagnostics.append(
+                Diagnostic(code, .warning, "\(name) `\(TraceText.snippet(text))` is not a number from 0 to 9"))
         }
     }
 
@@ -110,30 +112,38 @@ extension MicrosoftAntispamField {
     /// Splits `A:1;B:x:y;` into fields. Only the first colon separates name from value, since
     /// values such as an IPv6 `CIP` hold colons of their own.
     static func split(_ value: String, area: String, diagnostics: inout [Diagnostic]) -> [MicrosoftAntispamField] {
-        let bytes = Array(value.utf8)
-        var fields: [MicrosoftAntispamField] = []
-        var start = 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count, bytes[end] != UInt8(ascii: ";") { end += 1 }
-            let piece = TraceText.trimmedRange(bytes, start..<end)
-            start = end + 1
-            guard !piece.isEmpty else { continue }
-            guard let colon = bytes[piece].firstIndex(of: UInt8(ascii: ":")) else {
-                let text = String(decoding: bytes[piece], as: UTF8.self)
-                diagnostics.append(
-                    Diagnostic(
-                        DiagnosticCode("\(area).malformed-field"), .warning,
-                        "field `\(TraceText.snippet(text))` has no `:`; it was kept with an empty value"))
-                fields.append(MicrosoftAntispamField(name: text, value: ""))
-                continue
+        // Over the bytes the value lends: no copy of it is made.
+        let fields = ASCII.withBytes(of: value) { bytes -> [MicrosoftAntispamField] in
+            func trimmed(_ range: Range<Int>) -> Range<Int> {
+                var start = range.lowerBound, end = range.upperBound
+                while start < end, ASCII.isWhitespace(bytes[start]) { start += 1 }
+                while end > start, ASCII.isWhitespace(bytes[end - 1]) { end -= 1 }
+                return start..<end
             }
-            let name = TraceText.trimmedRange(bytes, piece.lowerBound..<colon)
-            let value = TraceText.trimmedRange(bytes, (colon + 1)..<piece.upperBound)
-            fields.append(
-                MicrosoftAntispamField(
-                    name: String(decoding: bytes[name], as: UTF8.self),
-                    value: String(decoding: bytes[value], as: UTF8.self)))
+            func text(_ range: Range<Int>) -> String {
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+            }
+            var fields: [MicrosoftAntispamField] = []
+            var start = 0
+            while start < bytes.count {
+                let end = ASCII.index(of: UInt8(ascii: ";"), in: bytes, from: start)
+                let piece = trimmed(start..<end)
+                start = end + 1
+                guard !piece.isEmpty else { continue }
+                guard let colon = bytes[piece].firstIndex(of: UInt8(ascii: ":")) else {
+                    let text = text(piece)
+                    diagnostics.append(
+                        Diagnostic(
+                            DiagnosticCode("\(area).malformed-field"), .warning,
+                            "field `\(TraceText.snippet(text))` has no `:`; it was kept with an empty value"))
+                    fields.append(MicrosoftAntispamField(name: text, value: ""))
+                    continue
+                }
+                fields.append(
+                    MicrosoftAntispamField(
+                        name: text(trimmed(piece.lowerBound..<colon)), value: text(trimmed((colon + 1)..<piece.upperBound))))
+            }
+            return fields
         }
         if fields.isEmpty {
             diagnostics.append(Diagnostic(DiagnosticCode("\(area).empty"), .warning, "the header has no fields"))
