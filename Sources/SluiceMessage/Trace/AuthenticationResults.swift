@@ -319,9 +319,11 @@ private struct AuthenticationResultsParser {
     /// ARC's `i=N;` prefix; leaves the cursor alone when the header does not start with it.
     private mutating func readInstance() -> Int? {
         let start = scanner.position
-        let key = scanner.readRun(until: Self.keywordStops)
+        // Compared in place: the word is nearly always an authserv-id, not `i`.
+        let key = scanner.readRunRange(until: Self.keywordStops)
         scanner.skipCFWS()
-        guard TraceText.equals(key, "i"), scanner.consume(UInt8(ascii: "=")) else {
+        guard key.count == 1, scanner.bytes[key.lowerBound] | 0x20 == UInt8(ascii: "i"), scanner.consume(UInt8(ascii: "="))
+        else {
             scanner.position = start
             return nil
         }
@@ -342,11 +344,12 @@ private struct AuthenticationResultsParser {
 
     private mutating func readAuthservID(into header: inout AuthenticationResults) {
         let start = scanner.position
+        // Lower-cased as it is made (it is kept so).
         let id: String
         if scanner.peek() == UInt8(ascii: "\"") {
-            id = scanner.readQuotedString()
+            id = ASCII.lowercased(scanner.readQuotedString())
         } else {
-            id = scanner.readRun(until: Self.keywordStops)
+            id = scanner.lowercasedText(scanner.readRunRange(until: Self.keywordStops))
         }
         var lookahead: [String] = []
         scanner.skipCFWS(into: &lookahead)
@@ -361,7 +364,7 @@ private struct AuthenticationResultsParser {
                 help: "Microsoft 365 writes Authentication-Results without one; the host that added it cannot be told from the header")
             return
         }
-        header.authservID = ASCII.lowercased(id)
+        header.authservID = id
         header.comments += lookahead
         if let byte = next, byte >= 0x30, byte <= 0x39 {
             let text = scanner.readRun(until: Self.keywordStops)
@@ -390,14 +393,15 @@ private struct AuthenticationResultsParser {
         var comments = leadingComments
         scanner.skipCFWS(into: &comments)
         let methodStart = scanner.position
-        let method = scanner.readRun(until: Self.keywordStops)
-        if method.isEmpty {
+        let methodRange = scanner.readRunRange(until: Self.keywordStops)
+        if methodRange.isEmpty {
             header.comments += comments
             skipUnexpected(from: methodStart)
             return
         }
         scanner.skipCFWS(into: &comments)
-        let lowerMethod = ASCII.lowercased(method)
+        // Kept lower-cased, made so from the bytes; the written form only for a diagnostic.
+        let lowerMethod = scanner.lowercasedText(methodRange)
         if lowerMethod == "none", scanner.isAtEnd || scanner.peek() == UInt8(ascii: ";") {
             if header.results.isEmpty {
                 header.isNone = true
@@ -415,20 +419,20 @@ private struct AuthenticationResultsParser {
             if methodVersion == nil {
                 report(
                     "auth-results.invalid-method-version", .warning,
-                    "the version `\(TraceText.snippet(text))` of method `\(TraceText.snippet(method))` is not a number")
+                    "the version `\(TraceText.snippet(text))` of method `\(TraceText.snippet(scanner.text(methodRange)))` is not a number")
             }
             scanner.skipCFWS(into: &comments)
         }
         guard scanner.consume(UInt8(ascii: "=")) else {
-            report("auth-results.missing-result", .error, "method `\(TraceText.snippet(method))` has no `=result`; it was skipped")
+            report("auth-results.missing-result", .error, "method `\(TraceText.snippet(scanner.text(methodRange)))` has no `=result`; it was skipped")
             header.comments += comments
             scanner.skip(until: UInt8(ascii: ";"))
             return
         }
         scanner.skipCFWS(into: &comments)
-        let result = scanner.readRun(until: Self.keywordStops)
+        let result = scanner.readRunRange(until: Self.keywordStops)
         if result.isEmpty {
-            report("auth-results.missing-result", .error, "method `\(TraceText.snippet(method))` has no result; it was skipped")
+            report("auth-results.missing-result", .error, "method `\(TraceText.snippet(scanner.text(methodRange)))` has no result; it was skipped")
             header.comments += comments
             scanner.skip(until: UInt8(ascii: ";"))
             return
@@ -436,7 +440,7 @@ private struct AuthenticationResultsParser {
         // Read in place: a ResultInfo built aside would be copied into the list.
         header.results.append(
             AuthenticationResults.ResultInfo(
-                method: lowerMethod, methodVersion: methodVersion, result: ASCII.lowercased(result),
+                method: lowerMethod, methodVersion: methodVersion, result: scanner.lowercasedText(result),
                 comments: comments))
         readProperties(into: &header.results[header.results.count - 1])
     }
@@ -454,7 +458,7 @@ private struct AuthenticationResultsParser {
                 reportUnexpected(start..<scanner.position)
                 continue
             }
-            let first = scanner.readRun(until: Self.ptypeStops)
+            let first = scanner.readRunRange(until: Self.ptypeStops)
             if first.isEmpty {
                 // A stray `=`, `/`, `.` or `)`.
                 scanner.position += 1
@@ -462,11 +466,12 @@ private struct AuthenticationResultsParser {
                 continue
             }
             scanner.skipCFWS(into: &info.comments)
-            var ptype: String?
+            // Where the names are; lower-cased from the bytes once they are known to be kept.
+            var ptype: Range<Int>?
             var name = first
             if scanner.consume(UInt8(ascii: ".")) {
                 scanner.skipCFWS(into: &info.comments)
-                name = scanner.readRun(until: Self.propertyStops)
+                name = scanner.readRunRange(until: Self.propertyStops)
                 ptype = first
                 scanner.skipCFWS(into: &info.comments)
             }
@@ -474,11 +479,11 @@ private struct AuthenticationResultsParser {
                 reportUnexpected(start..<scanner.position)
                 continue
             }
-            let lowerName = ASCII.lowercased(name)
+            let lowerName = scanner.lowercasedText(name)
             if ptype == nil, Self.knownMethods.contains(lowerName) {
                 scanner.position = start
                 info.comments.removeSubrange(commentCount...)
-                report("auth-results.missing-semicolon", .warning, "no `;` before `\(TraceText.snippet(name))=`")
+                report("auth-results.missing-semicolon", .warning, "no `;` before `\(TraceText.snippet(scanner.text(name)))=`")
                 return
             }
             let value = readValue(comments: &info.comments)
@@ -487,7 +492,7 @@ private struct AuthenticationResultsParser {
             }
             info.properties.append(
                 AuthenticationResults.Property(
-                    ptype: ptype.map(ASCII.lowercased), property: lowerName, value: value))
+                    ptype: ptype.map { scanner.lowercasedText($0) }, property: lowerName, value: value))
         }
     }
 

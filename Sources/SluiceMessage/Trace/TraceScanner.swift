@@ -88,6 +88,19 @@ struct TraceScanner {
         String(decoding: bytes[range], as: UTF8.self)
     }
 
+    /// The text of `range` with ASCII letters lower-cased, made in one pass over the bytes.
+    func lowercasedText(_ range: Range<Int>) -> String {
+        bytes.withUnsafeBufferPointer { buffer in
+            String(unsafeUninitializedCapacity: range.count) { out in
+                for offset in 0..<range.count {
+                    let byte = buffer[range.lowerBound + offset]
+                    out[offset] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                }
+                return range.count
+            }
+        }
+    }
+
     mutating func skipWhitespace() {
         while position < end, ASCII.isWhitespace(bytes[position]) { position += 1 }
     }
