@@ -44,13 +44,13 @@ public struct MessageReader: Sendable {
         problems += mime.problems
         let headers = header.headers
 
-        var fields = HeaderFields(headers: headers)
-        let from = fields.addresses("From", single: true)
-        if headers.first(key: "from") == nil {
+        var fields = HeaderFields(HeaderIndex(headers))
+        let from = fields.addresses(.from, "From")
+        if fields.index.count(.from) == 0 {
             problems.append(Diagnostic(
                 "header.missing-from", .warning, "the message has no `From` field (RFC 5322 §3.6 requires one)"))
         }
-        let sender = fields.addresses("Sender", single: true).first
+        let sender = fields.addresses(.sender, "Sender").first
         if from.count > 1 && sender == nil {
             problems.append(Diagnostic(
                 "header.multiple-authors-without-sender", .warning,
@@ -58,27 +58,28 @@ public struct MessageReader: Sendable {
                 at: .message(MessageLocation(header: "From"))))
         }
         let returnPath = fields.returnPath()
-        let subject = fields.unstructured("Subject")
-        let dateField = fields.single("Date")
+        let subject = fields.unstructured(.subject, "Subject")
+        let dateField = fields.single(.date, "Date")
         let date = dateField.flatMap { RFC5322Date.parse($0.value) }
         if let dateField, date == nil {
             fields.problems.append(Diagnostic(
                 "header.invalid-date", .warning, "`Date` value `\(dateField.value)` is not an RFC 5322 date",
                 at: .message(MessageLocation(header: "Date"))))
         }
-        let messageID = fields.single("Message-ID")?.value
+        let messageID = fields.single(.messageID, "Message-ID")?.value
         // Read from the tree before it moves into the message: read from the message, the tree
         // (or the whole message) was copied first.
         let attachments = Self.attachments(root)
         let urls = options.features.contains(.urls) ? collectURLs(root, problems: &problems) : []
 
-        let replyTo = fields.addresses("Reply-To", single: true)
-        let to = fields.addresses("To", single: true)
-        let cc = fields.addresses("Cc", single: true)
-        let bcc = fields.addresses("Bcc", single: true)
-        let authentication = TraceReader.authentication(headers, trusted: options.trustedAuthservIDs, problems: &fields.problems)
-        let received = TraceReader.received(headers, problems: &fields.problems)
-        let upstream = TraceReader.upstream(headers, problems: &fields.problems)
+        let replyTo = fields.addresses(.replyTo, "Reply-To")
+        let to = fields.addresses(.to, "To")
+        let cc = fields.addresses(.cc, "Cc")
+        let bcc = fields.addresses(.bcc, "Bcc")
+        let index = fields.index
+        let authentication = TraceReader.authentication(index, trusted: options.trustedAuthservIDs, problems: &fields.problems)
+        let received = TraceReader.received(index, problems: &fields.problems)
+        let upstream = TraceReader.upstream(index, problems: &fields.problems)
         return Message(
             size: bytes.count,
             headers: headers,
@@ -135,49 +136,39 @@ public struct MessageReader: Sendable {
 
 /// Reads the top-level fields that have a meaning of their own, reporting what is malformed.
 private struct HeaderFields {
-    let headers: HeaderList
+    let index: HeaderIndex
     var problems: [Diagnostic] = []
 
-    init(headers: HeaderList) { self.headers = headers }
+    init(_ index: HeaderIndex) { self.index = index }
 
     /// The field that RFC 5322 §3.6 allows once; a second one is reported and the first is used.
-    mutating func single(_ name: String) -> HeaderField? {
-        let length = name.utf8.count
-        var first: Int?
-        var secondOffset = 0
-        var count = 0
-        // By index: iterating the fields would copy (retain and release) every one of them. The
-        // names are ASCII literals, compared in place rather than lower-cased into a new String.
-        let fields = headers.fields
-        for index in fields.indices
-        where fields[index].key.utf8.count == length && TraceText.equals(fields[index].key, name) {
-            count += 1
-            if count == 1 { first = index } else if count == 2 { secondOffset = fields[index].offset }
-        }
-        if count > 1 {
+    /// `header` is the name as the diagnostics spell it.
+    mutating func single(_ name: HeaderIndex.Name, _ header: String) -> HeaderField? {
+        let count = index.count(name)
+        if count > 1, let second = index.secondIndex(name) {
             problems.append(Diagnostic(
                 "header.duplicate-field", .warning,
-                "the message has \(count) `\(name)` fields where RFC 5322 §3.6 allows one; the first is used",
-                at: .message(MessageLocation(header: name, byteOffset: secondOffset))))
+                "the message has \(count) `\(header)` fields where RFC 5322 §3.6 allows one; the first is used",
+                at: .message(MessageLocation(header: header, byteOffset: index.headers.fields[second].offset))))
         }
-        return first.map { fields[$0] }
+        return index.first(name)
     }
 
-    mutating func addresses(_ name: String, single: Bool) -> [Mailbox] {
-        guard let field = single ? self.single(name) : headers.first(name) else { return [] }
-        let parsed = AddressParser.parseList(field.value, header: name)
+    mutating func addresses(_ name: HeaderIndex.Name, _ header: String) -> [Mailbox] {
+        guard let field = single(name, header) else { return [] }
+        let parsed = AddressParser.parseList(field.value, header: header)
         for var problem in parsed.problems {
-            problem.location = .message(MessageLocation(header: name, byteOffset: field.offset))
+            problem.location = .message(MessageLocation(header: header, byteOffset: field.offset))
             problems.append(problem)
         }
         return parsed.mailboxes
     }
 
-    mutating func unstructured(_ name: String) -> String? {
-        guard let field = single(name) else { return nil }
+    mutating func unstructured(_ name: HeaderIndex.Name, _ header: String) -> String? {
+        guard let field = single(name, header) else { return nil }
         let decoded = EncodedWords.decode(field.value)
         for var problem in decoded.problems {
-            problem.location = .message(MessageLocation(header: name, byteOffset: field.offset))
+            problem.location = .message(MessageLocation(header: header, byteOffset: field.offset))
             problems.append(problem)
         }
         return decoded.text
@@ -185,7 +176,7 @@ private struct HeaderFields {
 
     /// RFC 5321 §4.4: the topmost Return-Path is the one the final delivery added.
     mutating func returnPath() -> ReturnPath? {
-        guard let field = headers.first(key: "return-path") else { return nil }
+        guard let field = index.first(.returnPath) else { return nil }
         let compact = field.value.filter { !$0.isWhitespace }
         if compact == "<>" { return .null }
         let parsed = AddressParser.parseList(field.value, header: "Return-Path")

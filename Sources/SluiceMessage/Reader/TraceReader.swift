@@ -21,11 +21,11 @@ public struct UpstreamVerdicts: Sendable, Hashable, Codable {
 /// Reads the trace and verdict headers of a message, moving each parser's diagnostics into the
 /// message's problem list with the header they came from.
 enum TraceReader {
-    static func authentication(_ headers: HeaderList, trusted: Set<String>, problems: inout [Diagnostic])
+    static func authentication(_ index: HeaderIndex, trusted: Set<String>, problems: inout [Diagnostic])
         -> AuthenticationHeaders
     {
-        func read(key: String) -> [AuthenticationResults] {
-            headers.all(key: key).map { field in
+        func read(_ name: HeaderIndex.Name) -> [AuthenticationResults] {
+            index.map(name) { field in
                 var results = AuthenticationResults(parsing: field.value)
                 // Unicode lower-casing only where ASCII lower-casing could differ from it.
                 results.isTrusted =
@@ -36,38 +36,38 @@ enum TraceReader {
                 return results
             }
         }
-        let receivedSPF = headers.all(key: "received-spf").map { field in
+        let receivedSPF = index.map(.receivedSPF) { field in
             var spf = ReceivedSPF(parsing: field.value)
             take(&spf.diagnostics, field, into: &problems)
             return spf
         }
         return AuthenticationHeaders(
-            results: read(key: "authentication-results"), arcResults: read(key: "arc-authentication-results"),
+            results: read(.authenticationResults), arcResults: read(.arcAuthenticationResults),
             receivedSPF: receivedSPF)
     }
 
-    static func received(_ headers: HeaderList, problems: inout [Diagnostic]) -> [ReceivedHeader] {
-        headers.all(key: "received").map { field in
+    static func received(_ index: HeaderIndex, problems: inout [Diagnostic]) -> [ReceivedHeader] {
+        index.map(.received) { field in
             var received = ReceivedHeader(parsing: field.value)
             take(&received.diagnostics, field, into: &problems)
             return received
         }
     }
 
-    static func upstream(_ headers: HeaderList, problems: inout [Diagnostic]) -> UpstreamVerdicts {
-        let forefront = headers.all(key: "x-forefront-antispam-report").map { field in
+    static func upstream(_ index: HeaderIndex, problems: inout [Diagnostic]) -> UpstreamVerdicts {
+        let forefront = index.map(.forefront) { field in
             var report = ForefrontAntispamReport(parsing: field.value)
             take(&report.diagnostics, field, into: &problems)
             return report
         }
-        let microsoft = headers.all(key: "x-microsoft-antispam").map { field in
+        let microsoft = index.map(.microsoftAntispam) { field in
             var report = MicrosoftAntispam(parsing: field.value)
             take(&report.diagnostics, field, into: &problems)
             return report
         }
         var spamAssassin: SpamAssassinHeaders? = nil
-        let status = headers.first(key: "x-spam-status"), score = headers.first(key: "x-spam-score")
-        let flag = headers.first(key: "x-spam-flag"), level = headers.first(key: "x-spam-level")
+        let status = index.first(.spamStatus), score = index.first(.spamScore)
+        let flag = index.first(.spamFlag), level = index.first(.spamLevel)
         if let anchor = status ?? score ?? flag ?? level {
             var headers = SpamAssassinHeaders(
                 status: status?.value, score: score?.value, flag: flag?.value, level: level?.value)
@@ -75,8 +75,8 @@ enum TraceReader {
             spamAssassin = headers
         }
         var rspamd: RspamdHeaders? = nil
-        let result = headers.first(key: "x-spamd-result"), rspamdScore = headers.first(key: "x-rspamd-score")
-        let action = headers.first(key: "x-rspamd-action")
+        let result = index.first(.spamdResult), rspamdScore = index.first(.rspamdScore)
+        let action = index.first(.rspamdAction)
         if let anchor = result ?? rspamdScore ?? action {
             var headers = RspamdHeaders(result: result?.value, score: rspamdScore?.value, action: action?.value)
             take(&headers.diagnostics, anchor, into: &problems)
