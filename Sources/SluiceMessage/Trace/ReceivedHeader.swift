@@ -155,15 +155,48 @@ private struct ReceivedParser {
 
     /// The last `;` outside comments and quoted strings, and what went wrong finding it. When a
     /// comment never closes it would swallow the date, so the last `;` anywhere is used instead.
-    private func dateSeparator(in original: TraceScanner) -> (Int?, [TraceScanner.Problem]) {
-        var scanner = original
-        var last: Int?
-        while !scanner.isAtEnd {
-            scanner.skip(until: UInt8(ascii: ";"))
-            if scanner.consume(UInt8(ascii: ";")) { last = scanner.position - 1 }
+    /// One pass over the bytes, comments and quoted strings skipped as the scanner skips them.
+    private func dateSeparator(in scanner: TraceScanner) -> (Int?, [TraceScanner.Problem]) {
+        let end = scanner.end
+        return scanner.bytes.withUnsafeBufferPointer { bytes in
+            var index = scanner.position
+            var last: Int?
+            while index < end {
+                let byte = bytes[index]
+                index += 1
+                if byte == UInt8(ascii: ";") {
+                    last = index - 1
+                } else if byte == UInt8(ascii: "(") {
+                    var depth = 1
+                    while index < end && depth > 0 {
+                        let current = bytes[index]
+                        index += 1
+                        if current == UInt8(ascii: "\\") {
+                            if index < end { index += 1 }
+                        } else if current == UInt8(ascii: "(") {
+                            depth += 1
+                        } else if current == UInt8(ascii: ")") {
+                            depth -= 1
+                        }
+                    }
+                    if depth > 0 { return (bytes.lastIndex(of: UInt8(ascii: ";")), [.unterminatedComment]) }
+                } else if byte == UInt8(ascii: "\"") {
+                    var closed = false
+                    while index < end {
+                        let current = bytes[index]
+                        index += 1
+                        if current == UInt8(ascii: "\\") {
+                            if index < end { index += 1 }
+                        } else if current == UInt8(ascii: "\"") {
+                            closed = true
+                            break
+                        }
+                    }
+                    if !closed { return (bytes.lastIndex(of: UInt8(ascii: ";")), [.unterminatedQuotedString]) }
+                }
+            }
+            return (last, [])
         }
-        if scanner.problems.isEmpty { return (last, []) }
-        return (scanner.bytes.lastIndex(of: UInt8(ascii: ";")), scanner.problems)
     }
 
     private mutating func readDate(_ text: String, into header: inout ReceivedHeader) {
