@@ -141,16 +141,25 @@ public struct AuthenticationResults: Sendable, Hashable, Codable {
         }
 
         private mutating func read(_ word: UnsafeBufferPointer<UInt8>) {
-            guard let equals = word.firstIndex(of: UInt8(ascii: "=")), ASCII.isASCII(word) else { return }
-            let value = word[(equals + 1)...].lazy.filter { $0 != UInt8(ascii: ",") && $0 != UInt8(ascii: ";") }
-            guard let action = DMARCPolicy.Action(bytes: value) else { return }
+            let equals = ASCII.index(of: UInt8(ascii: "="), in: word, from: 0)
+            guard equals < word.count, ASCII.isASCII(word),
+                let action = DMARCPolicy.Action(
+                    bytes: UnsafeBufferPointer(rebasing: word[(equals + 1)...]), ignoringSeparators: true)
+            else { return }
+            // `p`, `sp` or `dis` in any case: a byte with 0x20 set is one of these lower-case
+            // letters only when it is that letter in either case.
             let key = UnsafeBufferPointer(rebasing: word[..<equals])
-            if TraceText.equals(bytes: key, "p".utf8) {
+            switch key.count {
+            case 1 where key[0] | 0x20 == UInt8(ascii: "p"):
                 policy = policy ?? action
-            } else if TraceText.equals(bytes: key, "sp".utf8) {
+            case 2 where key[0] | 0x20 == UInt8(ascii: "s") && key[1] | 0x20 == UInt8(ascii: "p"):
                 subdomainPolicy = subdomainPolicy ?? action
-            } else if TraceText.equals(bytes: key, "dis".utf8) {
+            case 3
+            where key[0] | 0x20 == UInt8(ascii: "d") && key[1] | 0x20 == UInt8(ascii: "i")
+                && key[2] | 0x20 == UInt8(ascii: "s"):
                 disposition = disposition ?? action
+            default:
+                break
             }
         }
     }
@@ -185,21 +194,29 @@ public struct DMARCPolicy: Sendable, Hashable, Codable {
 
         /// Reads `none`, `quarantine`, `reject` in any case.
         init?(text: String) {
-            guard let action = ASCII.withBytes(of: text, { Self(bytes: $0) }) else { return nil }
+            guard let action = ASCII.withBytes(of: text, { Self(bytes: $0, ignoringSeparators: false) }) else {
+                return nil
+            }
             self = action
         }
 
-        /// The same from UTF-8 bytes, compared in place: no String is built for a word that is
-        /// read once.
-        init?(bytes: some Sequence<UInt8>) {
-            if TraceText.equals(bytes: bytes, "none".utf8) {
-                self = .none
-            } else if TraceText.equals(bytes: bytes, "quarantine".utf8) {
-                self = .quarantine
-            } else if TraceText.equals(bytes: bytes, "reject".utf8) {
-                self = .reject
-            } else {
-                return nil
+        /// The same from UTF-8 bytes, compared in place, leaving out every `,` and `;` when
+        /// `ignoringSeparators` (as a comment's `p=reject;` is read). The bytes, 0x20 set, are
+        /// packed into two numbers and compared with the names': a byte with 0x20 set is a
+        /// lower-case letter only when it is that letter in either case.
+        init?(bytes: UnsafeBufferPointer<UInt8>, ignoringSeparators: Bool) {
+            var head: UInt64 = 0, tail: UInt64 = 0
+            var count = 0
+            for byte in bytes where !ignoringSeparators || (byte != UInt8(ascii: ",") && byte != UInt8(ascii: ";")) {
+                guard count < 10 else { return nil }
+                if count < 8 { head = head << 8 | UInt64(byte | 0x20) } else { tail = tail << 8 | UInt64(byte | 0x20) }
+                count += 1
+            }
+            switch (count, head, tail) {
+            case (4, 0x6e6f_6e65, 0): self = .none  // none
+            case (6, 0x7265_6a65_6374, 0): self = .reject  // reject
+            case (10, 0x7175_6172_616e_7469, 0x6e65): self = .quarantine  // quaranti ne
+            default: return nil
             }
         }
 
