@@ -212,10 +212,26 @@ private struct ReceivedParser {
     }
 
     private mutating func readClauses(_ scanner: inout TraceScanner, into header: inout ReceivedHeader) {
-        var seen: [WorkingClause] = []
-        seen.reserveCapacity(Keyword.allCases.count)
         var current: WorkingClause?
         var stray: [String] = []
+        var from: WorkingClause?
+        // Each clause is stored as soon as it ends, with no list of them; what it reports comes
+        // after what the text before any clause reports, as when they were stored last.
+        var clauseReports: [Diagnostic] = []
+        func store(_ clause: WorkingClause) {
+            let result = ReceivedHeader.Clause(value: clause.value, comments: clause.comments)
+            if result.value.isEmpty, result.comments.isEmpty {
+                clauseReports.append(Diagnostic("received.empty-clause", .warning, "`\(clause.keyword.rawValue)` has no value"))
+            }
+            guard header[clause: clause.keyword] == nil else {
+                clauseReports.append(Diagnostic(
+                    "received.duplicate-clause", .warning,
+                    "a second `\(clause.keyword.rawValue)` clause `\(TraceText.snippet(result.value))` was ignored"))
+                return
+            }
+            header[clause: clause.keyword] = result
+            if clause.keyword == .from { from = clause }
+        }
         while true {
             scanner.skipWhitespace()
             guard let byte = scanner.peek() else { break }
@@ -244,7 +260,7 @@ private struct ReceivedParser {
             default:
                 let word = scanner.readRunRange(until: Self.wordStops)
                 if let keyword = Keyword(bytes: scanner.bytes[word]) {
-                    if let finished = current { seen.append(finished) }
+                    if let finished = current { store(finished) }
                     current = WorkingClause(keyword: keyword)
                     continue
                 }
@@ -252,27 +268,13 @@ private struct ReceivedParser {
             }
             if current != nil { current!.append(piece) } else { stray.append(piece.text) }
         }
-        if let finished = current { seen.append(finished) }
+        if let finished = current { store(finished) }
         if !stray.isEmpty {
             report(
                 "received.unexpected-text", .error,
                 "`\(TraceText.snippet(stray.joined(separator: " ")))` comes before any clause; it was skipped")
         }
-        var from: WorkingClause?
-        for clause in seen {
-            let result = ReceivedHeader.Clause(value: clause.value, comments: clause.comments)
-            if result.value.isEmpty, result.comments.isEmpty {
-                report("received.empty-clause", .warning, "`\(clause.keyword.rawValue)` has no value")
-            }
-            guard header[clause: clause.keyword] == nil else {
-                report(
-                    "received.duplicate-clause", .warning,
-                    "a second `\(clause.keyword.rawValue)` clause `\(TraceText.snippet(result.value))` was ignored")
-                continue
-            }
-            header[clause: clause.keyword] = result
-            if clause.keyword == .from { from = clause }
-        }
+        diagnostics += clauseReports
         if let from { describeConnection(from, into: &header) }
     }
 
