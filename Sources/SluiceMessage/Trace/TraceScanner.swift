@@ -106,7 +106,21 @@ struct TraceScanner {
     }
 
     /// Skips whitespace and comments, appending each comment's text to `comments`.
+    @inline(__always)
     mutating func skipCFWS(into comments: inout [String]) {
+        // Most calls stand on a word already: told inline, without the loop.
+        if atCFWS { skipCFWSLoop(into: &comments) }
+    }
+
+    /// Whether the cursor stands on whitespace or a comment.
+    @inline(__always)
+    private var atCFWS: Bool {
+        guard position < end else { return false }
+        let byte = bytes[position]
+        return ASCII.isWhitespace(byte) || byte == UInt8(ascii: "(")
+    }
+
+    private mutating func skipCFWSLoop(into comments: inout [String]) {
         while position < end {
             let byte = bytes[position]
             if ASCII.isWhitespace(byte) {
@@ -120,7 +134,12 @@ struct TraceScanner {
     }
 
     /// Skips whitespace and comments, dropping the comments.
+    @inline(__always)
     mutating func skipCFWS() {
+        if atCFWS { skipCFWSLoop() }
+    }
+
+    private mutating func skipCFWSLoop() {
         while position < end {
             let byte = bytes[position]
             if ASCII.isWhitespace(byte) {
