@@ -259,28 +259,58 @@ public enum RFC5322Date {
         .map { Array($0.utf8) }
 
     /// The index in `names` of the name that `word` abbreviates: at least three letters, any case,
-    /// so `Jan`, `Sept`, `Thurs` and `Thursday` all count. The names are lower-case letters, which
-    /// a byte matches exactly when it does with 0x20 set.
-    private static func abbreviation(_ utf8: UnsafeBufferPointer<UInt8>, of names: [[UInt8]]) -> Int? {
-        guard utf8.count >= 3 else { return nil }
-        return names.firstIndex { name in
-            guard utf8.count <= name.count else { return false }
-            var offset = 0
-            for byte in utf8 {
-                guard byte | 0x20 == name[offset] else { return false }
-                offset += 1
-            }
-            return true
-        }
+    /// so `Jan`, `Sept`, `Thurs` and `Thursday` all count. The first three letters tell the names
+    /// apart: `index` finds the one name they start, packed into a number with 0x20 set in each
+    /// byte (a lower-case letter only when the byte is that letter in either case), and the rest
+    /// of the word is checked against it.
+    private static func abbreviation(
+        _ utf8: UnsafeBufferPointer<UInt8>, of names: [[UInt8]], index: (UInt32) -> Int?
+    ) -> Int? {
+        guard utf8.count >= 3,
+            let found = index(UInt32(utf8[0] | 0x20) << 16 | UInt32(utf8[1] | 0x20) << 8 | UInt32(utf8[2] | 0x20))
+        else { return nil }
+        let name = names[found]
+        guard utf8.count <= name.count else { return nil }
+        for offset in 3..<utf8.count where utf8[offset] | 0x20 != name[offset] { return nil }
+        return found
     }
 
     /// Month 1...12 from its name.
     fileprivate static func month(_ word: UnsafeBufferPointer<UInt8>) -> Int? {
-        abbreviation(word, of: monthNames).map { $0 + 1 }
+        let index = abbreviation(word, of: monthNames) { prefix in
+            switch prefix {
+            case 0x6a616e: 0  // jan
+            case 0x666562: 1  // feb
+            case 0x6d6172: 2  // mar
+            case 0x617072: 3  // apr
+            case 0x6d6179: 4  // may
+            case 0x6a756e: 5  // jun
+            case 0x6a756c: 6  // jul
+            case 0x617567: 7  // aug
+            case 0x736570: 8  // sep
+            case 0x6f6374: 9  // oct
+            case 0x6e6f76: 10  // nov
+            case 0x646563: 11  // dec
+            default: nil
+            }
+        }
+        return index.map { $0 + 1 }
     }
 
     fileprivate static func isDayName(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
-        abbreviation(word, of: dayNames) != nil
+        let index = abbreviation(word, of: dayNames) { prefix in
+            switch prefix {
+            case 0x6d6f6e: 0  // mon
+            case 0x747565: 1  // tue
+            case 0x776564: 2  // wed
+            case 0x746875: 3  // thu
+            case 0x667269: 4  // fri
+            case 0x736174: 5  // sat
+            case 0x73756e: 6  // sun
+            default: nil
+            }
+        }
+        return index != nil
     }
 
     private static let namedZones: [String: Int] = [
