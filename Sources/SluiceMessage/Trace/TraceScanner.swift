@@ -78,8 +78,14 @@ struct TraceScanner {
     func count(of byte: UInt8) -> Int {
         guard position < end else { return 0 }
         return bytes.withUnsafeBufferPointer { buffer in
+            // From one occurrence to the next by memchr: a few in a hundred bytes or more.
+            let window = UnsafeBufferPointer(rebasing: buffer[position..<end])
             var count = 0
-            for index in position..<end where buffer[index] == byte { count += 1 }
+            var index = ASCII.index(of: byte, in: window, from: 0)
+            while index < window.count {
+                count += 1
+                index = ASCII.index(of: byte, in: window, from: index + 1)
+            }
             return count
         }
     }
