@@ -109,11 +109,16 @@ public struct AuthenticationResults: Sendable, Hashable, Codable {
         /// Whether `name` is this property's name in any case, without building the name.
         func isNamed(_ wanted: String) -> Bool {
             guard let ptype else { return TraceText.equals(property, wanted) }
-            let utf8 = wanted.utf8
-            guard utf8.count == ptype.utf8.count + 1 + property.utf8.count else { return false }
-            let dot = utf8.index(utf8.startIndex, offsetBy: ptype.utf8.count)
-            return utf8[dot] == UInt8(ascii: ".") && TraceText.equals(bytes: utf8[..<dot], ptype.utf8)
-                && TraceText.equals(bytes: utf8[utf8.index(after: dot)...], property.utf8)
+            let dot = ptype.utf8.count
+            guard wanted.utf8.count == dot + 1 + property.utf8.count else { return false }
+            // Over the bytes the Strings lend: the generic views of a String are far slower.
+            return ASCII.withBytes(of: wanted) { wanted in
+                wanted[dot] == UInt8(ascii: ".")
+                    && ASCII.withBytes(of: ptype) { TraceText.equals(bytes: UnsafeBufferPointer(rebasing: wanted[..<dot]), $0) }
+                    && ASCII.withBytes(of: property) {
+                        TraceText.equals(bytes: UnsafeBufferPointer(rebasing: wanted[(dot + 1)...]), $0)
+                    }
+            }
         }
     }
 
