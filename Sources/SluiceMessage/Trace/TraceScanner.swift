@@ -165,22 +165,27 @@ struct TraceScanner {
         // Most comments are words and single spaces up to the `)`, which are then the text as it
         // stands: no byte to drop or unquote, no space to collapse or trim, no nesting.
         let start = position + 1
-        var index = start
-        var afterSpace = true
-        while index < end {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: ")") {
-                guard index > start, !afterSpace else { break }
-                position = index + 1
-                return text(start..<index)
+        let end = self.end
+        // Over the buffer: the closing `)` when the comment is of that kind, else nil.
+        let closing = bytes.withUnsafeBufferPointer { bytes -> Int? in
+            var index = start
+            var afterSpace = true
+            while index < end {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: ")") { return index > start && !afterSpace ? index : nil }
+                if byte == UInt8(ascii: "(") || byte == UInt8(ascii: "\\") || byte == 0x09 || byte == 0x0D || byte == 0x0A
+                    || (byte == 0x20 && afterSpace)
+                {
+                    return nil
+                }
+                afterSpace = byte == 0x20
+                index += 1
             }
-            if byte == UInt8(ascii: "(") || byte == UInt8(ascii: "\\") || byte == 0x09 || byte == 0x0D || byte == 0x0A
-                || (byte == 0x20 && afterSpace)
-            {
-                break
-            }
-            afterSpace = byte == 0x20
-            index += 1
+            return nil
+        }
+        if let closing {
+            position = closing + 1
+            return text(start..<closing)
         }
         return String(decoding: scanComment(collecting: true), as: UTF8.self)
     }
