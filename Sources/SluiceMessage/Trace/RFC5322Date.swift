@@ -15,9 +15,61 @@ public enum RFC5322Date {
     /// Returns nil when a field is missing or out of range, or other text follows the zone.
     public static func parse(_ text: String) -> Date? {
         ASCII.withBytes(of: text) { bytes in
+            if let date = usual(bytes) { return date }
             var reader = TokenReader(bytes: bytes)
             return reader.parse()
         }
+    }
+
+    /// The form nearly every date is written in, `Tue, 17 Nov 2026 09:14:03 +0000` (the day name
+    /// and its comma may be left out, the day may have one digit), read straight from the bytes
+    /// to what the token reader makes of it. Nil for any other text, and for a date out of range:
+    /// the token reader then reads it.
+    private static func usual(_ bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        func digits(_ start: Int, _ count: Int) -> Int? {
+            guard start + count <= bytes.count else { return nil }
+            var value = 0
+            for index in start..<(start + count) {
+                let byte = bytes[index]
+                guard byte >= 0x30 && byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
+        func letters(_ start: Int) -> UInt32 {
+            UInt32(bytes[start] | 0x20) << 16 | UInt32(bytes[start + 1] | 0x20) << 8 | UInt32(bytes[start + 2] | 0x20)
+        }
+        func byte(_ index: Int, is wanted: UInt8) -> Bool { index < bytes.count && bytes[index] == wanted }
+        var index = 0
+        if bytes.count >= 5, bytes[0] >= 0x40 {
+            guard dayIndex(letters(0)) != nil, bytes[3] == UInt8(ascii: ","), bytes[4] == 0x20 else { return nil }
+            index = 5
+        }
+        guard var day = digits(index, 1) else { return nil }
+        index += 1
+        if let second = digits(index, 1) {
+            day = day * 10 + second
+            index += 1
+        }
+        guard byte(index, is: 0x20), index + 4 < bytes.count, bytes[index + 4] == 0x20,
+            let monthFrom0 = monthIndex(letters(index + 1))
+        else { return nil }
+        index += 5
+        guard let year = digits(index, 4), year >= 1900, byte(index + 4, is: 0x20),
+            let hour = digits(index + 5, 2), byte(index + 7, is: UInt8(ascii: ":")),
+            let minute = digits(index + 8, 2), byte(index + 10, is: UInt8(ascii: ":")),
+            let second = digits(index + 11, 2), byte(index + 13, is: 0x20),
+            index + 19 == bytes.count, bytes[index + 14] == UInt8(ascii: "+") || bytes[index + 14] == UInt8(ascii: "-"),
+            let zone = digits(index + 15, 4)
+        else { return nil }
+        let month = monthFrom0 + 1
+        guard day >= 1, day <= daysIn(month: month, year: year), hour <= 23, minute <= 59, second <= 60,
+            zone / 100 <= 23, zone % 100 <= 59
+        else { return nil }
+        let east = (zone / 100) * 3_600 + (zone % 100) * 60
+        let offset = bytes[index + 14] == UInt8(ascii: "-") ? -east : east
+        let seconds = daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second - offset
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
     /// Words are ranges of the text's bytes: no String is built for them.
@@ -277,40 +329,44 @@ public enum RFC5322Date {
 
     /// Month 1...12 from its name.
     fileprivate static func month(_ word: UnsafeBufferPointer<UInt8>) -> Int? {
-        let index = abbreviation(word, of: monthNames) { prefix in
-            switch prefix {
-            case 0x6a616e: 0  // jan
-            case 0x666562: 1  // feb
-            case 0x6d6172: 2  // mar
-            case 0x617072: 3  // apr
-            case 0x6d6179: 4  // may
-            case 0x6a756e: 5  // jun
-            case 0x6a756c: 6  // jul
-            case 0x617567: 7  // aug
-            case 0x736570: 8  // sep
-            case 0x6f6374: 9  // oct
-            case 0x6e6f76: 10  // nov
-            case 0x646563: 11  // dec
-            default: nil
-            }
-        }
-        return index.map { $0 + 1 }
+        abbreviation(word, of: monthNames, index: monthIndex).map { $0 + 1 }
     }
 
     fileprivate static func isDayName(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
-        let index = abbreviation(word, of: dayNames) { prefix in
-            switch prefix {
-            case 0x6d6f6e: 0  // mon
-            case 0x747565: 1  // tue
-            case 0x776564: 2  // wed
-            case 0x746875: 3  // thu
-            case 0x667269: 4  // fri
-            case 0x736174: 5  // sat
-            case 0x73756e: 6  // sun
-            default: nil
-            }
+        abbreviation(word, of: dayNames, index: dayIndex) != nil
+    }
+
+    /// The month, from 0, whose name starts with these three letters (packed, 0x20 set).
+    private static func monthIndex(_ prefix: UInt32) -> Int? {
+        switch prefix {
+        case 0x6a616e: 0  // jan
+        case 0x666562: 1  // feb
+        case 0x6d6172: 2  // mar
+        case 0x617072: 3  // apr
+        case 0x6d6179: 4  // may
+        case 0x6a756e: 5  // jun
+        case 0x6a756c: 6  // jul
+        case 0x617567: 7  // aug
+        case 0x736570: 8  // sep
+        case 0x6f6374: 9  // oct
+        case 0x6e6f76: 10  // nov
+        case 0x646563: 11  // dec
+        default: nil
         }
-        return index != nil
+    }
+
+    /// The day, from 0 for Monday, whose name starts with these three letters (packed, 0x20 set).
+    private static func dayIndex(_ prefix: UInt32) -> Int? {
+        switch prefix {
+        case 0x6d6f6e: 0  // mon
+        case 0x747565: 1  // tue
+        case 0x776564: 2  // wed
+        case 0x746875: 3  // thu
+        case 0x667269: 4  // fri
+        case 0x736174: 5  // sat
+        case 0x73756e: 6  // sun
+        default: nil
+        }
     }
 
     private static let namedZones: [String: Int] = [
