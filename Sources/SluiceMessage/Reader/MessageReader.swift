@@ -59,14 +59,14 @@ public struct MessageReader: Sendable {
         }
         let returnPath = fields.returnPath()
         let subject = fields.unstructured(.subject, "Subject")
-        let dateField = fields.single(.date, "Date")
-        let date = dateField.flatMap { RFC5322Date.parse($0.value) }
-        if let dateField, date == nil {
+        let dateValue = fields.single(.date, "Date").map { headers.fields[$0].value }
+        let date = dateValue.flatMap { RFC5322Date.parse($0) }
+        if let dateValue, date == nil {
             fields.problems.append(Diagnostic(
-                "header.invalid-date", .warning, "`Date` value `\(dateField.value)` is not an RFC 5322 date",
+                "header.invalid-date", .warning, "`Date` value `\(dateValue)` is not an RFC 5322 date",
                 at: .message(MessageLocation(header: "Date"))))
         }
-        let messageID = fields.single(.messageID, "Message-ID")?.value
+        let messageID = fields.single(.messageID, "Message-ID").map { headers.fields[$0].value }
         // Read from the tree before it moves into the message: read from the message, the tree
         // (or the whole message) was copied first.
         let attachments = Self.attachments(root)
@@ -141,9 +141,10 @@ private struct HeaderFields {
 
     init(_ index: HeaderIndex) { self.index = index }
 
-    /// The field that RFC 5322 §3.6 allows once; a second one is reported and the first is used.
-    /// `header` is the name as the diagnostics spell it.
-    mutating func single(_ name: HeaderIndex.Name, _ header: String) -> HeaderField? {
+    /// Where the field that RFC 5322 §3.6 allows once stands; a second one is reported and the
+    /// first is used. `header` is the name as the diagnostics spell it. An index rather than the
+    /// field: the callers read a part of it, and a copy of the field retains all of its Strings.
+    mutating func single(_ name: HeaderIndex.Name, _ header: String) -> Int? {
         let count = index.count(name)
         if count > 1, let second = index.secondIndex(name) {
             problems.append(Diagnostic(
@@ -151,24 +152,26 @@ private struct HeaderFields {
                 "the message has \(count) `\(header)` fields where RFC 5322 §3.6 allows one; the first is used",
                 at: .message(MessageLocation(header: header, byteOffset: index.headers.fields[second].offset))))
         }
-        return index.first(name)
+        return index.firstIndex(name)
     }
 
     mutating func addresses(_ name: HeaderIndex.Name, _ header: String) -> [Mailbox] {
-        guard let field = single(name, header) else { return [] }
-        let parsed = AddressParser.parseList(field.value, header: header)
+        guard let at = single(name, header) else { return [] }
+        let fields = index.headers.fields
+        let parsed = AddressParser.parseList(fields[at].value, header: header)
         for var problem in parsed.problems {
-            problem.location = .message(MessageLocation(header: header, byteOffset: field.offset))
+            problem.location = .message(MessageLocation(header: header, byteOffset: fields[at].offset))
             problems.append(problem)
         }
         return parsed.mailboxes
     }
 
     mutating func unstructured(_ name: HeaderIndex.Name, _ header: String) -> String? {
-        guard let field = single(name, header) else { return nil }
-        let decoded = EncodedWords.decode(field.value)
+        guard let at = single(name, header) else { return nil }
+        let fields = index.headers.fields
+        let decoded = EncodedWords.decode(fields[at].value)
         for var problem in decoded.problems {
-            problem.location = .message(MessageLocation(header: header, byteOffset: field.offset))
+            problem.location = .message(MessageLocation(header: header, byteOffset: fields[at].offset))
             problems.append(problem)
         }
         return decoded.text
