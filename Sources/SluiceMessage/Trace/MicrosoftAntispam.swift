@@ -34,7 +34,9 @@ public struct ForefrontAntispamReport: Sendable, Hashable, Codable {
 
     /// The first field named `name` (case-insensitive); "" when present but empty.
     public func value(for name: String) -> String? {
-        fields.first { TraceText.equals($0.name, name) }?.value
+        // By index: `first(where:)` copies out each field it looks at.
+        for index in fields.indices where TraceText.equals(fields[index].name, name) { return fields[index].value }
+        return nil
     }
 
     private func nonEmpty(_ name: String) -> String? {
@@ -94,7 +96,9 @@ public struct MicrosoftAntispam: Sendable, Hashable, Codable {
 
     /// The first field named `name` (case-insensitive); "" when present but empty.
     public func value(for name: String) -> String? {
-        fields.first { TraceText.equals($0.name, name) }?.value
+        // By index: `first(where:)` copies out each field it looks at.
+        for index in fields.indices where TraceText.equals(fields[index].name, name) { return fields[index].value }
+        return nil
     }
 
     /// Bulk complaint level, 0...9.
@@ -103,6 +107,10 @@ public struct MicrosoftAntispam: Sendable, Hashable, Codable {
     public var pcl: Int? { value(for: "PCL").flatMap(Self.level) }
 
     private static func level(_ text: String) -> Int? {
+        // One digit, as levels are written: read from the String's one byte.
+        if text.utf8.count == 1, let byte = text.utf8.first {
+            return byte >= 0x30 && byte <= 0x39 ? Int(byte - 0x30) : nil
+        }
         guard let level = TraceText.integer(text, allowSign: false), (0...9).contains(level) else { return nil }
         return level
     }
