@@ -27,13 +27,12 @@ struct MIMEParser {
         // The fields are gathered in locals and the part is made once at the end: a part held in
         // a variable and mutated was copied (a retain of every field) on its way out.
         var contentType = defaultType
-        var parameters: [String: String] = [:]
         var transferEncoding = "7bit"
         var disposition: String? = nil
         var filename: String? = nil
 
-        // The Content-Type parameters as parsed (names unique, first value kept): looked up here
-        // instead of in `parameters`, which saves hashing for the few names read below.
+        // The Content-Type parameters as parsed (names unique, first value kept): the part keeps
+        // them as they are, and the few names read below are found without hashing.
         var typeParameters: [ParameterizedValue.Parameter] = []
         if let field = headers.first(key: "content-type") {
             let parsed = ParameterizedValue(parsing: field.value)
@@ -48,8 +47,6 @@ struct MIMEParser {
             if isTypeSlashSubtype {
                 contentType = parsed.value
                 typeParameters = parsed.parameters
-                // Parsing already keeps each name once, with its first value.
-                for parameter in typeParameters { parameters[parameter.name] = parameter.value }
             } else {
                 // RFC 2045 §5.2: an unreadable Content-Type means text/plain; us-ascii.
                 problems.append(Diagnostic(
@@ -108,7 +105,7 @@ struct MIMEParser {
             }
         }
         return MIMEPart(
-            path: path, headers: headers, contentType: contentType, parameters: parameters, charset: charset,
+            path: path, headers: headers, contentType: contentType, parameters: typeParameters, charset: charset,
             transferEncoding: transferEncoding, disposition: disposition, filename: filename, bodyRange: bodyRange,
             children: children, content: content)
     }
