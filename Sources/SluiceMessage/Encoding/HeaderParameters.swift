@@ -199,10 +199,12 @@ private struct ParameterParser {
 
     private func string(_ range: Range<Int>, lowercased: Bool = false) -> String {
         let bytes = UnsafeBufferPointer(rebasing: input[range])
-        guard lowercased else { return String(decoding: bytes, as: UTF8.self) }
+        func isUpper(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") }
+        // Most names and types are written in lower case already: then they are taken as they stand.
+        guard lowercased, bytes.contains(where: isUpper) else { return String(decoding: bytes, as: UTF8.self) }
         return String(unsafeUninitializedCapacity: bytes.count) { out in
-            for (offset, byte) in bytes.enumerated() {
-                out[offset] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            for offset in 0..<bytes.count {
+                out[offset] = isUpper(bytes[offset]) ? bytes[offset] | 0x20 : bytes[offset]
             }
             return bytes.count
         }
@@ -282,9 +284,9 @@ private struct ParameterParser {
                 break
             }
             // `text / plain` and `text/plain` mean the same; the whitespace is not part of the value.
-            value +=
-                byte == Self.quote
-                ? ASCII.lowercased(quotedString()) : string(word(), lowercased: true)
+            let piece = byte == Self.quote ? ASCII.lowercased(quotedString()) : string(word(), lowercased: true)
+            // The usual value is one word: kept as it is rather than appended to an empty String.
+            if value.isEmpty { value = piece } else { value += piece }
             skipCFWS()
         }
         return value
@@ -477,7 +479,8 @@ private struct ParameterParser {
         if duplicates {
             parameters = parameters.indices.filter { !isDuplicate($0) }.map { parameters[$0] }
         }
-        for position in parameters.indices {
+        // Only a value with a `?` can hold an encoded word: the others stay as they are.
+        for position in parameters.indices where ASCII.contains(UInt8(ascii: "?"), in: parameters[position].value) {
             parameters[position] = plainParameter(name: parameters[position].name, value: parameters[position].value)
         }
     }
