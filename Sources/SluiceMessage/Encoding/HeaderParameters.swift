@@ -175,7 +175,8 @@ private struct ParameterParser {
             return nil
         }
         var parameters = found.parameters
-        finishPlain(&parameters)
+        // Only a repeated name or a `?` (an encoded word) leaves anything for it to do.
+        if parameters.count > 1 || found.sawQuestionMark { finishPlain(&parameters) }
         return ParameterizedValue(value: found.value, parameters: parameters, problems: problems)
     }
 
@@ -630,7 +631,7 @@ private struct ParameterParser {
 /// The one-pass reading of the usual parameterized field, for `ParameterParser.parseSimple`.
 private enum SimpleField {
     static let plain: UInt8 = 0, upper: UInt8 = 1, space: UInt8 = 2, semicolon: UInt8 = 3
-    static let equals: UInt8 = 4, quote: UInt8 = 5, star: UInt8 = 6, other: UInt8 = 7
+    static let equals: UInt8 = 4, quote: UInt8 = 5, star: UInt8 = 6, other: UInt8 = 7, questionMark: UInt8 = 8
 
     /// What each byte is to the scan: one table lookup per byte instead of a chain of tests.
     /// `other` (controls, 8-bit bytes, `(` opening a comment, `\` quoting a pair) ends it.
@@ -642,6 +643,7 @@ private enum SimpleField {
         case 0x3D: equals
         case 0x22: quote
         case 0x2A: star
+        case 0x3F: questionMark
         case 0x28, 0x5C: other
         case 0x21...0x7E: plain
         default: other
@@ -652,7 +654,7 @@ private enum SimpleField {
     /// field the general parse must read.
     static func scan(
         _ bytes: UnsafeBufferPointer<UInt8>, classes: UnsafeBufferPointer<UInt8>
-    ) -> (value: String, parameters: [ParameterizedValue.Parameter])? {
+    ) -> (value: String, parameters: [ParameterizedValue.Parameter], sawQuestionMark: Bool)? {
         let count = bytes.count
         func kind(_ position: Int) -> UInt8 { classes[Int(bytes[position])] }
         var position = 0
@@ -671,6 +673,7 @@ private enum SimpleField {
         let mainEnd = position
 
         var parameters: [ParameterizedValue.Parameter] = []
+        var sawQuestionMark = false
         while true {
             while position < count && kind(position) == space { position += 1 }
             guard position < count else { break }
@@ -703,6 +706,7 @@ private enum SimpleField {
                     let byteKind = kind(end)
                     if byteKind == quote { break }
                     if byteKind == other { return nil }
+                    if byteKind == questionMark { sawQuestionMark = true }
                     end += 1
                 }
                 guard end < count else { return nil }
@@ -714,6 +718,7 @@ private enum SimpleField {
                     let byteKind = kind(position)
                     if byteKind == space || byteKind == semicolon { break }
                     if byteKind == other { return nil }
+                    if byteKind == questionMark { sawQuestionMark = true }
                     position += 1
                 }
                 guard position > valueStart else { return nil }
@@ -723,7 +728,7 @@ private enum SimpleField {
             parameters.append(ParameterizedValue.Parameter(
                 name: string(bytes, nameStart..<nameEnd, lowercased: nameUpper), value: string(bytes, value, lowercased: false)))
         }
-        return (string(bytes, mainStart..<mainEnd, lowercased: mainUpper), parameters)
+        return (string(bytes, mainStart..<mainEnd, lowercased: mainUpper), parameters, sawQuestionMark)
     }
 
     /// The bytes in `range` as a String, ASCII capitals lower-cased when asked (only when there
