@@ -272,11 +272,12 @@ struct URLCollector {
     private func byteIdenticalIndex(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         // By index, reading only `url`: a closure over the elements would copy every URL.
         for index in urls.indices where urls[index].url.utf8.count == bytes.count {
-            let isIdentical = ASCII.withBytes(of: urls[index].url) { stored in
+            // The stored bytes are read in place (`ASCII.withBytes` copies the String to lend them).
+            let isIdentical = urls[index].url.utf8.withContiguousStorageIfAvailable { stored in
                 // Of equal length, only empty buffers lack a base address.
                 guard let storedStart = stored.baseAddress, let start = bytes.baseAddress else { return true }
                 return memcmp(storedStart, start, bytes.count) == 0
-            }
+            } ?? urls[index].url.utf8.elementsEqual(bytes)
             if isIdentical { return index }
         }
         return nil
