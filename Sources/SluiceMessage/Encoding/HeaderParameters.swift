@@ -1,5 +1,11 @@
 import SluiceDiagnostics
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A MIME header value with parameters, such as `Content-Type` or `Content-Disposition`
 /// (RFC 2045 §5.1, RFC 2183, RFC 2231).
 ///
@@ -735,13 +741,38 @@ private enum SimpleField {
     /// are some: the copying initializer costs twice what decoding does).
     static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, lowercased: Bool) -> String {
         let slice = UnsafeBufferPointer(rebasing: bytes[range])
-        guard lowercased else { return String(decoding: slice, as: UTF8.self) }
+        guard lowercased else { return commonString(slice) ?? String(decoding: slice, as: UTF8.self) }
         return String(unsafeUninitializedCapacity: slice.count) { out in
             for offset in 0..<slice.count {
                 let byte = slice[offset]
                 out[offset] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
             }
             return slice.count
+        }
+    }
+}
+
+extension SimpleField {
+    /// The names and values nearly every message carries, as literals, which need no storage
+    /// or validation; nil for other text.
+    static func commonString(_ slice: UnsafeBufferPointer<UInt8>) -> String? {
+        func equals(_ literal: StaticString) -> Bool {
+            literal.utf8CodeUnitCount == slice.count && memcmp(literal.utf8Start, slice.baseAddress!, slice.count) == 0
+        }
+        switch slice.count {
+        case 4: return equals("name") ? "name" : equals("7bit") ? "7bit" : equals("8bit") ? "8bit" : nil
+        case 5: return equals("utf-8") ? "utf-8" : nil
+        case 6: return equals("base64") ? "base64" : equals("inline") ? "inline" : nil
+        case 7: return equals("charset") ? "charset" : nil
+        case 8: return equals("boundary") ? "boundary" : equals("filename") ? "filename" : equals("us-ascii") ? "us-ascii" : nil
+        case 9: return equals("text/html") ? "text/html" : nil
+        case 10: return equals("text/plain") ? "text/plain" : equals("attachment") ? "attachment" : nil
+        case 15: return equals("multipart/mixed") ? "multipart/mixed" : nil
+        case 16: return equals("quoted-printable") ? "quoted-printable" : nil
+        case 17: return equals("multipart/related") ? "multipart/related" : nil
+        case 21: return equals("multipart/alternative") ? "multipart/alternative" : nil
+        case 24: return equals("application/octet-stream") ? "application/octet-stream" : nil
+        default: return nil
         }
     }
 }
