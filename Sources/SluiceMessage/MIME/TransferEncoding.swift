@@ -87,15 +87,16 @@ public enum TransferEncoding: String, Sendable, Hashable, Codable {
             // Four alphabet characters on a byte boundary, the bulk of any body, make three bytes
             // at once; the accumulator's old bits never reach a later byte from there.
             if bits == 0 && !sawPadding && !strict {
-                while index + 4 <= count {
-                    let a = table[Int(input[index])], b = table[Int(input[index + 1])]
-                    let c = table[Int(input[index + 2])], d = table[Int(input[index + 3])]
+                // Wrapping arithmetic: the indices stay within the buffers, so no overflow checks.
+                while index &+ 4 <= count {
+                    let a = table[Int(input[index])], b = table[Int(input[index &+ 1])]
+                    let c = table[Int(input[index &+ 2])], d = table[Int(input[index &+ 3])]
                     guard a | b | c | d < 64 else { break }
                     output[written] = a << 2 | b >> 4
-                    output[written + 1] = b << 4 | c >> 2
-                    output[written + 2] = c << 6 | d
-                    written += 3
-                    index += 4
+                    output[written &+ 1] = b << 4 | c >> 2
+                    output[written &+ 2] = c << 6 | d
+                    written &+= 3
+                    index &+= 4
                 }
                 guard index < count else { break }
             }
