@@ -140,6 +140,8 @@ struct MIMEParser {
             return []
         }
         var pieces: [Range<Int>] = []
+        // Room for the usual few parts at once, rather than growing one part at a time.
+        pieces.reserveCapacity(4)
         var pieceStart: Int? = nil
         var closed = false
         var searchStart = range.lowerBound
