@@ -40,23 +40,102 @@ public struct ExtractedURL: Sendable, Hashable, Codable {
 
     private typealias Components = (scheme: String, host: String, port: Int?, path: String, query: String?)
 
+    /// `parse(characters:)` on ASCII text, where every byte is a character: the same split, made on
+    /// the bytes by index, with a String made only for each component kept.
     private static func parse(ascii bytes: UnsafeBufferPointer<UInt8>) -> Components? {
-        func text(_ slice: Slice<UnsafeBufferPointer<UInt8>>) -> String {
-            String(decoding: UnsafeBufferPointer(rebasing: slice), as: UTF8.self)
+        func text(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
         }
-        var rest = bytes[...]
+        func isUpper(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A }
+        func lowercasedText(_ range: Range<Int>) -> String {
+            // Most hosts are written in lower case: then the bytes are taken as they stand.
+            guard range.contains(where: { isUpper(bytes[$0]) }) else { return text(range) }
+            return String(unsafeUninitializedCapacity: range.count) { out in
+                for offset in 0..<range.count {
+                    let byte = bytes[range.lowerBound + offset]
+                    out[offset] = isUpper(byte) ? byte | 0x20 : byte
+                }
+                return range.count
+            }
+        }
+        // The usual schemes as literals, which need no storage or validation.
+        func schemeText(_ range: Range<Int>) -> String {
+            let scheme = UnsafeBufferPointer(rebasing: bytes[range])
+            func isScheme(_ name: StaticString) -> Bool {
+                scheme.count == name.utf8CodeUnitCount
+                    && scheme.indices.allSatisfy { scheme[$0] | 0x20 == name.utf8Start[$0] }
+            }
+            if isScheme("https") { return "https" }
+            if isScheme("http") { return "http" }
+            return lowercasedText(range)
+        }
+        func firstIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
+            range.first { bytes[$0] == byte }
+        }
+        func lastIndex(of byte: UInt8, in range: Range<Int>) -> Int? {
+            range.last { bytes[$0] == byte }
+        }
+
+        var start = 0
         let scheme: String
-        if let separator = schemeSeparator(bytes), isScheme(rest[..<separator]) {
-            scheme = ASCII.lowercased(text(rest[..<separator]))
-            rest = rest[(separator + 3)...]
-        } else if rest.starts(with: "//".utf8) {
+        if let separator = schemeSeparator(bytes), isScheme(UnsafeBufferPointer(rebasing: bytes[..<separator])) {
+            scheme = schemeText(0..<separator)
+            start = separator + 3
+        } else if bytes.count >= 2 && bytes[0] == UInt8(ascii: "/") && bytes[1] == UInt8(ascii: "/") {
             scheme = "https"
-            rest = rest.dropFirst(2)
+            start = 2
         } else {
             scheme = "http"
         }
-        guard let found = components(rest, Delimiters(ascii: { $0 }), text: text) else { return nil }
-        return (scheme, found.host, found.port, found.path, found.query)
+
+        // `[userinfo@]host[:port][/path][?query][#fragment]`
+        var authorityEnd = start
+        while authorityEnd < bytes.count {
+            let byte = bytes[authorityEnd]
+            if byte == 0x2F || byte == 0x3F || byte == 0x23 || byte == 0x5C { break }  // / ? # \
+            authorityEnd += 1
+        }
+        var authority = start..<authorityEnd
+        if let at = lastIndex(of: UInt8(ascii: "@"), in: authority) { authority = (at + 1)..<authority.upperBound }
+        var host = authority
+        var port: Int? = nil
+        if !authority.isEmpty, bytes[authority.lowerBound] == UInt8(ascii: "["),
+            let close = firstIndex(of: UInt8(ascii: "]"), in: authority)
+        {
+            host = authority.lowerBound..<(close + 1)
+            if close + 1 < authority.upperBound, bytes[close + 1] == UInt8(ascii: ":") {
+                port = Self.port(bytes, (close + 2)..<authority.upperBound)
+            }
+        } else if let colon = lastIndex(of: UInt8(ascii: ":"), in: authority) {
+            host = authority.lowerBound..<colon
+            port = Self.port(bytes, (colon + 1)..<authority.upperBound)
+        }
+        var hostEnd = host.upperBound
+        while hostEnd > host.lowerBound && bytes[hostEnd - 1] == UInt8(ascii: ".") { hostEnd -= 1 }
+        guard hostEnd > host.lowerBound else { return nil }
+
+        var remainder = authorityEnd..<bytes.count
+        if let hash = firstIndex(of: UInt8(ascii: "#"), in: remainder) { remainder = remainder.lowerBound..<hash }
+        let hostText = lowercasedText(host.lowerBound..<hostEnd)
+        if let question = firstIndex(of: UInt8(ascii: "?"), in: remainder) {
+            return (scheme, hostText, port, text(remainder.lowerBound..<question), text((question + 1)..<remainder.upperBound))
+        }
+        return (scheme, hostText, port, text(remainder), nil)
+    }
+
+    /// `port(_:)` on bytes: digits only, nil when there are none or they overflow an `Int`.
+    private static func port(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        guard !range.isEmpty else { return nil }
+        var value = 0
+        for index in range {
+            let byte = bytes[index]
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+            let (shifted, shiftOverflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, sumOverflow) = shifted.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+            guard !shiftOverflow && !sumOverflow else { return nil }
+            value = sum
+        }
+        return value
     }
 
     /// Where the first `://` is.
@@ -95,7 +174,7 @@ public struct ExtractedURL: Sendable, Hashable, Codable {
         }
     }
 
-    /// `[userinfo@]host[:port][/path][?query][#fragment]`, split on characters or on bytes.
+    /// `[userinfo@]host[:port][/path][?query][#fragment]`, split on characters.
     private static func components<View: BidirectionalCollection>(
         _ rest: View, _ delimiter: Delimiters<View.Element>, text: (View) -> String
     ) -> (host: String, port: Int?, path: String, query: String?)? where View.SubSequence == View, View.Element: Equatable {
@@ -185,17 +264,20 @@ struct URLCollector {
         guard let url = ExtractedURL(text, part: path) else { return }
         if !byText.isEmpty { byText[text] = urls.count }
         if allASCII && !ASCII.isASCII(bytes) { allASCII = false }
+        // Room for the usual handful at once, rather than growing one URL at a time.
+        if urls.isEmpty { urls.reserveCapacity(8) }
         urls.append(url)
     }
 
     private func byteIdenticalIndex(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         // By index, reading only `url`: a closure over the elements would copy every URL.
         for index in urls.indices where urls[index].url.utf8.count == bytes.count {
-            let isIdentical = ASCII.withBytes(of: urls[index].url) { stored in
+            // The stored bytes are read in place (`ASCII.withBytes` copies the String to lend them).
+            let isIdentical = urls[index].url.utf8.withContiguousStorageIfAvailable { stored in
                 // Of equal length, only empty buffers lack a base address.
                 guard let storedStart = stored.baseAddress, let start = bytes.baseAddress else { return true }
                 return memcmp(storedStart, start, bytes.count) == 0
-            }
+            } ?? urls[index].url.utf8.elementsEqual(bytes)
             if isIdentical { return index }
         }
         return nil

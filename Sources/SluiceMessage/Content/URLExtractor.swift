@@ -29,24 +29,25 @@ enum URLExtractor {
         ASCII.withBytes(of: HTMLEntities.decode(html)) { scanBareURLs($0, body) }
     }
 
-    private static let http = Array("http://".utf8), https = Array("https://".utf8), ftp = Array("ftp://".utf8), www = Array("www.".utf8)
-
     /// The length of the link prefix (`http://`, `https://`, `ftp://`, `www.`) at `index`, if any.
     private static func schemeLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
         switch lower(bytes[index]) {
         case UInt8(ascii: "h"):
-            if matches(bytes, at: index, http) { return http.count }
-            return matches(bytes, at: index, https) ? https.count : nil
-        case UInt8(ascii: "f"): return matches(bytes, at: index, ftp) ? ftp.count : nil
-        default: return matches(bytes, at: index, www) ? www.count : nil
+            if matches(bytes, at: index, "http://") { return 7 }
+            return matches(bytes, at: index, "https://") ? 8 : nil
+        case UInt8(ascii: "f"): return matches(bytes, at: index, "ftp://") ? 6 : nil
+        default: return matches(bytes, at: index, "www.") ? 4 : nil
         }
     }
 
+    /// Controls, space, `"`, `'`, `<`, `>`, `` ` `` and DEL: one bit test on a mask for each half
+    /// of ASCII rather than a chain of comparisons per byte of every link.
+    @inline(__always)
     private static func isStop(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0x00...0x20, 0x22, 0x27, 0x3C, 0x3E, 0x60, 0x7F: true  // controls, space, " ' < > `
-        default: false
-        }
+        let low: UInt64 = 0x1_FFFF_FFFF | 1 << 0x22 | 1 << 0x27 | 1 << 0x3C | 1 << 0x3E
+        let high: UInt64 = 1 << (0x60 - 0x40) | 1 << (0x7F - 0x40)
+        if byte < 0x40 { return low >> UInt64(byte) & 1 != 0 }
+        return byte < 0x80 && high >> UInt64(byte - 0x40) & 1 != 0
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool {
@@ -57,9 +58,14 @@ enum URLExtractor {
         (byte >= 0x41 && byte <= 0x5A) ? byte | 0x20 : byte
     }
 
-    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ prefix: [UInt8]) -> Bool {
-        guard index >= 0, index + prefix.count <= bytes.count else { return false }
-        for offset in 0..<prefix.count where lower(bytes[index + offset]) != prefix[offset] {
+    /// Whether the bytes at `index` are `prefix` (lower case or punctuation) in any case. A literal,
+    /// compared in place: no array, and no lazy global to reach one.
+    @inline(__always)
+    private static func matches(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ prefix: StaticString) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard index >= 0, index + count <= bytes.count else { return false }
+        let wanted = prefix.utf8Start
+        for offset in 0..<count where lower(bytes[index + offset]) != wanted[offset] {
             return false
         }
         return true
@@ -69,11 +75,11 @@ enum URLExtractor {
     /// through its colon: colons are rare in text, and memchr skips to them far faster than
     /// testing every letter. A prefix holds one colon, so starts come out in order.
     private static func nextSchemeStart(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        var colon = ASCII.index(of: UInt8(ascii: ":"), in: bytes, from: start + ftp.count - 3)
+        var colon = ASCII.index(of: UInt8(ascii: ":"), in: bytes, from: start + 3)
         while colon < bytes.count {
-            if colon - 5 >= start && matches(bytes, at: colon - 5, https) { return colon - 5 }
-            if colon - 4 >= start && matches(bytes, at: colon - 4, http) { return colon - 4 }
-            if colon - 3 >= start && matches(bytes, at: colon - 3, ftp) { return colon - 3 }
+            if colon - 5 >= start && matches(bytes, at: colon - 5, "https://") { return colon - 5 }
+            if colon - 4 >= start && matches(bytes, at: colon - 4, "http://") { return colon - 4 }
+            if colon - 3 >= start && matches(bytes, at: colon - 3, "ftp://") { return colon - 3 }
             colon = ASCII.index(of: UInt8(ascii: ":"), in: bytes, from: colon + 1)
         }
         return bytes.count
@@ -81,11 +87,11 @@ enum URLExtractor {
 
     /// The first place at or after `start` where `www.` begins, found through its dot.
     private static func nextWWWStart(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        var dot = ASCII.index(of: UInt8(ascii: "."), in: bytes, from: start + www.count - 1)
+        var dot = ASCII.index(of: UInt8(ascii: "."), in: bytes, from: start + 3)
         while dot < bytes.count {
             // Most dots end a sentence or split a host name: the byte before tells them apart
             // before the whole prefix is compared.
-            if dot >= 3 && lower(bytes[dot - 1]) == UInt8(ascii: "w") && matches(bytes, at: dot - 3, www) { return dot - 3 }
+            if dot >= 3 && lower(bytes[dot - 1]) == UInt8(ascii: "w") && matches(bytes, at: dot - 3, "www.") { return dot - 3 }
             dot = ASCII.index(of: UInt8(ascii: "."), in: bytes, from: dot + 1)
         }
         return bytes.count
@@ -148,8 +154,28 @@ enum URLExtractor {
         return end
     }
 
-    private static let attributes: [[UInt8]] = ["href", "src", "action", "background"].map { Array($0.utf8) }
-    private static let linkPrefixes: [[UInt8]] = ["http://", "https://", "ftp://", "www.", "//"].map { Array($0.utf8) }
+    /// The length of the link attribute name (`href`, `src`, `action`, `background`) that ends at
+    /// `end` and starts at or after `floor`, if any.
+    private static func attributeNameLength(_ bytes: UnsafeBufferPointer<UInt8>, endingAt end: Int, floor: Int) -> Int? {
+        // Tested one by one rather than from a list, which would be an array to reach per call.
+        func ends(_ name: StaticString) -> Bool {
+            end - name.utf8CodeUnitCount >= floor && matches(bytes, at: end - name.utf8CodeUnitCount, name)
+        }
+        if ends("href") { return 4 }
+        if ends("src") { return 3 }
+        if ends("action") { return 6 }
+        return ends("background") ? 10 : nil
+    }
+
+    /// The length of the link prefix the value starts with (`http://`, `https://`, `ftp://`,
+    /// `www.`, `//`), if any.
+    private static func linkPrefixLength(_ value: UnsafeBufferPointer<UInt8>) -> Int? {
+        if matches(value, at: 0, "http://") { return 7 }
+        if matches(value, at: 0, "https://") { return 8 }
+        if matches(value, at: 0, "ftp://") { return 6 }
+        if matches(value, at: 0, "www.") { return 4 }
+        return matches(value, at: 0, "//") ? 2 : nil
+    }
 
     /// The link attributes' values, in order. An attribute is `name`, optional white space, `=`:
     /// each `=` is found with memchr and the name looked for before it, which finds what testing
@@ -162,9 +188,8 @@ enum URLExtractor {
             defer { equals = ASCII.index(of: UInt8(ascii: "="), in: bytes, from: max(equals + 1, index)) }
             var nameEnd = equals
             while nameEnd > index && isSpace(bytes[nameEnd - 1]) { nameEnd -= 1 }
-            guard let name = attributes.first(where: { nameEnd - $0.count >= index && matches(bytes, at: nameEnd - $0.count, $0) })
-            else { continue }
-            let nameStart = nameEnd - name.count
+            guard let nameLength = attributeNameLength(bytes, endingAt: nameEnd, floor: index) else { continue }
+            let nameStart = nameEnd - nameLength
             let before = nameStart > 0 ? bytes[nameStart - 1] : 0x20
             guard isSpace(before) || before == 0x2F || before == 0x22 || before == 0x27 else { continue }
 
@@ -197,10 +222,10 @@ enum URLExtractor {
             while start < end && ASCII.isWhitespace(raw[start]) { start += 1 }
             while end > start && ASCII.isWhitespace(raw[end - 1]) { end -= 1 }
             let value = UnsafeBufferPointer(rebasing: raw[start..<end])
-            if let prefix = linkPrefixes.first(where: { matches(value, at: 0, $0) }) {
+            if let prefixLength = linkPrefixLength(value) {
                 // A character is a byte unless non-ASCII follows (a combining mark joins the last
                 // prefix character); then compare as text, as below.
-                if prefix.count == value.count || value[prefix.count] < 0x80 {
+                if prefixLength == value.count || value[prefixLength] < 0x80 {
                     body(value)
                     return
                 }

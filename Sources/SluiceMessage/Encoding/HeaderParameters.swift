@@ -1,5 +1,11 @@
 import SluiceDiagnostics
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A MIME header value with parameters, such as `Content-Type` or `Content-Disposition`
 /// (RFC 2045 §5.1, RFC 2183, RFC 2231).
 ///
@@ -132,6 +138,7 @@ private struct ParameterParser {
     private var current: UInt8? { index < input.count ? input[index] : nil }
 
     mutating func parse() -> ParameterizedValue {
+        if let simple = parseSimple() { return simple }
         let value = parseMainValue()
         // The usual header has a few plain `name=value` parameters: they go straight into the
         // result's array, finished in place. RFC 2231 sections, or more than 16 parameters, move
@@ -162,6 +169,21 @@ private struct ParameterParser {
             finishPlain(&plain)
         }
         return ParameterizedValue(value: value, parameters: plain, problems: problems)
+    }
+
+    /// The usual field — `type/subtype`, then `; name=value` or `; name="value"` and nothing else —
+    /// read in one pass over the bytes: the same result as the general parse, which takes anything
+    /// else (comments, escapes, line breaks, 8-bit bytes, RFC 2231 names, stray or missing
+    /// separators, empty values, more than 16 parameters). Nil leaves the parser untouched.
+    private mutating func parseSimple() -> ParameterizedValue? {
+        let bytes = input
+        guard let found = SimpleField.byteClass.withUnsafeBufferPointer({ SimpleField.scan(bytes, classes: $0) }) else {
+            return nil
+        }
+        var parameters = found.parameters
+        // Only a repeated name or a `?` (an encoded word) leaves anything for it to do.
+        if parameters.count > 1 || found.sawQuestionMark { finishPlain(&parameters) }
+        return ParameterizedValue(value: found.value, parameters: parameters, problems: problems)
     }
 
     // MARK: Lexing
@@ -198,14 +220,7 @@ private struct ParameterParser {
     }
 
     private func string(_ range: Range<Int>, lowercased: Bool = false) -> String {
-        let bytes = UnsafeBufferPointer(rebasing: input[range])
-        guard lowercased else { return String(decoding: bytes, as: UTF8.self) }
-        return String(unsafeUninitializedCapacity: bytes.count) { out in
-            for (offset, byte) in bytes.enumerated() {
-                out[offset] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-            }
-            return bytes.count
-        }
+        SimpleField.string(input, range, lowercased: lowercased && input[range].contains { $0 >= 0x41 && $0 <= 0x5A })
     }
 
     /// A quoted string's content with quoted pairs resolved and folding removed (RFC 5322 §3.2.4).
@@ -282,9 +297,9 @@ private struct ParameterParser {
                 break
             }
             // `text / plain` and `text/plain` mean the same; the whitespace is not part of the value.
-            value +=
-                byte == Self.quote
-                ? ASCII.lowercased(quotedString()) : string(word(), lowercased: true)
+            let piece = byte == Self.quote ? ASCII.lowercased(quotedString()) : string(word(), lowercased: true)
+            // The usual value is one word: kept as it is rather than appended to an empty String.
+            if value.isEmpty { value = piece } else { value += piece }
             skipCFWS()
         }
         return value
@@ -477,7 +492,8 @@ private struct ParameterParser {
         if duplicates {
             parameters = parameters.indices.filter { !isDuplicate($0) }.map { parameters[$0] }
         }
-        for position in parameters.indices {
+        // Only a value with a `?` can hold an encoded word: the others stay as they are.
+        for position in parameters.indices where ASCII.contains(UInt8(ascii: "?"), in: parameters[position].value) {
             parameters[position] = plainParameter(name: parameters[position].name, value: parameters[position].value)
         }
     }
@@ -615,6 +631,149 @@ private struct ParameterParser {
             }
         }
         return valid
+    }
+}
+
+/// The one-pass reading of the usual parameterized field, for `ParameterParser.parseSimple`.
+private enum SimpleField {
+    static let plain: UInt8 = 0, upper: UInt8 = 1, space: UInt8 = 2, semicolon: UInt8 = 3
+    static let equals: UInt8 = 4, quote: UInt8 = 5, star: UInt8 = 6, other: UInt8 = 7, questionMark: UInt8 = 8
+
+    /// What each byte is to the scan: one table lookup per byte instead of a chain of tests.
+    /// `other` (controls, 8-bit bytes, `(` opening a comment, `\` quoting a pair) ends it.
+    static let byteClass: [UInt8] = (0..<256).map { byte -> UInt8 in
+        switch byte {
+        case 0x41...0x5A: upper
+        case 0x20, 0x09: space
+        case 0x3B: semicolon
+        case 0x3D: equals
+        case 0x22: quote
+        case 0x2A: star
+        case 0x3F: questionMark
+        case 0x28, 0x5C: other
+        case 0x21...0x7E: plain
+        default: other
+        }
+    }
+
+    /// The main value, lower-cased, and the parameters as written (names lower-cased); nil for a
+    /// field the general parse must read.
+    static func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>, classes: UnsafeBufferPointer<UInt8>
+    ) -> (value: String, parameters: [ParameterizedValue.Parameter], sawQuestionMark: Bool)? {
+        let count = bytes.count
+        func kind(_ position: Int) -> UInt8 { classes[Int(bytes[position])] }
+        var position = 0
+        while position < count && kind(position) == space { position += 1 }
+        // The main value: a word up to `;` or space, `"` not first.
+        let mainStart = position
+        var mainUpper = false
+        while position < count {
+            let byteKind = kind(position)
+            if byteKind == space || byteKind == semicolon { break }
+            if byteKind == other { return nil }
+            if byteKind == upper { mainUpper = true }
+            position += 1
+        }
+        guard position > mainStart, bytes[mainStart] != UInt8(ascii: "\"") else { return nil }
+        let mainEnd = position
+
+        var parameters: [ParameterizedValue.Parameter] = []
+        var sawQuestionMark = false
+        while true {
+            while position < count && kind(position) == space { position += 1 }
+            guard position < count else { break }
+            guard kind(position) == semicolon else { return nil }
+            // Runs of `;` and the space between them are skipped, as the general parse skips them.
+            while position < count && (kind(position) == semicolon || kind(position) == space) { position += 1 }
+            guard position < count else { break }
+            // The name runs to `=`; anything else ending it (space, `"`, `;`, an RFC 2231 `*`) is
+            // for the general parse.
+            let nameStart = position
+            var nameUpper = false
+            while position < count {
+                let byteKind = kind(position)
+                if byteKind == plain {
+                    position += 1
+                } else if byteKind == upper {
+                    nameUpper = true
+                    position += 1
+                } else {
+                    break
+                }
+            }
+            guard position > nameStart, position < count, kind(position) == equals else { return nil }
+            let nameEnd = position
+            position += 1
+            let value: Range<Int>
+            if position < count && kind(position) == quote {
+                var end = position + 1
+                while end < count {
+                    let byteKind = kind(end)
+                    if byteKind == quote { break }
+                    if byteKind == other { return nil }
+                    if byteKind == questionMark { sawQuestionMark = true }
+                    end += 1
+                }
+                guard end < count else { return nil }
+                value = (position + 1)..<end
+                position = end + 1
+            } else {
+                let valueStart = position
+                while position < count {
+                    let byteKind = kind(position)
+                    if byteKind == space || byteKind == semicolon { break }
+                    if byteKind == other { return nil }
+                    if byteKind == questionMark { sawQuestionMark = true }
+                    position += 1
+                }
+                guard position > valueStart else { return nil }
+                value = valueStart..<position
+            }
+            guard parameters.count < 16 else { return nil }
+            parameters.append(ParameterizedValue.Parameter(
+                name: string(bytes, nameStart..<nameEnd, lowercased: nameUpper), value: string(bytes, value, lowercased: false)))
+        }
+        return (string(bytes, mainStart..<mainEnd, lowercased: mainUpper), parameters, sawQuestionMark)
+    }
+
+    /// The bytes in `range` as a String, ASCII capitals lower-cased when asked (only when there
+    /// are some: the copying initializer costs twice what decoding does).
+    static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, lowercased: Bool) -> String {
+        let slice = UnsafeBufferPointer(rebasing: bytes[range])
+        guard lowercased else { return commonString(slice) ?? String(decoding: slice, as: UTF8.self) }
+        return String(unsafeUninitializedCapacity: slice.count) { out in
+            for offset in 0..<slice.count {
+                let byte = slice[offset]
+                out[offset] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            }
+            return slice.count
+        }
+    }
+}
+
+extension SimpleField {
+    /// The names and values nearly every message carries, as literals, which need no storage
+    /// or validation; nil for other text.
+    static func commonString(_ slice: UnsafeBufferPointer<UInt8>) -> String? {
+        func equals(_ literal: StaticString) -> Bool {
+            literal.utf8CodeUnitCount == slice.count && memcmp(literal.utf8Start, slice.baseAddress!, slice.count) == 0
+        }
+        switch slice.count {
+        case 4: return equals("name") ? "name" : equals("7bit") ? "7bit" : equals("8bit") ? "8bit" : nil
+        case 5: return equals("utf-8") ? "utf-8" : nil
+        case 6: return equals("base64") ? "base64" : equals("inline") ? "inline" : nil
+        case 7: return equals("charset") ? "charset" : nil
+        case 8: return equals("boundary") ? "boundary" : equals("filename") ? "filename" : equals("us-ascii") ? "us-ascii" : nil
+        case 9: return equals("text/html") ? "text/html" : nil
+        case 10: return equals("text/plain") ? "text/plain" : equals("attachment") ? "attachment" : nil
+        case 15: return equals("multipart/mixed") ? "multipart/mixed" : nil
+        case 16: return equals("quoted-printable") ? "quoted-printable" : nil
+        case 17: return equals("multipart/related") ? "multipart/related" : nil
+        case 21: return equals("multipart/alternative") ? "multipart/alternative" : nil
+        case 24: return equals("application/octet-stream") ? "application/octet-stream" : nil
+        default: return nil
+        }
     }
 }
 

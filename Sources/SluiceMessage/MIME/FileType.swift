@@ -50,6 +50,8 @@ public enum FileType: String, Sendable, Hashable, Codable {
         }
         if bytes.count > 0x8005, bytes.dropFirst(0x8001).starts(with: "CD001".utf8) { return .iso }
         let head = bytes.prefix(512).drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
+        // Both HTML starts begin with `<`, compared as below: most text is ruled out here.
+        guard let first = head.first, first | 0x20 == UInt8(ascii: "<") else { return nil }
         // Compared with 0x20 set on every byte, which lower-cases letters (and folds a few
         // controls onto punctuation, as it always has).
         let isHTML = htmlStarts.contains { start in

@@ -27,17 +27,32 @@ struct MIMEParser {
         // The fields are gathered in locals and the part is made once at the end: a part held in
         // a variable and mutated was copied (a retain of every field) on its way out.
         var contentType = defaultType
-        var parameters: [String: String] = [:]
         var transferEncoding = "7bit"
         var disposition: String? = nil
         var filename: String? = nil
 
-        // The Content-Type parameters as parsed (names unique, first value kept): looked up here
-        // instead of in `parameters`, which saves hashing for the few names read below.
+        // The first of each field read here, found in one pass by index: looked up one by one,
+        // the fields were walked three times and each one found was copied out and destroyed.
+        let fields = headers.fields
+        var typeField: Int? = nil, encodingField: Int? = nil, dispositionField: Int? = nil
+        for index in fields.indices {
+            // By length first, which rules out nearly every other field without comparing text.
+            let key = fields[index].key
+            switch key.utf8.count {
+            case 12 where typeField == nil && key == "content-type": typeField = index
+            case 25 where encodingField == nil && key == "content-transfer-encoding": encodingField = index
+            case 19 where dispositionField == nil && key == "content-disposition": dispositionField = index
+            default: break
+            }
+        }
+
+        // The Content-Type parameters as parsed (names unique, first value kept): the part keeps
+        // them as they are, and the few names read below are found without hashing.
         var typeParameters: [ParameterizedValue.Parameter] = []
-        if let field = headers.first(key: "content-type") {
-            let parsed = ParameterizedValue(parsing: field.value)
-            report(parsed.problems, path: path, header: field.name)
+        if let typeField {
+            let (name, value) = (fields[typeField].name, fields[typeField].value)
+            let parsed = ParameterizedValue(parsing: value)
+            report(parsed.problems, path: path, header: name)
             let slash = UInt8(ascii: "/")
             let isTypeSlashSubtype =
                 ASCII.withBytes(of: parsed.value) { bytes -> Bool? in
@@ -48,28 +63,28 @@ struct MIMEParser {
             if isTypeSlashSubtype {
                 contentType = parsed.value
                 typeParameters = parsed.parameters
-                // Parsing already keeps each name once, with its first value.
-                for parameter in typeParameters { parameters[parameter.name] = parameter.value }
             } else {
                 // RFC 2045 §5.2: an unreadable Content-Type means text/plain; us-ascii.
                 problems.append(Diagnostic(
                     "mime.invalid-content-type", .warning,
-                    "content type `\(field.value)` is not a `type/subtype`; read as `text/plain`",
-                    at: location(path, header: field.name)))
+                    "content type `\(value)` is not a `type/subtype`; read as `text/plain`",
+                    at: location(path, header: name)))
                 contentType = "text/plain"
             }
         }
         func typeParameter(_ name: String) -> String? { typeParameters.first { $0.name == name }?.value }
         let charset = typeParameter("charset")
-        if let field = headers.first(key: "content-transfer-encoding") {
+        if let encodingField {
+            let name = fields[encodingField].name
             // Read as a structured field (RFC 2045 §3), so `base64 (comment)` is still base64.
-            let parsed = ParameterizedValue(parsing: field.value)
-            report(parsed.problems, path: path, header: field.name)
+            let parsed = ParameterizedValue(parsing: fields[encodingField].value)
+            report(parsed.problems, path: path, header: name)
             transferEncoding = parsed.value
         }
-        if let field = headers.first(key: "content-disposition") {
-            let parsed = ParameterizedValue(parsing: field.value)
-            report(parsed.problems, path: path, header: field.name)
+        if let dispositionField {
+            let name = fields[dispositionField].name
+            let parsed = ParameterizedValue(parsing: fields[dispositionField].value)
+            report(parsed.problems, path: path, header: name)
             disposition = parsed.value.isEmpty ? nil : parsed.value
             filename = parsed[parameter: "filename"]
         }
@@ -108,7 +123,7 @@ struct MIMEParser {
             }
         }
         return MIMEPart(
-            path: path, headers: headers, contentType: contentType, parameters: parameters, charset: charset,
+            path: path, headers: headers, contentType: contentType, parameters: typeParameters, charset: charset,
             transferEncoding: transferEncoding, disposition: disposition, filename: filename, bodyRange: bodyRange,
             children: children, content: content)
     }
@@ -124,9 +139,9 @@ struct MIMEParser {
                 at: location(path, header: "Content-Type")))
             return []
         }
-        var delimiter: [UInt8] = [0x2D, 0x2D]
-        delimiter.append(contentsOf: boundary.utf8)
         var pieces: [Range<Int>] = []
+        // Room for the usual few parts at once, rather than growing one part at a time.
+        pieces.reserveCapacity(4)
         var pieceStart: Int? = nil
         var closed = false
         var searchStart = range.lowerBound
@@ -142,7 +157,7 @@ struct MIMEParser {
                 searchStart = next
                 continue
             }
-            if let isClose = delimiterKind(at: lineStart, lineEnd: lineEnd, delimiter: delimiter) {
+            if let isClose = delimiterKind(at: lineStart, lineEnd: lineEnd, boundary: boundary) {
                 // RFC 2046 §5.1.1: the line break before a delimiter belongs to the delimiter.
                 let bodyEnd = precedingLineBreakStart(lineStart, floor: pieceStart ?? range.lowerBound)
                 if let start = pieceStart {
@@ -198,12 +213,17 @@ struct MIMEParser {
 
     /// Whether the line is a boundary delimiter (RFC 2046 §5.1.1): `--boundary`, optionally `--`
     /// for the last one, then only transport padding. Returns true for the closing delimiter.
-    private func delimiterKind(at start: Int, lineEnd: Int, delimiter: [UInt8]) -> Bool? {
-        guard lineEnd - start >= delimiter.count else { return nil }
-        for offset in 0..<delimiter.count where bytes[start + offset] != delimiter[offset] {
-            return nil
+    private func delimiterKind(at start: Int, lineEnd: Int, boundary: String) -> Bool? {
+        // `--` and the boundary, compared in place rather than joined into an array per multipart.
+        let isDelimiter = ASCII.withBytes(of: boundary) { boundary -> Bool in
+            guard lineEnd - start >= 2 + boundary.count, bytes[start] == 0x2D, bytes[start + 1] == 0x2D else { return false }
+            for offset in 0..<boundary.count where bytes[start + 2 + offset] != boundary[offset] {
+                return false
+            }
+            return true
         }
-        var index = start + delimiter.count
+        guard isDelimiter else { return nil }
+        var index = start + 2 + boundary.utf8.count
         var isClose = false
         if index + 1 < lineEnd, bytes[index] == 0x2D, bytes[index + 1] == 0x2D {
             isClose = true

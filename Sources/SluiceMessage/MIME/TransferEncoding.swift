@@ -59,65 +59,80 @@ public enum TransferEncoding: String, Sendable, Hashable, Codable {
         var damaged = 0
         // Unsafe buffers: attachments run to tens of megabytes, and bounds checks per byte
         // dominate otherwise (debug builds included).
-        let output = [UInt8](unsafeUninitializedCapacity: input.count * 3 / 4 + 3) { buffer, count in
-            input.withUnsafeBufferPointer { source in
-                var accumulator: UInt32 = 0
-                var bits = 0
-                var written = 0
-                var sawPadding = false
-                base64Table.withUnsafeBufferPointer { table in
-                    var index = 0
-                    while index < source.count {
-                        // Four alphabet characters on a byte boundary, the bulk of any body, make three
-                        // bytes at once; the accumulator's old bits never reach a later byte from there.
-                        if bits == 0 && !sawPadding && !strict && index + 4 <= source.count {
-                            let a = table[Int(source[index])], b = table[Int(source[index + 1])]
-                            let c = table[Int(source[index + 2])], d = table[Int(source[index + 3])]
-                            if a | b | c | d < 64 {
-                                buffer[written] = a << 2 | b >> 4
-                                buffer[written + 1] = b << 4 | c >> 2
-                                buffer[written + 2] = c << 6 | d
-                                written += 3
-                                index += 4
-                                continue
-                            }
-                        }
-                        let byte = source[index]
-                        index += 1
-                        let value = table[Int(byte)]
-                        if value == 0xFF {
-                            if byte == UInt8(ascii: "=") {
-                                sawPadding = true
-                            } else if byte != 0x0D && byte != 0x0A && byte != 0x20 && byte != 0x09 {
-                                damaged += 1
-                            }
-                            continue
-                        }
-                        if strict && (byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")) {
-                            damaged += 1
-                            continue
-                        }
-                        if sawPadding {
-                            // Data after padding: separately encoded chunks were concatenated; restart.
-                            if strict { damaged += 1 }
-                            sawPadding = false
-                            accumulator = 0
-                            bits = 0
-                        }
-                        accumulator = (accumulator << 6) | UInt32(value)
-                        bits += 6
-                        if bits >= 8 {
-                            bits -= 8
-                            buffer[written] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
-                            written += 1
-                        }
-                    }
+        let output = input.withUnsafeBufferPointer { source in
+            base64Table.withUnsafeBufferPointer { table in
+                [UInt8](unsafeUninitializedCapacity: source.count * 3 / 4 + 3) { buffer, count in
+                    count = decodeBase64(source, table: table, into: buffer, strict: strict, damaged: &damaged)
                 }
-                if bits >= 6 { damaged += 1 }
-                count = written
             }
         }
         return (output, damaged)
+    }
+
+    /// The body of `decodeBase64`, on plain pointers and locals only: reached through the
+    /// closures' captures, every byte paid for loads and stores of the decoder's state.
+    private static func decodeBase64(
+        _ source: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt8>, into buffer: UnsafeMutableBufferPointer<UInt8>,
+        strict: Bool, damaged: inout Int
+    ) -> Int {
+        guard let input = source.baseAddress, let table = table.baseAddress, let output = buffer.baseAddress else { return 0 }
+        let count = source.count
+        var accumulator: UInt32 = 0
+        var bits = 0
+        var written = 0
+        var sawPadding = false
+        var invalid = 0
+        var index = 0
+        while index < count {
+            // Four alphabet characters on a byte boundary, the bulk of any body, make three bytes
+            // at once; the accumulator's old bits never reach a later byte from there.
+            if bits == 0 && !sawPadding && !strict {
+                // Wrapping arithmetic: the indices stay within the buffers, so no overflow checks.
+                while index &+ 4 <= count {
+                    let a = table[Int(input[index])], b = table[Int(input[index &+ 1])]
+                    let c = table[Int(input[index &+ 2])], d = table[Int(input[index &+ 3])]
+                    guard a | b | c | d < 64 else { break }
+                    output[written] = a << 2 | b >> 4
+                    output[written &+ 1] = b << 4 | c >> 2
+                    output[written &+ 2] = c << 6 | d
+                    written &+= 3
+                    index &+= 4
+                }
+                guard index < count else { break }
+            }
+            let byte = input[index]
+            index += 1
+            let value = table[Int(byte)]
+            if value == 0xFF {
+                if byte == UInt8(ascii: "=") {
+                    sawPadding = true
+                } else if byte != 0x0D && byte != 0x0A && byte != 0x20 && byte != 0x09 {
+                    invalid += 1
+                }
+                continue
+            }
+            if strict && (byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")) {
+                invalid += 1
+                continue
+            }
+            if sawPadding {
+                // Data after padding: separately encoded chunks were concatenated; restart.
+                if strict { invalid += 1 }
+                sawPadding = false
+                accumulator = 0
+                bits = 0
+            }
+            accumulator = (accumulator << 6) | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                output[written] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+                written += 1
+            }
+        }
+        if bits >= 6 { invalid += 1 }
+        damaged = invalid
+        return written
     }
 
     /// RFC 2045 §6.7: `=XX` is a byte, `=` at the end of a line is a soft break, trailing white

@@ -42,6 +42,8 @@ public struct Message: Sendable, Hashable, Codable {
     /// `bodyTexts` without their parts, which are not copied out of the tree: what body rules read.
     public var bodyTextContents: [String] {
         var result: [String] = []
+        // Room for the usual text and HTML alternatives at once, rather than growing twice.
+        result.reserveCapacity(4)
         forEachText(bodyOnly: true) { result.append($1) }
         return result
     }

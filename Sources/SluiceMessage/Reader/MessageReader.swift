@@ -119,10 +119,12 @@ public struct MessageReader: Sendable {
         var collector = URLCollector(limit: options.limits.maxURLs)
         // Visited in place: `textParts` would copy every text part out of the tree.
         root.forEachText(bodyOnly: false) { part, text in
+            // Read once: read in the visitor, the part was copied for every URL found.
+            let path = part.path
             if part.contentType == "text/html" {
-                URLExtractor.forEachURL(inHTML: text) { collector.add($0, part: part.path) }
+                URLExtractor.forEachURL(inHTML: text) { collector.add($0, part: path) }
             } else {
-                URLExtractor.forEachURL(inText: text) { collector.add($0, part: part.path) }
+                URLExtractor.forEachURL(inText: text) { collector.add($0, part: path) }
             }
         }
         if !collector.dropped.isEmpty {
