@@ -6,24 +6,24 @@ import SluiceMessage
 /// intelligence, upstream verdicts, custom rules, anti-spam blocked lists, bulk.
 extension Evaluation {
     /// `fileTypes`: `antiMalware`'s file types as a set (`Evaluator.fileTypes`).
-    mutating func detectionStage(antiSpam: AntiSpamPolicy, antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy, fileTypes: Set<String>) {
+    mutating func detectionStage(antiSpam: AntiSpamPolicy, antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy, fileTypes: Set<String>,
+                                 _ message: Message) {
         var stage = TraceStage(name: "detection")
         // Room for the other detectors' steps and a few rules that hold, so that no append
         // copies the steps; the rules that do not hold go in as shared runs.
         stage.reserveCapacity(16)
-        tenantBlocks(&stage)
-        fileTypeFilter(antiMalware, types: fileTypes, &stage)
+        tenantBlocks(message, &stage)
+        fileTypeFilter(antiMalware, types: fileTypes, message, &stage)
         spoofAndDMARC(antiPhishing, &stage)
         upstreamVerdicts(&stage)
-        rules(&stage)
+        rules(message, &stage)
         antiSpamLists(antiSpam, &stage)
         bulk(antiSpam, &stage)
         if detections.isEmpty { stage.append(TraceStep("verdict", .clear, "no filter found a threat")) }
         trace.append(stage)
     }
 
-    private mutating func tenantBlocks(_ stage: inout TraceStage) {
-        let message = facts.message
+    private mutating func tenantBlocks(_ message: Message, _ stage: inout TraceStage) {
         let blockVerdict = ThreatVerdict(policy.organization.senderBlockVerdict.value)
         for entry in candidates where entry.action == .block {
             switch entry.target {
@@ -69,9 +69,9 @@ extension Evaluation {
     }
 
     /// The common attachments filter: by extension, or by what the bytes are (§3.4).
-    private mutating func fileTypeFilter(_ antiMalware: AntiMalwarePolicy, types: Set<String>, _ stage: inout TraceStage) {
+    private mutating func fileTypeFilter(_ antiMalware: AntiMalwarePolicy, types: Set<String>, _ message: Message, _ stage: inout TraceStage) {
         guard antiMalware.commonAttachmentsFilter.value else { return }
-        for attachment in facts.message.attachments {
+        for attachment in message.attachments {
             let name = attachment.filename?.lowercased() ?? ""
             let extensionType = name.utf8.contains(UInt8(ascii: ".")) ? name.lastComponent(separatedBy: ".").map(String.init) : nil
             let sniffed = attachment.detectedType?.rawValue
@@ -172,7 +172,7 @@ extension Evaluation {
         }
     }
 
-    private mutating func rules(_ stage: inout TraceStage) {
+    private mutating func rules(_ message: Message, _ stage: inout TraceStage) {
         let plan = evaluator.rulePlan
         var conditions = RuleConditionEvaluator(plan: plan, currentSCL: facts.upstream.scl)
         // The rules since `clearRun` do not hold and have no other step: their steps are
@@ -180,7 +180,7 @@ extension Evaluation {
         var clearRun = 0
         // By index, so that a rule whose condition does not hold costs no copy of its strings.
         for index in plan.rules.indices {
-            let holds = conditions.holds(rule: index, facts)
+            let holds = conditions.holds(rule: index, facts, message)
             if holds || !conditions.limitHits.isEmpty {
                 stage.append(run: plan.clearSteps[clearRun..<index])
                 clearRun = index + 1

@@ -117,7 +117,7 @@ public struct Evaluator: Sendable {
                          trustedAuthservIDs: Set<String> = []) -> Decision {
         var run = Evaluation(evaluator: prepared, lastUse: lastUse, message: message, envelope: envelope, recipient: recipient, date: date,
                              trustedAuthservIDs: trustedAuthservIDs)
-        return run.decide()
+        return run.decide(message)
     }
 }
 
@@ -143,7 +143,7 @@ struct Evaluation {
     var ruleSCL: (scl: Int, rule: String, span: SourceSpan)? = nil
     var ruleAction: (action: RuleAction, rule: String, span: SourceSpan)? = nil
 
-    init(evaluator: Evaluator.Prepared, lastUse: [String: CalendarDate]?, message: Message, envelope: Envelope, recipient: String, date: CalendarDate,
+    init(evaluator: Evaluator.Prepared, lastUse: [String: CalendarDate]?, message: borrowing Message, envelope: Envelope, recipient: String, date: CalendarDate,
          trustedAuthservIDs: Set<String>) {
         self.evaluator = evaluator
         self.lastUse = lastUse
@@ -162,7 +162,7 @@ struct Evaluation {
         trace.reserveCapacity(8)
         var upstreamStage = TraceStage(name: "upstream")
         let upstream = TrustedUpstream(message: message, trustedHosts: evaluator.upstreamHosts, trace: &upstreamStage)
-        facts = MessageFacts(message: message, envelope: envelope, recipient: recipientAddress, recipientText: recipientText, from: message.author,
+        facts = MessageFacts(envelope: envelope, recipient: recipientAddress, recipientText: recipientText, from: message.author,
                              authentication: authentication, upstream: upstream)
         candidates = evaluator.lookup.candidates(
             from: message.author, urls: message.urls, hashes: message.attachments.compactMap(\.sha256),
@@ -172,7 +172,7 @@ struct Evaluation {
         if !upstreamStage.steps.isEmpty { trace.append(upstreamStage) }
     }
 
-    mutating func decide() -> Decision {
+    mutating func decide(_ message: Message) -> Decision {
         var selection = TraceStage(name: "policy selection")
         let groups = evaluator.policy.groups
         let antiSpam = PolicySelection.selectIndex(evaluator.antiSpamHeaders, recipient: facts.recipient, recipientText: facts.recipientText, groups: groups,
@@ -185,8 +185,8 @@ struct Evaluation {
         connectionStage()
         // Each selected policy is copied once, for both stages.
         let selected = (antiSpam: policy.antiSpam[antiSpam], antiPhishing: policy.antiPhishing[antiPhishing], antiMalware: policy.antiMalware[antiMalware])
-        detectionStage(antiSpam: selected.antiSpam, antiPhishing: selected.antiPhishing, antiMalware: selected.antiMalware, fileTypes: evaluator.fileTypes[antiMalware])
-        return resolve(antiSpam: selected.antiSpam, antiPhishing: selected.antiPhishing, antiMalware: selected.antiMalware,
+        detectionStage(antiSpam: selected.antiSpam, antiPhishing: selected.antiPhishing, antiMalware: selected.antiMalware, fileTypes: evaluator.fileTypes[antiMalware], message)
+        return resolve(message, antiSpam: selected.antiSpam, antiPhishing: selected.antiPhishing, antiMalware: selected.antiMalware,
                        applied: evaluator.appliedPolicies(antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware))
     }
 
