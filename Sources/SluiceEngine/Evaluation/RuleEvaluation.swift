@@ -158,12 +158,25 @@ struct RuleConditionEvaluator {
         }
     }
 
-    /// A `contains` test: a byte search of each lowered value for the lowered needle.
+    /// A `contains` test: a byte search of each lowered value for the lowered needle, or, when
+    /// the needle is one of the slot's scanned literals and every value is ASCII, the scan's answer.
     private mutating func containsMatch(_ planned: RulePlan.Test, _ needle: Range<Int>, _ facts: MessageFacts, _ message: Message) -> Bool {
         let slot = planned.slot
+        let any = planned.quantifier == .any
+        if let literal = planned.needleLiteral {
+            if slots[slot].screenedStart < 0 { scan(slot, facts, message) }
+            if !slots[slot].screenedUnion.hasNonASCII {
+                let start = slots[slot].screenedStart, count = slots[slot].screenedCount
+                for value in start..<start + count {
+                    let found = literal < 64
+                        ? screened[value].first64 & 1 << UInt64(literal) != 0 : wideHits[screened[value].hitsIndex].contains(literal)
+                    if found == any { return found }
+                }
+                return count > 0 && !any
+            }
+        }
         if slots[slot].loweredStart < 0 { lower(slot, facts, message) }
         let start = slots[slot].loweredStart, count = slots[slot].loweredCount
-        let any = planned.quantifier == .any
         for value in start..<start + count {
             let found = loweredBytes.withUnsafeBufferPointer { text in
                 plan.needles.withUnsafeBufferPointer { needles in
