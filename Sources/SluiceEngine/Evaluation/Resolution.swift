@@ -135,7 +135,10 @@ extension Evaluation {
             if verdict == .malware, case .tenantBlock(let target) = winner.origin, target.kind != "file" {
                 return filter
             }
-            stage.steps.append(TraceStep("tenant block", .matched, "\(winner.description) decides: user lists and allows cannot override it", span: winner.span))
+            // The filter's source holds the block's description, made once: made again here it
+            // would cost as much (a URL entry's and its link's text).
+            let description = filter.source.description
+            stage.steps.append(TraceStep("tenant block", .matched, span: winner.span) { description + " decides: user lists and allows cannot override it" })
             return filter
         }
 
