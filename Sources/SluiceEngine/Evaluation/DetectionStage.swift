@@ -12,6 +12,8 @@ extension Evaluation {
         // Room for the other detectors' steps and a few rules that hold, so that no append
         // copies the steps; the rules that do not hold go in as shared runs.
         stage.reserveCapacity(16)
+        // Most messages get a few detections: room made once rather than grown.
+        detections.reserveCapacity(8)
         tenantBlocks(message, &stage)
         fileTypeFilter(antiMalware, types: fileTypes, message, &stage)
         spoofAndDMARC(antiPhishing, &stage)

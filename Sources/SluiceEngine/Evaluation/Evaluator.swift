@@ -174,6 +174,8 @@ struct Evaluation {
 
     mutating func decide(_ message: Message) -> Decision {
         var selection = TraceStage(name: "policy selection")
+        // One step per policy type: room made once rather than grown.
+        selection.reserveCapacity(3)
         let groups = evaluator.policy.groups
         let antiSpam = PolicySelection.selectIndex(evaluator.antiSpamHeaders, recipient: facts.recipient, recipientText: facts.recipientText, groups: groups,
                                                    trace: &selection, type: "anti-spam")
@@ -234,6 +236,8 @@ struct Evaluation {
 
     mutating func connectionStage() {
         var stage = TraceStage(name: "connection")
+        // Room for the client IP and the list steps most messages get, made once rather than grown.
+        stage.reserveCapacity(3)
         guard let clientIP = facts.envelope.clientIP?.value else {
             stage.steps.append(TraceStep("client IP", .note, "unknown: no IP filtering (give --client-ip, or trust a Received host)"))
             trace.append(stage)
