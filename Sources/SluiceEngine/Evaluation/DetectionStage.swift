@@ -176,6 +176,7 @@ extension Evaluation {
 
     private mutating func rules(_ message: Message, _ stage: inout TraceStage) {
         let plan = evaluator.rulePlan
+        let rules = evaluator.policy.rules
         var conditions = RuleConditionEvaluator(plan: plan, currentSCL: facts.upstream.scl)
         // The rules since `clearRun` do not hold and have no other step: their steps are
         // appended as one shared run when another step comes, or at the end.
@@ -198,21 +199,23 @@ extension Evaluation {
                 if clearRun > index { stage.append(plan.clearSteps[index]) }
                 continue
             }
-            let rule = policy.rules[index]
             stage.append(plan.rules[index].holdsStep)
-            if rule.mode == .audit { continue }
+            if rules[index].mode == .audit { continue }
             var stop = false
-            for (action, effect) in zip(rule.actions, plan.rules[index].effects) {
-                switch action {
+            // The rule's actions and effects are read in place: a copy of the rule or of an
+            // effect would retain all its strings only to release them again.
+            let actions = rules[index].actions
+            for offset in actions.indices {
+                switch actions[offset] {
                 case .setSCL(let scl):
-                    ruleSCL = (scl, rule.name, rule.span)
+                    ruleSCL = (scl, rules[index].name, rules[index].span)
                     conditions.currentSCL = scl
                 case .stop: stop = true
                 case .quarantine, .junk, .reject, .delete, .redirect:
-                    if ruleAction == nil { ruleAction = (action, rule.name, rule.span) }
+                    if ruleAction == nil { ruleAction = (actions[offset], rules[index].name, rules[index].span) }
                 case .mark, .addHeader, .prependSubject: break
                 }
-                switch effect {
+                switch plan.rules[index].effects[offset] {
                 case .detection(let detection, let step):
                     detections.append(detection)
                     stage.append(step)
