@@ -52,13 +52,12 @@ extension Evaluation {
             for index in found.indices where found[index].verdict != winner.verdict && !others.contains(found[index].verdict) {
                 others.append(found[index].verdict)
             }
-            var stepsStage = TraceStage(name: "verdict")
             let (first, later) = (winner.verdict, others)
-            stepsStage.steps.append(TraceStep("processing order", .matched, span: winner.span) {
+            // Made with its one step, rather than grown to it.
+            trace.append(TraceStage(name: "verdict", steps: [TraceStep("processing order", .matched, span: winner.span) {
                 "\(first.displayName) (\(first.category))"
                     + (later.isEmpty ? "" : " comes before " + later.map(\.displayName).sorted().joined(separator: ", ") + " (§2.1)")
-            })
-            trace.append(stepsStage)
+            }]))
         }
         let outcome = overrides(message, verdict: verdict, winner: winner, antiSpam: antiSpam, stage: &stage)
         trace.append(stage)
