@@ -35,6 +35,9 @@ public struct Evaluator: Sendable {
         /// policy, made once when the choices are few (64 at most) so that decisions share them;
         /// `appliedPolicies(antiSpam:antiPhishing:antiMalware:)` makes the others when asked.
         private let appliedPoliciesByChoice: [[String: String]]
+        /// The policies of each such choice behind one reference, made with the table above:
+        /// the stages read them in place rather than copy every setting per message.
+        private let policiesByChoice: [SelectedPolicies]
         /// Per quarantine policy name.
         let quarantineTerms: [String: QuarantineTerms]
         let readFeatures: ReadFeatures
@@ -58,6 +61,11 @@ public struct Evaluator: Sendable {
                     policy.antiMalware.map { Prepared.makeAppliedPolicies(antiSpam.header, antiPhishing.header, $0.header) }
                 }
             }
+            policiesByChoice = choices > 64 ? [] : policy.antiSpam.flatMap { antiSpam in
+                policy.antiPhishing.flatMap { antiPhishing in
+                    policy.antiMalware.map { SelectedPolicies(antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: $0) }
+                }
+            }
             let cadence = policy.notifications.cadence.value
             quarantineTerms = Dictionary(uniqueKeysWithValues: policy.quarantinePolicies.map { name, quarantine in
                 (name, QuarantineTerms(name: name, policy: quarantine, cadence: cadence))
@@ -74,6 +82,15 @@ public struct Evaluator: Sendable {
                 return Self.makeAppliedPolicies(policy.antiSpam[antiSpam].header, policy.antiPhishing[antiPhishing].header, policy.antiMalware[antiMalware].header)
             }
             return appliedPoliciesByChoice[index]
+        }
+
+        /// The policies of a choice (indexes as for `appliedPolicies`).
+        func policies(antiSpam: Int, antiPhishing: Int, antiMalware: Int) -> SelectedPolicies {
+            let index = (antiSpam * policy.antiPhishing.count + antiPhishing) * policy.antiMalware.count + antiMalware
+            guard index < policiesByChoice.count else {
+                return SelectedPolicies(antiSpam: policy.antiSpam[antiSpam], antiPhishing: policy.antiPhishing[antiPhishing], antiMalware: policy.antiMalware[antiMalware])
+            }
+            return policiesByChoice[index]
         }
 
         private static func makeAppliedPolicies(_ antiSpam: PolicyHeader, _ antiPhishing: PolicyHeader, _ antiMalware: PolicyHeader) -> [String: String] {
@@ -118,6 +135,17 @@ public struct Evaluator: Sendable {
         var run = Evaluation(evaluator: prepared, lastUse: lastUse, message: message, envelope: envelope, recipient: recipient, date: date,
                              trustedAuthservIDs: trustedAuthservIDs)
         return run.decide(message)
+    }
+}
+
+/// The policy of each type that applies to a message, behind one reference.
+final class SelectedPolicies: Sendable {
+    let antiSpam: AntiSpamPolicy
+    let antiPhishing: AntiPhishingPolicy
+    let antiMalware: AntiMalwarePolicy
+
+    init(antiSpam: AntiSpamPolicy, antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy) {
+        (self.antiSpam, self.antiPhishing, self.antiMalware) = (antiSpam, antiPhishing, antiMalware)
     }
 }
 
@@ -185,8 +213,7 @@ struct Evaluation {
                                                       groups: groups, trace: &selection, type: "anti-malware")
         trace.insert(selection, at: 0)
         connectionStage()
-        // Each selected policy is copied once, for both stages.
-        let selected = (antiSpam: policy.antiSpam[antiSpam], antiPhishing: policy.antiPhishing[antiPhishing], antiMalware: policy.antiMalware[antiMalware])
+        let selected = evaluator.policies(antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware)
         detectionStage(antiSpam: selected.antiSpam, antiPhishing: selected.antiPhishing, antiMalware: selected.antiMalware, fileTypes: evaluator.fileTypes[antiMalware], message)
         return resolve(message, antiSpam: selected.antiSpam, antiPhishing: selected.antiPhishing, antiMalware: selected.antiMalware,
                        applied: evaluator.appliedPolicies(antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware))
