@@ -121,13 +121,17 @@ public final class LiteralScanner: Sendable {
     }
 
     public func scan(_ text: String) -> Hits {
+        // A string knows whether it is ASCII: then its UTF-16 count is its UTF-8 count, given
+        // without a pass over the bytes (any other character takes fewer UTF-16 units than bytes).
+        let hasNonASCII = text.utf16.count != text.utf8.count
         var text = text
-        return text.withUTF8(scan)
+        return text.withUTF8 { scan($0, hasNonASCII: hasNonASCII) }
     }
 
-    public func scan(_ text: UnsafeBufferPointer<UInt8>) -> Hits {
-        var hits = Hits(rest: literalCount > 64 ? [UInt64](repeating: 0, count: (literalCount - 1) >> 6) : [],
-                        hasNonASCII: Self.hasNonASCII(text))
+    public func scan(_ text: UnsafeBufferPointer<UInt8>) -> Hits { scan(text, hasNonASCII: Self.hasNonASCII(text)) }
+
+    private func scan(_ text: UnsafeBufferPointer<UInt8>, hasNonASCII: Bool) -> Hits {
+        var hits = Hits(rest: literalCount > 64 ? [UInt64](repeating: 0, count: (literalCount - 1) >> 6) : [], hasNonASCII: hasNonASCII)
         guard let base = text.baseAddress else { return hits }
         let count = text.count
         classes.withUnsafeBufferPointer { classes in

@@ -48,18 +48,29 @@ public struct ListEntry: Sendable, Codable {
     /// `usageKey` with the entry's file already made absolute (`absolutePath`) and its key's
     /// text (`target.key`) at hand, for callers that name many entries of few files.
     public func usageKey(inFile absolute: String, key: String) -> String {
-        // Joined into one string made to size: a decision names every entry it used by this key.
+        // Copied into one string made to size, in one pass: a decision names every entry it
+        // used by this key, and appending piece by piece costs hundreds of instructions a piece.
         let (action, kind) = (action.rawValue, target.kind)
-        var text = ""
-        text.reserveCapacity(absolute.utf8.count + action.utf8.count + kind.utf8.count + key.utf8.count + 3)
-        text += absolute
-        text += "|"
-        text += action
-        text += " "
-        text += kind
-        text += " "
-        text += key
-        return text
+        let length = absolute.utf8.count + action.utf8.count + kind.utf8.count + key.utf8.count + 3
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var count = 0
+            func put(_ piece: String) {
+                count = piece.utf8.withContiguousStorageIfAvailable { bytes in
+                    count + UnsafeMutableBufferPointer(rebasing: buffer[count...]).initialize(fromContentsOf: bytes)
+                } ?? piece.utf8.reduce(count) { at, byte in
+                    buffer[at] = byte
+                    return at + 1
+                }
+            }
+            put(absolute)
+            put("|")
+            put(action)
+            put(" ")
+            put(kind)
+            put(" ")
+            put(key)
+            return count
+        }
     }
 
     public static func absolutePath(_ file: String) -> String { URL(fileURLWithPath: file).standardizedFileURL.path }

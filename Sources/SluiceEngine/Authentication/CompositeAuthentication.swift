@@ -45,16 +45,17 @@ public struct CompositeAuthentication: Sendable {
         let authservID = header.authservID ?? ""
         // One pass over the results, each read in place and the DKIM domains gathered on the way;
         // methods and results are lower-cased by the reader.
-        var spfResult: AuthenticationResults.ResultInfo? = nil
-        var dmarcResult: AuthenticationResults.ResultInfo? = nil
-        var givenCompauth: AuthenticationResults.ResultInfo? = nil
+        // The results kept are found by index and read in place: copying one copies all its strings.
+        var spfIndex: Int? = nil
+        var dmarcIndex: Int? = nil
+        var compauthIndex: Int? = nil
         var firstDKIM: String? = nil
         var dkimPassed = false
         var dkimDomains: [String] = []
         let results = header.results
         for index in results.indices {
             switch results[index].method {
-            case "spf": if spfResult == nil { spfResult = results[index] }
+            case "spf": if spfIndex == nil { spfIndex = index }
             case "dkim":
                 if firstDKIM == nil { firstDKIM = results[index].result }
                 guard results[index].result == "pass" else { break }
@@ -64,19 +65,19 @@ public struct CompositeAuthentication: Sendable {
                 {
                     dkimDomains.append(domain.lowercasedSharingStorage())
                 }
-            case "dmarc": if dmarcResult == nil { dmarcResult = results[index] }
-            case "compauth": if givenCompauth == nil { givenCompauth = results[index] }
+            case "dmarc": if dmarcIndex == nil { dmarcIndex = index }
+            case "compauth": if compauthIndex == nil { compauthIndex = index }
             default: break
             }
         }
-        let spf = spfResult?.result ?? "none"
-        let spfDomain = (spfResult?.property("smtp.mailfrom") ?? spfResult?.property("smtp.helo")).map { value in
+        let spf = spfIndex.map { results[$0].result } ?? "none"
+        let spfDomain = spfIndex.flatMap { results[$0].property("smtp.mailfrom") ?? results[$0].property("smtp.helo") }.map { value in
             // Without an `@` byte there is no `@` character, and the whole value is the domain.
             value.utf8.contains(UInt8(ascii: "@"))
                 ? value.lastComponent(separatedBy: "@").map { $0.lowercased() } ?? value.lowercased() : value.lowercasedSharingStorage()
         }
         let dkim = dkimPassed ? "pass" : firstDKIM ?? "none"
-        let policy = dmarcResult?.dmarcPolicy?.policy
+        let policy = dmarcIndex.flatMap { results[$0].dmarcPolicy?.policy }
 
         // The From domain's organizational domain, looked up once, when a different name needs it.
         var fromOrganizationalDomain: String? = nil
@@ -89,16 +90,16 @@ public struct CompositeAuthentication: Sendable {
         }
         let spfAligned = spf == "pass" && aligned(spfDomain)
         let dkimAligned = dkimDomains.contains { aligned($0) }
-        let dmarc = dmarcResult?.result ?? "none"
+        let dmarc = dmarcIndex.map { results[$0].result } ?? "none"
         let isAccepted = fromDomain.map(organization.accepts) ?? false
 
         var compauth: String
         var reason: String
         var explicit: DMARCPolicy.Action? = nil
         var implicit = false
-        if let given = givenCompauth {
-            compauth = given.result
-            reason = given.property("reason") ?? given.reason ?? "000"
+        if let given = compauthIndex {
+            compauth = results[given].result
+            reason = results[given].property("reason") ?? results[given].reason ?? "000"
             if compauth == "fail" {
                 if dmarc == "fail", let policy, policy != .none { explicit = policy } else { implicit = true }
             }
@@ -124,7 +125,7 @@ public struct CompositeAuthentication: Sendable {
         }
         // `action=pct.quarantine` / `pct.reject`: the domain's `pct` left this message out of the
         // enforced sample, so its policy is not applied (§6.5).
-        if explicit != nil, let action = dmarcResult?.property("action"), action.lowercased().hasPrefix("pct.") {
+        if explicit != nil, let action = dmarcIndex.flatMap({ results[$0].property("action") }), action.lowercased().hasPrefix("pct.") {
             explicit = nil
             trace.steps.append(TraceStep("DMARC sample", .note) { "`action=\(action)`: outside the enforced `pct` sample, so no DMARC action" })
         }

@@ -16,6 +16,9 @@ public struct PublicSuffixList: Sendable {
 
     /// Keyed by substrings so that a domain's tails are probed without copying them.
     private var listings: [Substring: Listing] = [:]
+    /// The ASCII names of `listings` again, probed with an ASCII domain's tails' bytes in place:
+    /// hashing a substring costs several times more.
+    private let asciiListings: ByteKeyMap<Listing>
 
     /// The list shipped with Sluice (see Resources/README.md).
     public static let shipped: PublicSuffixList = {
@@ -29,14 +32,16 @@ public struct PublicSuffixList: Sendable {
         for line in text.split(whereSeparator: \.isNewline) {
             let rule = line.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""
             if rule.isEmpty || rule.hasPrefix("//") { continue }
-            if rule.hasPrefix("!") {
-                listings[Substring(String(rule.dropFirst()).lowercased()), default: []].insert(.exception)
+            let (name, listing): (String, Listing) = if rule.hasPrefix("!") {
+                (String(rule.dropFirst()).lowercased(), .exception)
             } else if rule.hasPrefix("*.") {
-                listings[Substring(String(rule.dropFirst(2)).lowercased()), default: []].insert(.wildcard)
+                (String(rule.dropFirst(2)).lowercased(), .wildcard)
             } else {
-                listings[Substring(rule.lowercased()), default: []].insert(.rule)
+                (rule.lowercased(), .rule)
             }
+            listings[Substring(name), default: []].insert(listing)
         }
+        asciiListings = ByteKeyMap(listings.filter { $0.key.utf8.allSatisfy { $0 < 0x80 } })
     }
 
     /// The number of labels of a domain's public suffix (at least one: an unlisted TLD is a
@@ -44,14 +49,38 @@ public struct PublicSuffixList: Sendable {
     /// labels, all but the first, …, the last alone.
     func suffixLabelCount(_ tails: [Substring]) -> Int {
         var longest = 1
-        for (start, candidate) in tails.enumerated() {
-            let count = tails.count - start
-            guard let listing = listings[candidate] else { continue }
-            if listing.contains(.exception) { return count - 1 }
-            if listing.contains(.rule) { longest = max(longest, count) }
-            if start > 0, listing.contains(.wildcard) { longest = max(longest, count + 1) }
+        for (start, candidate) in tails.enumerated()
+        where Self.note(listings[candidate], count: tails.count - start, isWhole: start == 0, longest: &longest) {
+            break
         }
         return longest
+    }
+
+    /// `suffixLabelCount` of an ASCII name of `labels` labels, none empty, given as its bytes:
+    /// its tails are probed in place.
+    private func suffixLabelCount(_ bytes: UnsafeBufferPointer<UInt8>, labels: Int) -> Int {
+        var longest = 1
+        var start = 0
+        for index in 0..<labels {
+            if Self.note(asciiListings[UnsafeBufferPointer(rebasing: bytes[start...])], count: labels - index, isWhole: index == 0, longest: &longest) {
+                break
+            }
+            start = (bytes[start...].firstIndex(of: UInt8(ascii: ".")) ?? bytes.count - 1) + 1
+        }
+        return longest
+    }
+
+    /// Folds what the list says of a tail of `count` labels into the longest suffix so far;
+    /// true when an exception decides it.
+    private static func note(_ listing: Listing?, count: Int, isWhole: Bool, longest: inout Int) -> Bool {
+        guard let listing else { return false }
+        if listing.contains(.exception) {
+            longest = count - 1
+            return true
+        }
+        if listing.contains(.rule) { longest = max(longest, count) }
+        if !isWhole, listing.contains(.wildcard) { longest = max(longest, count + 1) }
+        return false
     }
 
     /// Whether ASCII text has two dots in a row, tested on bytes rather than as a substring search.
@@ -70,16 +99,25 @@ public struct PublicSuffixList: Sendable {
     public func organizationalDomain(_ domain: String) -> String {
         let bytes = domain.utf8
         let isASCII = domain.allBytes { $0 < 0x80 }
-        let lowered = domain.lowercasedSharingStorage()
-        var tails: [Substring] = []
+        var lowered = domain.lowercasedSharingStorage()
         if isASCII, bytes.first != UInt8(ascii: "."), bytes.last != UInt8(ascii: "."), !Self.hasEmptyLabel(lowered.utf8) {
             // ASCII labels end to end (every byte a character, no empty label): each suffix is a
-            // tail of the name, taken in place.
-            lowered[...].forEachLabelSuffix { tails.append($0) }
-        } else {
-            let labels = lowered.split(separator: ".")
-            tails = labels.indices.map { Substring(labels[$0...].joined(separator: ".")) }
+            // tail of the name, probed in place, and only the one kept is made a string.
+            let kept: Int? = lowered.withUTF8 { bytes in
+                let labels = bytes.reduce(1) { $1 == UInt8(ascii: ".") ? $0 + 1 : $0 }
+                guard labels > 1 else { return nil }
+                let suffix = suffixLabelCount(bytes, labels: labels)
+                guard labels > suffix else { return nil }
+                // The tail of suffix + 1 labels starts after the name's first labels − suffix − 1 dots.
+                var start = 0
+                for _ in 0..<labels - suffix - 1 { start = bytes[start...].firstIndex(of: UInt8(ascii: "."))! + 1 }
+                return start
+            }
+            guard let kept else { return lowered }
+            return String(lowered[lowered.utf8.index(lowered.startIndex, offsetBy: kept)...])
         }
+        let labels = lowered.split(separator: ".")
+        let tails = labels.indices.map { Substring(labels[$0...].joined(separator: ".")) }
         guard tails.count > 1 else { return lowered }
         let suffix = suffixLabelCount(tails)
         guard tails.count > suffix else { return lowered }

@@ -23,9 +23,9 @@ public struct IndexedLookup: EntryLookup {
     }
 
     private var byFromDomain: [String: DomainEntries] = [:]
-    // Keyed by substrings, so that tails of a domain and tokens of a path are probed in place.
-    private var bySubdomainPattern: [Substring: [Int]] = [:]
-    private var urlsByHost: [Substring: [Int]] = [:]
+    // Keyed by bytes, so that tails of a domain and tokens of a path are probed in place.
+    private let bySubdomainPattern: ByteKeyMap<[Int]>
+    private let urlsByHost: ByteKeyMap<[Int]>
     /// The label counts the keys of each map have (bit n for n labels): a name with another
     /// count cannot equal a key, and is not hashed to find that out.
     private var subdomainPatternLabels = LabelCounts()
@@ -39,6 +39,7 @@ public struct IndexedLookup: EntryLookup {
 
     public init(policy: CheckedPolicy) {
         connectionFilter = policy.connectionFilter
+        var bySubdomainPattern: [Substring: [Int]] = [:], urlsByHost: [Substring: [Int]] = [:]
         for (index, entry) in policy.entries.enumerated() {
             switch entry.target {
             case .sender(let address): byFromDomain[address.domain, default: DomainEntries()].senders[address.unescapedLocalPart, default: []].append(index)
@@ -62,6 +63,8 @@ public struct IndexedLookup: EntryLookup {
                 }
             }
         }
+        self.bySubdomainPattern = ByteKeyMap(bySubdomainPattern)
+        self.urlsByHost = ByteKeyMap(urlsByHost)
         for (index, range) in policy.connectionFilter.allow.enumerated() { allowRanges.insert(range.value, value: index) }
         for (index, range) in policy.connectionFilter.block.enumerated() { blockRanges.insert(range.value, value: index) }
     }
@@ -84,29 +87,28 @@ public struct IndexedLookup: EntryLookup {
 
     public func candidates(from: Mailbox?, urls: [ExtractedURL], hashes: [String], clientIP: IPAddress?) -> [Int] {
         var found: [Int] = []
-        // Most probes miss: only hits are appended.
-        func add(_ hits: [Int]?) { if let hits { found += hits } }
-        // The closures below capture these maps, not a copy of the whole lookup.
-        let (bySubdomainPattern, urlsByHost, urlHostLabels) = (self.bySubdomainPattern, self.urlsByHost, self.urlHostLabels)
+        // The closures below capture these, not a copy of the whole lookup.
+        let (urlsByHost, urlHostLabels) = (self.urlsByHost, self.urlHostLabels)
         if let from {
             if let entries = byFromDomain[from.domain] {
                 found += entries.exact
                 found += entries.spoof
-                if !entries.senders.isEmpty { add(entries.senders[from.localPart.lowercased()]) }
+                if !entries.senders.isEmpty, let hits = entries.senders[from.localPart.lowercased()] { found += hits }
             }
             // A `*.` entry covers the names below its domain, never the domain itself: the From
             // domain is probed only with the names above it.
-            subdomainPatternLabels.forEachLabelSuffix(of: from.domain[...], skippingWhole: true) { add(bySubdomainPattern[$0]) }
+            subdomainPatternLabels.appendIndexes(ofSuffixesOf: from.domain[...], skippingWhole: true, in: bySubdomainPattern, to: &found)
         }
         found += spoofAny
         for url in urls {
             let host = url.host.hasPrefix("[") ? url.host.dropFirst().dropLast() : url.host[...]
-            urlHostLabels.forEachLabelSuffix(of: host, skippingWhole: false) { add(urlsByHost[$0]) }
+            urlHostLabels.appendIndexes(ofSuffixesOf: host, skippingWhole: false, in: urlsByHost, to: &found)
             Self.forEachHostToken(path: url.path, query: url.query) { token in
-                if urlHostLabels.contains(labels: LabelCounts.labels(of: token)) { add(urlsByHost[token]) }
+                // Most tokens have a label count no key has, and are not hashed.
+                if urlHostLabels.contains(labels: LabelCounts.labels(in: token)), let hits = urlsByHost[token] { found += hits }
             }
         }
-        for hash in hashes { add(byHash[hash]) }
+        for hash in hashes { if let hits = byHash[hash] { found += hits } }
         if let clientIP { found += ipEntries.values(containing: clientIP) }
         // Ascending without repeats, sorted in place rather than through a set.
         found.sort()
@@ -126,32 +128,43 @@ public struct IndexedLookup: EntryLookup {
     }
 
     /// The maximal runs of name characters (`a-z0-9.-`) with a dot in a path and query,
-    /// lower-cased: where a host name standing inside another URL can be.
-    static func forEachHostToken(path: String, query: String?, _ body: (Substring) -> Void) {
-        guard path.utf8.allSatisfy({ $0 < 0x80 }), query?.utf8.allSatisfy({ $0 < 0x80 }) ?? true else {
-            let text = (path + (query.map { "?" + $0 } ?? "")).lowercased()
-            for token in text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") })
-            where token.utf8.contains(UInt8(ascii: ".")) {
-                body(token)
-            }
-            return
-        }
+    /// lower-cased, as UTF-8: where a host name standing inside another URL can be.
+    static func forEachHostToken(path: String, query: String?, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         // In ASCII text every byte is a character (a CRLF pair splits either way), so the bytes
-        // can be tested without Unicode property look-ups; the `?` between path and query is no
-        // name character, so each is scanned alone.
-        forEachASCIIHostToken(path, body)
-        if let query { forEachASCIIHostToken(query, body) }
+        // can be tested in place without Unicode property look-ups; the `?` between path and
+        // query is no name character, so each is scanned alone.
+        var (pathBytes, queryBytes) = (path, query ?? "")
+        let scanned = pathBytes.withUTF8 { path in
+            queryBytes.withUTF8 { query in
+                guard isASCII(path), isASCII(query) else { return false }
+                forEachASCIIHostToken(path, body)
+                forEachASCIIHostToken(query, body)
+                return true
+            }
+        }
+        guard !scanned else { return }
+        let text = (path + (query.map { "?" + $0 } ?? "")).lowercased()
+        for token in text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") })
+        where token.utf8.contains(UInt8(ascii: ".")) {
+            var token = String(token)
+            token.withUTF8(body)
+        }
     }
 
-    private static func forEachASCIIHostToken(_ text: String, _ body: (Substring) -> Void) {
-        let bytes = text.utf8
-        var start = bytes.startIndex
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { bytes.allSatisfy { $0 < 0x80 } }
+
+    private static func forEachASCIIHostToken(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var start = 0
         var hasDot = false
         var hasUpper = false
-        func flush(_ end: String.Index) {
+        func flush(_ end: Int) {
             if hasDot && start < end {
-                let token = Substring(bytes[start..<end])
-                if hasUpper { body(token.lowercased()[...]) } else { body(token) }
+                let token = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                if hasUpper {
+                    Array(token).map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }.withUnsafeBufferPointer(body)
+                } else {
+                    body(token)
+                }
             }
             (hasDot, hasUpper) = (false, false)
         }
@@ -162,10 +175,10 @@ public struct IndexedLookup: EntryLookup {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): hasUpper = true
             default:
                 flush(index)
-                start = bytes.index(after: index)
+                start = index + 1
             }
         }
-        flush(bytes.endIndex)
+        flush(bytes.count)
     }
 }
 
@@ -176,10 +189,10 @@ private struct LabelCounts {
     /// Dots are counted in the name's bytes in place: the generic UTF-8 view of a substring is
     /// many times slower.
     static func labels(of name: Substring) -> Int {
-        name.utf8.withContiguousStorageIfAvailable(labels(in:)) ?? labels(in: Array(name.utf8))
+        name.utf8.withContiguousStorageIfAvailable(labels(in:)) ?? Array(name.utf8).withUnsafeBufferPointer(labels(in:))
     }
 
-    private static func labels(in bytes: some Collection<UInt8>) -> Int {
+    static func labels(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var dots = 0
         for byte in bytes where byte == UInt8(ascii: ".") { dots += 1 }
         return dots + 1
@@ -189,24 +202,26 @@ private struct LabelCounts {
 
     func contains(labels: Int) -> Bool { bits & (1 << UInt64(min(labels, 63))) != 0 }
 
-    /// Calls `body` with the label suffixes of `name` (`a.b.example`, `b.example`, `example`;
-    /// without the name itself when `skippingWhole`) whose label counts are in the set. The dots
-    /// are found in the name's bytes, and a suffix is cut only to be probed.
-    func forEachLabelSuffix(of name: Substring, skippingWhole: Bool, _ body: (Substring) -> Void) {
+    /// Appends to `found` what `map` has for the label suffixes of `name` (`a.b.example`,
+    /// `b.example`, `example`; without the name itself when `skippingWhole`) whose label counts
+    /// are in the set. The dots are found in the name's bytes, and each suffix probed in place.
+    func appendIndexes(ofSuffixesOf name: Substring, skippingWhole: Bool, in map: ByteKeyMap<[Int]>, to found: inout [Int]) {
         guard bits != 0 else { return }
-        let walked: Void? = name.utf8.withContiguousStorageIfAvailable { bytes in
+        func walk(_ bytes: UnsafeBufferPointer<UInt8>) {
             var labels = Self.labels(in: bytes)
             var start = 0
             while true {
-                if !(start == 0 && skippingWhole) && contains(labels: labels) {
-                    body(name[name.utf8.index(name.startIndex, offsetBy: start)...])
+                if !(start == 0 && skippingWhole) && contains(labels: labels),
+                    let hits = map[UnsafeBufferPointer(rebasing: bytes[start...])]
+                {
+                    found += hits
                 }
                 guard let dot = bytes[start...].firstIndex(of: UInt8(ascii: ".")) else { return }
                 start = dot + 1
                 labels -= 1
             }
         }
-        // Text bridged from elsewhere may lend no bytes; a native copy does.
-        if walked == nil { forEachLabelSuffix(of: String(name)[...], skippingWhole: skippingWhole, body) }
+        // Text bridged from elsewhere may lend no bytes; a copy does.
+        if name.utf8.withContiguousStorageIfAvailable(walk) == nil { Array(name.utf8).withUnsafeBufferPointer(walk) }
     }
 }

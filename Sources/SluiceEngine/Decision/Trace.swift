@@ -51,6 +51,8 @@ public struct TraceStage: Sendable, Codable {
     /// Appends `run` as shared steps.
     mutating func append(run: ArraySlice<TraceStep>) {
         guard !run.isEmpty else { return }
+        // A stage with runs has a few (one before each rule that holds): room made once.
+        if runs.isEmpty { runs.reserveCapacity(8) }
         runs.append((appended.count, run))
     }
 

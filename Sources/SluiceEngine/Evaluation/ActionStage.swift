@@ -45,6 +45,8 @@ extension Evaluation {
     mutating func decision(_ outcome: Outcome, verdict: ThreatVerdict?, winner: Detection?, antiSpam: AntiSpamPolicy,
                            antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy, applied: [String: String]) -> Decision {
         var stage = TraceStage(name: "action")
+        // Room for the action's steps (at most three), made once rather than grown.
+        stage.reserveCapacity(3)
         var action = FinalAction.deliver
         var location = DeliveryLocation.inbox
         var quarantine: QuarantineOutcome? = nil

@@ -6,24 +6,26 @@ import SluiceMessage
 /// intelligence, upstream verdicts, custom rules, anti-spam blocked lists, bulk.
 extension Evaluation {
     /// `fileTypes`: `antiMalware`'s file types as a set (`Evaluator.fileTypes`).
-    mutating func detectionStage(antiSpam: AntiSpamPolicy, antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy, fileTypes: Set<String>) {
+    mutating func detectionStage(antiSpam: AntiSpamPolicy, antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy, fileTypes: Set<String>,
+                                 _ message: Message) {
         var stage = TraceStage(name: "detection")
         // Room for the other detectors' steps and a few rules that hold, so that no append
         // copies the steps; the rules that do not hold go in as shared runs.
         stage.reserveCapacity(16)
-        tenantBlocks(&stage)
-        fileTypeFilter(antiMalware, types: fileTypes, &stage)
+        // Most messages get a few detections: room made once rather than grown.
+        detections.reserveCapacity(8)
+        tenantBlocks(message, &stage)
+        fileTypeFilter(antiMalware, types: fileTypes, message, &stage)
         spoofAndDMARC(antiPhishing, &stage)
         upstreamVerdicts(&stage)
-        rules(&stage)
+        rules(message, &stage)
         antiSpamLists(antiSpam, &stage)
         bulk(antiSpam, &stage)
         if detections.isEmpty { stage.append(TraceStep("verdict", .clear, "no filter found a threat")) }
         trace.append(stage)
     }
 
-    private mutating func tenantBlocks(_ stage: inout TraceStage) {
-        let message = facts.message
+    private mutating func tenantBlocks(_ message: Message, _ stage: inout TraceStage) {
         let blockVerdict = ThreatVerdict(policy.organization.senderBlockVerdict.value)
         for entry in candidates where entry.action == .block {
             switch entry.target {
@@ -69,9 +71,9 @@ extension Evaluation {
     }
 
     /// The common attachments filter: by extension, or by what the bytes are (§3.4).
-    private mutating func fileTypeFilter(_ antiMalware: AntiMalwarePolicy, types: Set<String>, _ stage: inout TraceStage) {
+    private mutating func fileTypeFilter(_ antiMalware: AntiMalwarePolicy, types: Set<String>, _ message: Message, _ stage: inout TraceStage) {
         guard antiMalware.commonAttachmentsFilter.value else { return }
-        for attachment in facts.message.attachments {
+        for attachment in message.attachments {
             let name = attachment.filename?.lowercased() ?? ""
             let extensionType = name.utf8.contains(UInt8(ascii: ".")) ? name.lastComponent(separatedBy: ".").map(String.init) : nil
             let sniffed = attachment.detectedType?.rawValue
@@ -172,15 +174,16 @@ extension Evaluation {
         }
     }
 
-    private mutating func rules(_ stage: inout TraceStage) {
+    private mutating func rules(_ message: Message, _ stage: inout TraceStage) {
         let plan = evaluator.rulePlan
+        let rules = evaluator.policy.rules
         var conditions = RuleConditionEvaluator(plan: plan, currentSCL: facts.upstream.scl)
         // The rules since `clearRun` do not hold and have no other step: their steps are
         // appended as one shared run when another step comes, or at the end.
         var clearRun = 0
         // By index, so that a rule whose condition does not hold costs no copy of its strings.
         for index in plan.rules.indices {
-            let holds = conditions.holds(rule: index, facts)
+            let holds = conditions.holds(rule: index, facts, message)
             if holds || !conditions.limitHits.isEmpty {
                 stage.append(run: plan.clearSteps[clearRun..<index])
                 clearRun = index + 1
@@ -196,21 +199,23 @@ extension Evaluation {
                 if clearRun > index { stage.append(plan.clearSteps[index]) }
                 continue
             }
-            let rule = policy.rules[index]
             stage.append(plan.rules[index].holdsStep)
-            if rule.mode == .audit { continue }
+            if rules[index].mode == .audit { continue }
             var stop = false
-            for (action, effect) in zip(rule.actions, plan.rules[index].effects) {
-                switch action {
+            // The rule's actions and effects are read in place: a copy of the rule or of an
+            // effect would retain all its strings only to release them again.
+            let actions = rules[index].actions
+            for offset in actions.indices {
+                switch actions[offset] {
                 case .setSCL(let scl):
-                    ruleSCL = (scl, rule.name, rule.span)
+                    ruleSCL = (scl, rules[index].name, rules[index].span)
                     conditions.currentSCL = scl
                 case .stop: stop = true
                 case .quarantine, .junk, .reject, .delete, .redirect:
-                    if ruleAction == nil { ruleAction = (action, rule.name, rule.span) }
+                    if ruleAction == nil { ruleAction = (actions[offset], rules[index].name, rules[index].span) }
                 case .mark, .addHeader, .prependSubject: break
                 }
-                switch effect {
+                switch plan.rules[index].effects[offset] {
                 case .detection(let detection, let step):
                     detections.append(detection)
                     stage.append(step)

@@ -35,6 +35,9 @@ public struct Evaluator: Sendable {
         /// policy, made once when the choices are few (64 at most) so that decisions share them;
         /// `appliedPolicies(antiSpam:antiPhishing:antiMalware:)` makes the others when asked.
         private let appliedPoliciesByChoice: [[String: String]]
+        /// The policies of each such choice behind one reference, made with the table above:
+        /// the stages read them in place rather than copy every setting per message.
+        private let policiesByChoice: [SelectedPolicies]
         /// Per quarantine policy name.
         let quarantineTerms: [String: QuarantineTerms]
         let readFeatures: ReadFeatures
@@ -58,6 +61,11 @@ public struct Evaluator: Sendable {
                     policy.antiMalware.map { Prepared.makeAppliedPolicies(antiSpam.header, antiPhishing.header, $0.header) }
                 }
             }
+            policiesByChoice = choices > 64 ? [] : policy.antiSpam.flatMap { antiSpam in
+                policy.antiPhishing.flatMap { antiPhishing in
+                    policy.antiMalware.map { SelectedPolicies(antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: $0) }
+                }
+            }
             let cadence = policy.notifications.cadence.value
             quarantineTerms = Dictionary(uniqueKeysWithValues: policy.quarantinePolicies.map { name, quarantine in
                 (name, QuarantineTerms(name: name, policy: quarantine, cadence: cadence))
@@ -74,6 +82,15 @@ public struct Evaluator: Sendable {
                 return Self.makeAppliedPolicies(policy.antiSpam[antiSpam].header, policy.antiPhishing[antiPhishing].header, policy.antiMalware[antiMalware].header)
             }
             return appliedPoliciesByChoice[index]
+        }
+
+        /// The policies of a choice (indexes as for `appliedPolicies`).
+        func policies(antiSpam: Int, antiPhishing: Int, antiMalware: Int) -> SelectedPolicies {
+            let index = (antiSpam * policy.antiPhishing.count + antiPhishing) * policy.antiMalware.count + antiMalware
+            guard index < policiesByChoice.count else {
+                return SelectedPolicies(antiSpam: policy.antiSpam[antiSpam], antiPhishing: policy.antiPhishing[antiPhishing], antiMalware: policy.antiMalware[antiMalware])
+            }
+            return policiesByChoice[index]
         }
 
         private static func makeAppliedPolicies(_ antiSpam: PolicyHeader, _ antiPhishing: PolicyHeader, _ antiMalware: PolicyHeader) -> [String: String] {
@@ -117,7 +134,18 @@ public struct Evaluator: Sendable {
                          trustedAuthservIDs: Set<String> = []) -> Decision {
         var run = Evaluation(evaluator: prepared, lastUse: lastUse, message: message, envelope: envelope, recipient: recipient, date: date,
                              trustedAuthservIDs: trustedAuthservIDs)
-        return run.decide()
+        return run.decide(message)
+    }
+}
+
+/// The policy of each type that applies to a message, behind one reference.
+final class SelectedPolicies: Sendable {
+    let antiSpam: AntiSpamPolicy
+    let antiPhishing: AntiPhishingPolicy
+    let antiMalware: AntiMalwarePolicy
+
+    init(antiSpam: AntiSpamPolicy, antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy) {
+        (self.antiSpam, self.antiPhishing, self.antiMalware) = (antiSpam, antiPhishing, antiMalware)
     }
 }
 
@@ -143,7 +171,7 @@ struct Evaluation {
     var ruleSCL: (scl: Int, rule: String, span: SourceSpan)? = nil
     var ruleAction: (action: RuleAction, rule: String, span: SourceSpan)? = nil
 
-    init(evaluator: Evaluator.Prepared, lastUse: [String: CalendarDate]?, message: Message, envelope: Envelope, recipient: String, date: CalendarDate,
+    init(evaluator: Evaluator.Prepared, lastUse: [String: CalendarDate]?, message: borrowing Message, envelope: Envelope, recipient: String, date: CalendarDate,
          trustedAuthservIDs: Set<String>) {
         self.evaluator = evaluator
         self.lastUse = lastUse
@@ -162,7 +190,7 @@ struct Evaluation {
         trace.reserveCapacity(8)
         var upstreamStage = TraceStage(name: "upstream")
         let upstream = TrustedUpstream(message: message, trustedHosts: evaluator.upstreamHosts, trace: &upstreamStage)
-        facts = MessageFacts(message: message, envelope: envelope, recipient: recipientAddress, recipientText: recipientText, from: message.author,
+        facts = MessageFacts(envelope: envelope, recipient: recipientAddress, recipientText: recipientText, from: message.author,
                              authentication: authentication, upstream: upstream)
         candidates = evaluator.lookup.candidates(
             from: message.author, urls: message.urls, hashes: message.attachments.compactMap(\.sha256),
@@ -172,8 +200,10 @@ struct Evaluation {
         if !upstreamStage.steps.isEmpty { trace.append(upstreamStage) }
     }
 
-    mutating func decide() -> Decision {
+    mutating func decide(_ message: Message) -> Decision {
         var selection = TraceStage(name: "policy selection")
+        // One step per policy type: room made once rather than grown.
+        selection.reserveCapacity(3)
         let groups = evaluator.policy.groups
         let antiSpam = PolicySelection.selectIndex(evaluator.antiSpamHeaders, recipient: facts.recipient, recipientText: facts.recipientText, groups: groups,
                                                    trace: &selection, type: "anti-spam")
@@ -183,10 +213,9 @@ struct Evaluation {
                                                       groups: groups, trace: &selection, type: "anti-malware")
         trace.insert(selection, at: 0)
         connectionStage()
-        // Each selected policy is copied once, for both stages.
-        let selected = (antiSpam: policy.antiSpam[antiSpam], antiPhishing: policy.antiPhishing[antiPhishing], antiMalware: policy.antiMalware[antiMalware])
-        detectionStage(antiSpam: selected.antiSpam, antiPhishing: selected.antiPhishing, antiMalware: selected.antiMalware, fileTypes: evaluator.fileTypes[antiMalware])
-        return resolve(antiSpam: selected.antiSpam, antiPhishing: selected.antiPhishing, antiMalware: selected.antiMalware,
+        let selected = evaluator.policies(antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware)
+        detectionStage(antiSpam: selected.antiSpam, antiPhishing: selected.antiPhishing, antiMalware: selected.antiMalware, fileTypes: evaluator.fileTypes[antiMalware], message)
+        return resolve(message, antiSpam: selected.antiSpam, antiPhishing: selected.antiPhishing, antiMalware: selected.antiMalware,
                        applied: evaluator.appliedPolicies(antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware))
     }
 
@@ -234,6 +263,8 @@ struct Evaluation {
 
     mutating func connectionStage() {
         var stage = TraceStage(name: "connection")
+        // Room for the client IP and the list steps most messages get, made once rather than grown.
+        stage.reserveCapacity(3)
         guard let clientIP = facts.envelope.clientIP?.value else {
             stage.steps.append(TraceStep("client IP", .note, "unknown: no IP filtering (give --client-ip, or trust a Received host)"))
             trace.append(stage)

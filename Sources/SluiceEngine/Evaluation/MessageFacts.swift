@@ -2,9 +2,10 @@ import SluiceChecking
 import SluiceMessage
 
 /// What the evaluator reads from one message for one recipient, gathered once: addresses,
-/// trusted upstream verdicts, authentication. Every stage takes its inputs from here.
+/// trusted upstream verdicts, authentication. Every stage takes its inputs from here and from
+/// the message itself, which is passed to the stages rather than kept: a copy of it would
+/// retain and release every one of its fields.
 struct MessageFacts {
-    var message: Message
     var envelope: Envelope
     var recipient: EmailAddress
     /// `recipient` as text, made once for the decision and the trace steps that name it.
@@ -13,8 +14,8 @@ struct MessageFacts {
     var authentication: CompositeAuthentication
     var upstream: TrustedUpstream
 
-    /// The envelope MAIL FROM, else the `Sender` header.
-    var senderAddress: String? {
+    /// The envelope MAIL FROM, else `message`'s `Sender` header.
+    func senderAddress(_ message: Message) -> String? {
         if let mailFrom = envelope.mailFrom?.value, !mailFrom.isEmpty { return mailFrom.lowercased() }
         return message.sender.map { $0.address.lowercased() }
     }
@@ -34,7 +35,7 @@ struct TrustedUpstream {
     var scl: Int? { forefront?.report.scl }
 
     /// `trustedHosts`: for each header, the hosts trusted for it (`Evaluator.upstreamHosts`).
-    init(message: Message, trustedHosts: [UpstreamHeader: Set<String>], trace: inout TraceStage) {
+    init(message: borrowing Message, trustedHosts: [UpstreamHeader: Set<String>], trace: inout TraceStage) {
         // One walk over the header finds the Received lines and the verdict headers, which most
         // messages lack, instead of a look-up by lower-cased name for each; fields are read in
         // place, and only the few wanted are copied.

@@ -28,7 +28,7 @@ extension Evaluation {
     }
 
     /// `applied`: the decision's `appliedPolicies`.
-    mutating func resolve(antiSpam: AntiSpamPolicy, antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy, applied: [String: String]) -> Decision {
+    mutating func resolve(_ message: Message, antiSpam: AntiSpamPolicy, antiPhishing: AntiPhishingPolicy, antiMalware: AntiMalwarePolicy, applied: [String: String]) -> Decision {
         var stage = TraceStage(name: "overrides")
         // Chosen by index, so that only the winner is copied.
         let found = detections
@@ -52,15 +52,14 @@ extension Evaluation {
             for index in found.indices where found[index].verdict != winner.verdict && !others.contains(found[index].verdict) {
                 others.append(found[index].verdict)
             }
-            var stepsStage = TraceStage(name: "verdict")
             let (first, later) = (winner.verdict, others)
-            stepsStage.steps.append(TraceStep("processing order", .matched, span: winner.span) {
+            // Made with its one step, rather than grown to it.
+            trace.append(TraceStage(name: "verdict", steps: [TraceStep("processing order", .matched, span: winner.span) {
                 "\(first.displayName) (\(first.category))"
                     + (later.isEmpty ? "" : " comes before " + later.map(\.displayName).sorted().joined(separator: ", ") + " (§2.1)")
-            })
-            trace.append(stepsStage)
+            }]))
         }
-        let outcome = overrides(verdict: verdict, winner: winner, antiSpam: antiSpam, stage: &stage)
+        let outcome = overrides(message, verdict: verdict, winner: winner, antiSpam: antiSpam, stage: &stage)
         trace.append(stage)
         return decision(outcome, verdict: verdict, winner: winner, antiSpam: antiSpam, antiPhishing: antiPhishing, antiMalware: antiMalware, applied: applied)
     }
@@ -88,8 +87,8 @@ extension Evaluation {
         }
     }
 
-    private mutating func overrides(verdict: ThreatVerdict?, winner: Detection?, antiSpam: AntiSpamPolicy, stage: inout TraceStage) -> Outcome {
-        var outcome = override(verdict: verdict, winner: winner, antiSpam: antiSpam, stage: &stage)
+    private mutating func overrides(_ message: Message, verdict: ThreatVerdict?, winner: Detection?, antiSpam: AntiSpamPolicy, stage: inout TraceStage) -> Outcome {
+        var outcome = override(message, verdict: verdict, winner: winner, antiSpam: antiSpam, stage: &stage)
         // An allow that had nothing to override skips filtering (SCL −1) but decides nothing.
         if verdict == nil, ruleAction == nil, case .deliver = outcome.disposition, outcome.source.kind != .advancedDelivery {
             outcome.source = filterSource(nil)
@@ -97,7 +96,7 @@ extension Evaluation {
         return outcome
     }
 
-    private mutating func override(verdict: ThreatVerdict?, winner: Detection?, antiSpam: AntiSpamPolicy, stage: inout TraceStage) -> Outcome {
+    private mutating func override(_ message: Message, verdict: ThreatVerdict?, winner: Detection?, antiSpam: AntiSpamPolicy, stage: inout TraceStage) -> Outcome {
         let filter = Outcome(disposition: verdict == nil ? .deliver : .verdictAction, source: filterSource(winner),
                              sfv: Self.filterSFV(verdict: verdict, winner: winner))
         let name = verdict?.displayName ?? "no threat"
@@ -110,7 +109,7 @@ extension Evaluation {
             return Outcome(disposition: .deliver, source: DecidingSource(kind: .advancedDelivery, description: "SecOps mailbox `\(mailbox.value)`", span: mailbox.span),
                            sfv: "SKN", bypassed: true)
         }
-        if let simulation = phishingSimulation() {
+        if let simulation = phishingSimulation(message) {
             stage.steps.append(TraceStep("advanced delivery", .matched, simulation.description + ": delivered untouched", span: simulation.span))
             return Outcome(disposition: .deliver, source: DecidingSource(kind: .advancedDelivery, description: simulation.description, span: simulation.span),
                            sfv: "SKN", bypassed: true)
@@ -135,7 +134,10 @@ extension Evaluation {
             if verdict == .malware, case .tenantBlock(let target) = winner.origin, target.kind != "file" {
                 return filter
             }
-            stage.steps.append(TraceStep("tenant block", .matched, "\(winner.description) decides: user lists and allows cannot override it", span: winner.span))
+            // The filter's source holds the block's description, made once: made again here it
+            // would cost as much (a URL entry's and its link's text).
+            let description = filter.source.description
+            stage.steps.append(TraceStep("tenant block", .matched, span: winner.span) { description + " decides: user lists and allows cannot override it" })
             return filter
         }
 
@@ -146,13 +148,13 @@ extension Evaluation {
 
         // Secure by default (§2.3): only submission allows, or any allow with the MX elsewhere.
         if verdict == .malware || (verdict == .highConfidencePhish && !mxElsewhere) {
-            if let allow = submissionAllow(for: verdict!) {
+            if let allow = submissionAllow(for: verdict!, message) {
                 stage.steps.append(TraceStep("tenant allow", .matched,
                                              "`\(allow.target.kind) \(allow.target.key)` was created from a reviewed submission and may override \(name)", span: allow.span))
                 return Outcome(disposition: .deliver, source: DecidingSource(kind: .organizationOverride, description: "tenant allow entry `\(allow.target.kind) \(allow.target.key)` (from submission)", span: allow.span),
                                sfv: "SKA", bypassed: true)
             }
-            declineSecureOverrides(name: name, safeSender: safeSender, stage: &stage)
+            declineSecureOverrides(message, name: name, safeSender: safeSender, stage: &stage)
             return filter
         }
 
@@ -212,7 +214,7 @@ extension Evaluation {
         }
         // Tenant allows: sender and domain entries (message level) and URL entries (entity
         // level, created directly: up to regular confidence phish, §1.3).
-        if let allow = tenantAllow(stage: &stage) {
+        if let allow = tenantAllow(message, stage: &stage) {
             let entry = "`\(allow.target.kind) \(allow.target.key)`"
             if verdict?.isSpoof == true {
                 stage.steps.append(TraceStep("tenant allow", .declined, "\(entry) matches, but tenant allows do not cover spoofing; an `allow spoof` entry does",
@@ -236,8 +238,7 @@ extension Evaluation {
 
     /// Entity-level allows from submissions may override malware (URL, file) or high confidence
     /// phish (sender, domain, URL, file) (§1.3, decision 3); the file-type filter is never rescued.
-    private mutating func submissionAllow(for verdict: ThreatVerdict) -> ListEntry? {
-        let message = facts.message
+    private mutating func submissionAllow(for verdict: ThreatVerdict, _ message: Message) -> ListEntry? {
         for entry in candidates where entry.action == .allow && entry.fromSubmission && isActive(entry) {
             let hit: Bool = switch entry.target {
             case .sender(let address): verdict == .highConfidencePhish && facts.from.map(address.matches) == true
@@ -256,7 +257,7 @@ extension Evaluation {
         return nil
     }
 
-    private mutating func declineSecureOverrides(name: String, safeSender: Setting<SenderKey>?, stage: inout TraceStage) {
+    private mutating func declineSecureOverrides(_ message: Message, name: String, safeSender: Setting<SenderKey>?, stage: inout TraceStage) {
         let reason = "cannot override \(name) (secure by default, §2.3)"
         if let safeSender {
             stage.steps.append(TraceStep("user safe senders", .declined, "`\(safeSender.value)` is in \(facts.recipientText)'s safe senders, but safe senders \(reason)", span: safeSender.span))
@@ -267,19 +268,19 @@ extension Evaluation {
         if let allow = ipAllow {
             stage.steps.append(TraceStep("IP Allow List", .declined, span: allow.span) { "\(allow.description) matches, but the IP Allow List \(reason)" })
         }
-        if let allow = tenantAllow(stage: &stage) {
+        if let allow = tenantAllow(message, stage: &stage) {
             stage.steps.append(TraceStep("tenant allow", .declined,
                                          "`\(allow.target.kind) \(allow.target.key)` matches, but a directly created allow \(reason); only an allow created from a submission can",
                                          span: allow.span))
         }
     }
 
-    private func phishingSimulation() -> (description: String, span: SourceSpan?)? {
+    private func phishingSimulation(_ message: Message) -> (description: String, span: SourceSpan?)? {
         let delivery = policy.advancedDelivery
         guard let clientIP = facts.envelope.clientIP?.value,
             let ip = delivery.simulationIPs.first(where: { $0.value.contains(clientIP) })
         else { return nil }
-        let domains = [facts.from?.domain, facts.senderAddress.flatMap { $0.split(separator: "@").last.map(String.init) }].compactMap { $0 }
+        let domains = [facts.from?.domain, facts.senderAddress(message).flatMap { $0.split(separator: "@").last.map(String.init) }].compactMap { $0 }
         guard let domain = delivery.simulationDomains.first(where: { pattern in domains.contains { pattern.value.matches($0) } }) else { return nil }
         return ("phishing simulation from `\(domain.value)` at `\(ip.value)`", domain.span)
     }
@@ -292,12 +293,12 @@ extension Evaluation {
 
     /// The first tenant allow for the From address or domain, or for one of the message's links
     /// (a block for the same key wins inside the list, §1, which detection has applied).
-    private mutating func tenantAllow(stage: inout TraceStage) -> ListEntry? {
+    private mutating func tenantAllow(_ message: Message, stage: inout TraceStage) -> ListEntry? {
         for entry in candidates where entry.action == .allow {
             let hit: Bool = switch entry.target {
             case .sender(let address): facts.from.map(address.matches) ?? false
             case .domain(let pattern): facts.from.map { pattern.matches($0.domain) } ?? false
-            case .url(let pattern): facts.message.urls.contains { pattern.matches($0, as: .allow) }
+            case .url(let pattern): message.urls.contains { pattern.matches($0, as: .allow) }
             default: false
             }
             if hit && noteMatch(entry, stage: &stage, what: "tenant allow") { return entry }

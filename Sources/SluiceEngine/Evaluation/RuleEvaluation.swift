@@ -45,11 +45,11 @@ struct RuleConditionEvaluator {
 
     /// Whether the rule's condition holds. The message is passed in rather than kept, so that
     /// starting an evaluation copies none of it.
-    mutating func holds(rule: Int, _ facts: MessageFacts) -> Bool {
-        holds(node: plan.rules[rule].root, facts)
+    mutating func holds(rule: Int, _ facts: MessageFacts, _ message: Message) -> Bool {
+        holds(node: plan.rules[rule].root, facts, message)
     }
 
-    private mutating func holds(node index: Int, _ facts: MessageFacts) -> Bool {
+    private mutating func holds(node index: Int, _ facts: MessageFacts, _ message: Message) -> Bool {
         let node = plan.nodes[index]
         switch node.kind {
         case .all, .any:
@@ -57,38 +57,38 @@ struct RuleConditionEvaluator {
             let decisive = node.kind == .any
             var operand = index + 1
             while operand < node.end {
-                if holds(node: operand, facts) == decisive { return decisive }
+                if holds(node: operand, facts, message) == decisive { return decisive }
                 operand = plan.nodes[operand].end
             }
             return !decisive
-        case .not: return !holds(node: index + 1, facts)
+        case .not: return !holds(node: index + 1, facts, message)
         case .test:
             let planned = plan.tests[node.test]
             if let screen = planned.screen {
                 // Decided here for most screened tests, with no call: the pattern's literals are
                 // in none of the values, so each is excluded and the test false.
                 let slot = planned.slot
-                if slots[slot].screenedStart < 0 { scan(slot, facts) }
+                if slots[slot].screenedStart < 0 { scan(slot, facts, message) }
                 if plan.excludesAll(screen, slots[slot].screenedUnion) { return planned.negated }
             }
-            return evaluate(node.test, planned, facts) != planned.negated
+            return evaluate(node.test, planned, facts, message) != planned.negated
         }
     }
 
     @inline(never)
-    private mutating func evaluate(_ index: Int, _ planned: RulePlan.Test, _ facts: MessageFacts) -> Bool {
+    private mutating func evaluate(_ index: Int, _ planned: RulePlan.Test, _ facts: MessageFacts, _ message: Message) -> Bool {
         if let screen = planned.screen { return screenedMatch(index, planned, screen) }
-        if let needle = planned.needle { return containsMatch(planned, needle, facts) }
-        return unscreened(index, planned, facts)
+        if let needle = planned.needle { return containsMatch(planned, needle, facts, message) }
+        return unscreened(index, planned, facts, message)
     }
 
     /// Every test but a screened regex test and a `contains` test.
-    private mutating func unscreened(_ index: Int, _ planned: RulePlan.Test, _ facts: MessageFacts) -> Bool {
-        if planned.isRegex { return quantify(values(planned.slot, facts), planned.quantifier) { match(index, $0) } }
+    private mutating func unscreened(_ index: Int, _ planned: RulePlan.Test, _ facts: MessageFacts, _ message: Message) -> Bool {
+        if planned.isRegex { return quantify(values(planned.slot, facts, message), planned.quantifier) { match(index, $0) } }
         // The predicate alone: copying the whole test would retain its strings too.
         let predicate = plan.ruleTests[index].predicate
         if planned.isNumeric {
-            let numbers = numbers(plan.subjects[planned.slot], facts)
+            let numbers = numbers(plan.subjects[planned.slot], facts, message)
             if case .exists = predicate { return !numbers.isEmpty }
             return quantify(numbers, planned.quantifier) { number in
                 switch predicate {
@@ -105,14 +105,14 @@ struct RuleConditionEvaluator {
             }
         }
         switch predicate {
-        case .exists: return !values(planned.slot, facts).isEmpty
+        case .exists: return !values(planned.slot, facts, message).isEmpty
         case .equals(let items):
             let subject = plan.subjects[planned.slot]
-            return quantify(values(planned.slot, facts), planned.quantifier) { value in
+            return quantify(values(planned.slot, facts, message), planned.quantifier) { value in
                 items.contains { Self.equal($0, value.lowercased(), subject: subject) }
             }
         case .inNetworks(let ranges):
-            return quantify(values(planned.slot, facts), planned.quantifier) { value in
+            return quantify(values(planned.slot, facts, message), planned.quantifier) { value in
                 IPAddress(value).map { address in ranges.contains { $0.contains(address) } } ?? false
             }
         default:
@@ -139,9 +139,9 @@ struct RuleConditionEvaluator {
 
     /// Scans the slot's values for its screened literals, once per message.
     @inline(never)
-    private mutating func scan(_ slot: Int, _ facts: MessageFacts) {
+    private mutating func scan(_ slot: Int, _ facts: MessageFacts, _ message: Message) {
         let scanner = plan.scanners[slot]!
-        let texts = values(slot, facts)
+        let texts = values(slot, facts, message)
         slots[slot].screenedStart = screened.count
         slots[slot].screenedCount = texts.count
         if screened.isEmpty { screened.reserveCapacity(16) }
@@ -158,12 +158,25 @@ struct RuleConditionEvaluator {
         }
     }
 
-    /// A `contains` test: a byte search of each lowered value for the lowered needle.
-    private mutating func containsMatch(_ planned: RulePlan.Test, _ needle: Range<Int>, _ facts: MessageFacts) -> Bool {
+    /// A `contains` test: a byte search of each lowered value for the lowered needle, or, when
+    /// the needle is one of the slot's scanned literals and every value is ASCII, the scan's answer.
+    private mutating func containsMatch(_ planned: RulePlan.Test, _ needle: Range<Int>, _ facts: MessageFacts, _ message: Message) -> Bool {
         let slot = planned.slot
-        if slots[slot].loweredStart < 0 { lower(slot, facts) }
-        let start = slots[slot].loweredStart, count = slots[slot].loweredCount
         let any = planned.quantifier == .any
+        if let literal = planned.needleLiteral {
+            if slots[slot].screenedStart < 0 { scan(slot, facts, message) }
+            if !slots[slot].screenedUnion.hasNonASCII {
+                let start = slots[slot].screenedStart, count = slots[slot].screenedCount
+                for value in start..<start + count {
+                    let found = literal < 64
+                        ? screened[value].first64 & 1 << UInt64(literal) != 0 : wideHits[screened[value].hitsIndex].contains(literal)
+                    if found == any { return found }
+                }
+                return count > 0 && !any
+            }
+        }
+        if slots[slot].loweredStart < 0 { lower(slot, facts, message) }
+        let start = slots[slot].loweredStart, count = slots[slot].loweredCount
         for value in start..<start + count {
             let found = loweredBytes.withUnsafeBufferPointer { text in
                 plan.needles.withUnsafeBufferPointer { needles in
@@ -176,8 +189,8 @@ struct RuleConditionEvaluator {
     }
 
     /// Lowers the slot's values into `loweredBytes`, once per message.
-    private mutating func lower(_ slot: Int, _ facts: MessageFacts) {
-        let texts = values(slot, facts)
+    private mutating func lower(_ slot: Int, _ facts: MessageFacts, _ message: Message) {
+        let texts = values(slot, facts, message)
         slots[slot].loweredStart = loweredRanges.count
         slots[slot].loweredCount = texts.count
         for text in texts {
@@ -237,30 +250,30 @@ struct RuleConditionEvaluator {
         return item == host
     }
 
-    private mutating func values(_ slot: Int, _ facts: MessageFacts) -> [String] {
+    private mutating func values(_ slot: Int, _ facts: MessageFacts, _ message: Message) -> [String] {
         if let values = slots[slot].values { return values }
-        let read = texts(plan.subjects[slot], facts)
+        let read = texts(plan.subjects[slot], facts, message)
         slots[slot].values = read
         return read
     }
 
-    private func texts(_ subject: RuleSubject, _ facts: MessageFacts) -> [String] {
+    private func texts(_ subject: RuleSubject, _ facts: MessageFacts, _ message: Message) -> [String] {
         switch subject {
-        case .subject: return [facts.message.subject ?? ""]
+        case .subject: return [message.subject ?? ""]
         case .from: return facts.from.map { [$0.address.lowercased()] } ?? []
         case .fromDomain: return facts.from.map { [$0.domain] } ?? []
-        case .sender: return facts.senderAddress.map { [$0] } ?? []
-        case .to: return facts.message.to.map { $0.address.lowercased() }
-        case .cc: return facts.message.cc.map { $0.address.lowercased() }
+        case .sender: return facts.senderAddress(message).map { [$0] } ?? []
+        case .to: return message.to.map { $0.address.lowercased() }
+        case .cc: return message.cc.map { $0.address.lowercased() }
         case .recipient: return [facts.recipient.description]
-        case .replyTo: return facts.message.replyTo.map { $0.address.lowercased() }
-        case .header(let name): return facts.message.headers.all(name).map(\.value)
-        case .body: return facts.message.bodyTextContents
-        case .url: return facts.message.urls.map(\.url)
-        case .urlHost: return facts.message.urls.map(\.host)
-        case .attachmentName: return facts.message.attachments.compactMap(\.filename)
-        case .attachmentType: return facts.message.attachments.map(\.contentType) + facts.message.attachments.compactMap { $0.detectedType?.rawValue }
-        case .attachmentSHA256: return facts.message.attachments.compactMap(\.sha256)
+        case .replyTo: return message.replyTo.map { $0.address.lowercased() }
+        case .header(let name): return message.headers.all(name).map(\.value)
+        case .body: return message.bodyTextContents
+        case .url: return message.urls.map(\.url)
+        case .urlHost: return message.urls.map(\.host)
+        case .attachmentName: return message.attachments.compactMap(\.filename)
+        case .attachmentType: return message.attachments.map(\.contentType) + message.attachments.compactMap { $0.detectedType?.rawValue }
+        case .attachmentSHA256: return message.attachments.compactMap(\.sha256)
         case .spf: return [facts.authentication.summary.spf]
         case .dkim: return [facts.authentication.summary.dkim]
         case .dmarc: return [facts.authentication.summary.dmarc]
@@ -271,9 +284,9 @@ struct RuleConditionEvaluator {
         }
     }
 
-    private func numbers(_ subject: RuleSubject, _ facts: MessageFacts) -> [Double] {
+    private func numbers(_ subject: RuleSubject, _ facts: MessageFacts, _ message: Message) -> [Double] {
         switch subject {
-        case .attachmentSize: return facts.message.attachments.compactMap(\.size).map(Double.init)
+        case .attachmentSize: return message.attachments.compactMap(\.size).map(Double.init)
         case .scl: return currentSCL.map { [Double($0)] } ?? []
         case .bcl: return facts.upstream.bcl.map { [Double($0)] } ?? []
         case .spamAssassinScore: return facts.upstream.spamAssassin?.status.score.map { [$0] } ?? []

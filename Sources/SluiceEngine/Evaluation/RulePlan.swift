@@ -64,6 +64,9 @@ final class RulePlan: Sendable {
         let isRegex: Bool
         /// For a `contains` test over text: its needle's range in `needles`.
         let needle: Range<Int>?
+        /// For a screened `contains` test with a non-empty ASCII needle: the needle's number in
+        /// its subject's scanner, whose scan of an ASCII value answers the test.
+        let needleLiteral: Int?
     }
 
     /// One pattern's required literals, as numbered in its subject's scanner: per factor (in
@@ -107,17 +110,17 @@ final class RulePlan: Sendable {
         var slots: [RuleSubject: Int] = [:]
         var literals: [[[UInt8]]] = []
         var literalIDs: [[[UInt8]: Int]] = []
+        func literalID(_ literal: [UInt8], slot: Int) -> Int {
+            if let id = literalIDs[slot][literal] { return id }
+            literals[slot].append(literal)
+            literalIDs[slot][literal] = literals[slot].count - 1
+            return literals[slot].count - 1
+        }
         func screen(_ regex: PolicyRegex, slot: Int) -> Int? {
             guard screened, let required = RequiredLiterals(pattern: regex.regex.pattern, options: regex.regex.options) else { return nil }
             let firstLiteral = screenLiterals.count, firstFactor = factorEnds.count
             for factor in required.factors {
-                let ids = factor.map { literal in
-                    literalIDs[slot][literal] ?? {
-                        literals[slot].append(literal)
-                        literalIDs[slot][literal] = literals[slot].count - 1
-                        return literals[slot].count - 1
-                    }()
-                }
+                let ids = factor.map { literalID($0, slot: slot) }
                 screenLiterals += ids
                 factorEnds.append(screenLiterals.count)
                 factorMasks.append(ids.allSatisfy { $0 < 64 } ? ids.reduce(UInt64(0)) { $0 | 1 << UInt64($1) } : 0)
@@ -161,12 +164,16 @@ final class RulePlan: Sendable {
                 let isNumeric = test.subject.valueType == .number
                 let isRegex = regex != nil && !isNumeric
                 var needle: Range<Int>?
+                var needleLiteral: Int?
                 if case .contains(let text) = test.predicate, !isNumeric {
                     needles += text.utf8
                     needle = needles.count - text.utf8.count..<needles.count
+                    // The needle is lower-cased: in ASCII text it occurs in the lowered value
+                    // exactly where the scanner, ignoring ASCII case, finds it.
+                    if screened, !text.isEmpty, text.utf8.allSatisfy({ $0 < 0x80 }) { needleLiteral = literalID(Array(text.utf8), slot: slot) }
                 }
                 tests.append(Test(slot: slot, screen: isRegex ? screen(regex!, slot: slot) : nil, quantifier: test.quantifier,
-                                  negated: test.negated, isNumeric: isNumeric, isRegex: isRegex, needle: needle))
+                                  negated: test.negated, isNumeric: isNumeric, isRegex: isRegex, needle: needle, needleLiteral: needleLiteral))
                 ruleTests.append(test)
                 regexes.append(regex)
             }

@@ -29,17 +29,3 @@ extension String {
         return head.lastIndex(of: separator).map { head[head.index(after: $0)...] } ?? head
     }
 }
-
-extension Substring {
-    /// Calls `body` with `a.b.example`, `b.example`, `example`: the name and each name above it,
-    /// as slices of it. Dots are found as bytes: a dot that a combining mark clings to gives one
-    /// more, non-ASCII, suffix, which no (ASCII) policy name can equal.
-    func forEachLabelSuffix(_ body: (Substring) -> Void) {
-        var rest = self
-        body(rest)
-        while let dot = rest.utf8.firstIndex(of: UInt8(ascii: ".")) {
-            rest = rest[rest.utf8.index(after: dot)...]
-            body(rest)
-        }
-    }
-}
