@@ -121,13 +121,12 @@ public final class LiteralScanner: Sendable {
     }
 
     public func scan(_ text: String) -> Hits {
-        // A string knows whether it is ASCII: then its UTF-16 count is its UTF-8 count, given
-        // without a pass over the bytes (any other character takes fewer UTF-16 units than bytes).
-        let hasNonASCII = text.utf16.count != text.utf8.count
         var text = text
-        return text.withUTF8 { scan($0, hasNonASCII: hasNonASCII) }
+        return text.withUTF8 { scan($0) }
     }
 
+    // The ASCII test is a pass over the bytes: a String's UTF-16 count would be free for ASCII
+    // text but walks (and indexes, for good) every long non-ASCII body.
     public func scan(_ text: UnsafeBufferPointer<UInt8>) -> Hits { scan(text, hasNonASCII: Self.hasNonASCII(text)) }
 
     private func scan(_ text: UnsafeBufferPointer<UInt8>, hasNonASCII: Bool) -> Hits {

@@ -128,7 +128,8 @@ public struct IndexedLookup: EntryLookup {
     }
 
     /// The maximal runs of name characters (`a-z0-9.-`) with a dot in a path and query,
-    /// lower-cased, as UTF-8: where a host name standing inside another URL can be.
+    /// lower-cased, as UTF-8: where a host name standing inside another URL can be. Each buffer
+    /// is valid only during its call of `body`.
     static func forEachHostToken(path: String, query: String?, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         // In ASCII text every byte is a character (a CRLF pair splits either way), so the bytes
         // can be tested in place without Unicode property look-ups; the `?` between path and
@@ -161,7 +162,7 @@ public struct IndexedLookup: EntryLookup {
             if hasDot && start < end {
                 let token = UnsafeBufferPointer(rebasing: bytes[start..<end])
                 if hasUpper {
-                    Array(token).map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }.withUnsafeBufferPointer(body)
+                    token.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }.withUnsafeBufferPointer(body)
                 } else {
                     body(token)
                 }

@@ -12,7 +12,8 @@ extension Evaluation {
         // Room for the other detectors' steps and a few rules that hold, so that no append
         // copies the steps; the rules that do not hold go in as shared runs.
         stage.reserveCapacity(16)
-        // Most messages get a few detections: room made once rather than grown.
+        // Room made once for the detections a message collects, rather than grown one by one; a
+        // message with none pays one allocation.
         detections.reserveCapacity(8)
         tenantBlocks(message, &stage)
         fileTypeFilter(antiMalware, types: fileTypes, message, &stage)

@@ -168,9 +168,12 @@ final class RulePlan: Sendable {
                 if case .contains(let text) = test.predicate, !isNumeric {
                     needles += text.utf8
                     needle = needles.count - text.utf8.count..<needles.count
-                    // The needle is lower-cased: in ASCII text it occurs in the lowered value
-                    // exactly where the scanner, ignoring ASCII case, finds it.
-                    if screened, !text.isEmpty, text.utf8.allSatisfy({ $0 < 0x80 }) { needleLiteral = literalID(Array(text.utf8), slot: slot) }
+                    // A lower-case ASCII needle occurs in the lowered value exactly where the
+                    // scanner, ignoring ASCII case, finds it. The checker lowers needles; one
+                    // with upper case (a plan built from an unchecked policy) keeps the search.
+                    if screened, !text.isEmpty, text.utf8.allSatisfy({ $0 < 0x80 && !(0x41...0x5A).contains($0) }) {
+                        needleLiteral = literalID(Array(text.utf8), slot: slot)
+                    }
                 }
                 tests.append(Test(slot: slot, screen: isRegex ? screen(regex!, slot: slot) : nil, quantifier: test.quantifier,
                                   negated: test.negated, isNumeric: isNumeric, isRegex: isRegex, needle: needle, needleLiteral: needleLiteral))

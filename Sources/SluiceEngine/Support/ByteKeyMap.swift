@@ -1,13 +1,17 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// A hash map keyed by names (lower-case ASCII: hosts, domains, public suffixes), probed with a
-/// name's UTF-8 bytes in place. A `Substring`-keyed dictionary hashes each probe through
-/// `Hasher` and the generic string views, about a thousand instructions; a byte hash and one
-/// `memcmp` take a tenth of that, and most probes miss. Made once from a dictionary; copies
-/// share one table, so holding or capturing the map costs one reference count.
+/// A hash map keyed by names (lower-case hosts, domains, public suffixes), probed with a name's
+/// UTF-8 bytes in place: a `Substring`-keyed dictionary hashes each probe through `Hasher` and
+/// the generic string views, and most probes miss. Made once from a dictionary; copies share
+/// one table, so holding or capturing the map costs one reference count.
 ///
-/// Byte equality is string equality here: keys are ASCII names, and no other text is
-/// canonically equivalent to a lower-case ASCII name.
+/// Byte equality stands for string equality only for keys no other text is canonically
+/// equivalent to. Checked names are (`DomainName.validate` admits ASCII letters, digits, `-`,
+/// `_` and dots), and the public suffix list passes only its ASCII rules.
 struct ByteKeyMap<Value: Sendable>: Sendable {
     private final class Table: Sendable {
         /// Every key's bytes, end to end; key `k`'s are `keyBytes[keyStarts[k]..<keyStarts[k + 1]]`.
@@ -38,7 +42,7 @@ struct ByteKeyMap<Value: Sendable>: Sendable {
 
     private let table: Table
 
-    init(_ dictionary: [Substring: Value] = [:]) { table = Table(dictionary) }
+    init(_ dictionary: [Substring: Value]) { table = Table(dictionary) }
 
     var count: Int { table.values.count }
 

@@ -12,6 +12,11 @@ public enum AddressParser {
 
     public static func parseList(_ value: String, header: String = "address") -> Result {
         if let mailbox = SimpleAddress.mailbox(value) { return Result(mailboxes: [mailbox], problems: []) }
+        return parseTokens(value, header: header)
+    }
+
+    /// The general reading, for any value: what `SimpleAddress` must agree with.
+    static func parseTokens(_ value: String, header: String) -> Result {
         let lexed = AddressTokenizer.tokenize(value)
         var problems = lexed.unterminated.map {
             Diagnostic("address.unterminated", .warning, "`\(header)` has an unterminated \($0)")

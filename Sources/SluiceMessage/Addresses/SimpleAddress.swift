@@ -31,15 +31,7 @@ enum SimpleAddress {
         }
         guard let at, at > 0, at + 1 < bytes.count else { return nil }
         let local = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<at]), as: UTF8.self)
-        let domainBytes = UnsafeBufferPointer(rebasing: bytes[(at + 1)...])
-        let domain = String(unsafeUninitializedCapacity: domainBytes.count) { buffer in
-            for index in 0..<domainBytes.count {
-                let byte = domainBytes[index]
-                buffer[index] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-            }
-            return domainBytes.count
-        }
-        return (local, domain)
+        return (local, ASCII.lowercasedString(UnsafeBufferPointer(rebasing: bytes[(at + 1)...])))
     }
 
     /// The display name before `<`: nothing, one quoted string without escapes, or words (atext

@@ -50,13 +50,7 @@ public struct ExtractedURL: Sendable, Hashable, Codable {
         func lowercasedText(_ range: Range<Int>) -> String {
             // Most hosts are written in lower case: then the bytes are taken as they stand.
             guard range.contains(where: { isUpper(bytes[$0]) }) else { return text(range) }
-            return String(unsafeUninitializedCapacity: range.count) { out in
-                for offset in 0..<range.count {
-                    let byte = bytes[range.lowerBound + offset]
-                    out[offset] = isUpper(byte) ? byte | 0x20 : byte
-                }
-                return range.count
-            }
+            return ASCII.lowercasedString(UnsafeBufferPointer(rebasing: bytes[range]))
         }
         // The usual schemes as literals, which need no storage or validation.
         func schemeText(_ range: Range<Int>) -> String {
@@ -272,7 +266,7 @@ struct URLCollector {
     private func byteIdenticalIndex(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         // By index, reading only `url`: a closure over the elements would copy every URL.
         for index in urls.indices where urls[index].url.utf8.count == bytes.count {
-            // The stored bytes are read in place (`ASCII.withBytes` copies the String to lend them).
+            // The stored bytes are read in place, without a closure per URL.
             let isIdentical = urls[index].url.utf8.withContiguousStorageIfAvailable { stored in
                 // Of equal length, only empty buffers lack a base address.
                 guard let storedStart = stored.baseAddress, let start = bytes.baseAddress else { return true }

@@ -174,7 +174,8 @@ private struct ParameterParser {
     /// The usual field — `type/subtype`, then `; name=value` or `; name="value"` and nothing else —
     /// read in one pass over the bytes: the same result as the general parse, which takes anything
     /// else (comments, escapes, line breaks, 8-bit bytes, RFC 2231 names, stray or missing
-    /// separators, empty values, more than 16 parameters). Nil leaves the parser untouched.
+    /// separators, an empty unquoted value, more than 16 parameters). Nil leaves the parser
+    /// untouched.
     private mutating func parseSimple() -> ParameterizedValue? {
         let bytes = input
         guard let found = SimpleField.byteClass.withUnsafeBufferPointer({ SimpleField.scan(bytes, classes: $0) }) else {
@@ -742,13 +743,7 @@ private enum SimpleField {
     static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, lowercased: Bool) -> String {
         let slice = UnsafeBufferPointer(rebasing: bytes[range])
         guard lowercased else { return commonString(slice) ?? String(decoding: slice, as: UTF8.self) }
-        return String(unsafeUninitializedCapacity: slice.count) { out in
-            for offset in 0..<slice.count {
-                let byte = slice[offset]
-                out[offset] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-            }
-            return slice.count
-        }
+        return ASCII.lowercasedString(slice)
     }
 }
 

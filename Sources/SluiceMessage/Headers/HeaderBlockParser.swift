@@ -53,7 +53,7 @@ struct HeaderBlockParser {
             let (name, key) = bytes.withUnsafeBufferPointer { buffer in
                 let written = UnsafeBufferPointer(rebasing: buffer[start..<nameEnd])
                 return Self.commonName(written)
-                    ?? (String(decoding: written, as: UTF8.self), Self.lowercased(written))
+                    ?? (String(decoding: written, as: UTF8.self), ASCII.lowercasedString(written))
             }
             var rawEnd = Self.trimLineBreak(bytes, fieldBodyStart, fieldEnd)
             if rawEnd - fieldBodyStart > limits.maxHeaderFieldBytes {
@@ -216,15 +216,6 @@ struct HeaderBlockParser {
         isUTF8 ? String(decoding: bytes, as: UTF8.self) : fallbackCharset.decode(bytes).text
     }
 
-    /// A field name in ASCII lower case: the key `HeaderList` looks names up by.
-    private static func lowercased(_ name: UnsafeBufferPointer<UInt8>) -> String {
-        String(unsafeUninitializedCapacity: name.count) { buffer in
-            for (offset, byte) in name.enumerated() {
-                buffer[offset] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-            }
-            return name.count
-        }
-    }
 
     /// The name and key of a field most messages carry, as literals: these need no storage, no
     /// lower-casing and no UTF-8 check, and most fields have one of these names. The name is the

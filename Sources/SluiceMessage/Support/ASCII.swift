@@ -29,14 +29,21 @@ enum ASCII {
         // Through a buffer: iterating a generic UTF-8 view byte by byte is several times slower.
         let lowered = text.withUTF8 { bytes -> String? in
             guard bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return nil }
-            return String(unsafeUninitializedCapacity: bytes.count) { buffer in
-                for index in bytes.indices {
-                    buffer[index] = (bytes[index] >= 0x41 && bytes[index] <= 0x5A) ? bytes[index] | 0x20 : bytes[index]
-                }
-                return bytes.count
-            }
+            return lowercasedString(bytes)
         }
         return lowered ?? text
+    }
+
+    /// The text of `bytes` with ASCII letters lower-cased, made in one pass; other bytes pass
+    /// through as they are.
+    static func lowercasedString(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: bytes.count) { buffer in
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                buffer[index] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            }
+            return bytes.count
+        }
     }
 
     /// The text without ASCII white space at either end.

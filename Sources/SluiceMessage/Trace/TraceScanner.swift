@@ -96,15 +96,7 @@ struct TraceScanner {
 
     /// The text of `range` with ASCII letters lower-cased, made in one pass over the bytes.
     func lowercasedText(_ range: Range<Int>) -> String {
-        bytes.withUnsafeBufferPointer { buffer in
-            String(unsafeUninitializedCapacity: range.count) { out in
-                for offset in 0..<range.count {
-                    let byte = buffer[range.lowerBound + offset]
-                    out[offset] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-                }
-                return range.count
-            }
-        }
+        bytes.withUnsafeBufferPointer { ASCII.lowercasedString(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     mutating func skipWhitespace() {
