@@ -104,7 +104,7 @@ public struct PublicSuffixList: Sendable {
             // ASCII labels end to end (every byte a character, no empty label): each suffix is a
             // tail of the name, probed in place, and only the one kept is made a string.
             let kept: Int? = lowered.withUTF8 { bytes in
-                let labels = bytes.reduce(1) { $1 == UInt8(ascii: ".") ? $0 + 1 : $0 }
+                let labels = LabelCounts.labels(in: bytes)
                 guard labels > 1 else { return nil }
                 let suffix = suffixLabelCount(bytes, labels: labels)
                 guard labels > suffix else { return nil }

@@ -184,7 +184,7 @@ public struct IndexedLookup: EntryLookup {
 }
 
 /// A set of label counts (bit n for n labels, the last bit for 63 and more).
-private struct LabelCounts {
+struct LabelCounts {
     private var bits: UInt64 = 0
 
     /// Dots are counted in the name's bytes in place: the generic UTF-8 view of a substring is

@@ -122,12 +122,7 @@ extension MicrosoftAntispamField {
     static func split(_ value: String, area: String, diagnostics: inout [Diagnostic]) -> [MicrosoftAntispamField] {
         // Over the bytes the value lends: no copy of it is made.
         let fields = ASCII.withBytes(of: value) { bytes -> [MicrosoftAntispamField] in
-            func trimmed(_ range: Range<Int>) -> Range<Int> {
-                var start = range.lowerBound, end = range.upperBound
-                while start < end, ASCII.isWhitespace(bytes[start]) { start += 1 }
-                while end > start, ASCII.isWhitespace(bytes[end - 1]) { end -= 1 }
-                return start..<end
-            }
+            func trimmed(_ range: Range<Int>) -> Range<Int> { TraceText.trimmedRange(bytes, range) }
             func text(_ range: Range<Int>) -> String {
                 String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
             }

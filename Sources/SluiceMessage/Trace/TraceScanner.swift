@@ -316,7 +316,8 @@ enum TraceText {
     }
 
     /// `range` without the whitespace at either end.
-    static func trimmedRange(_ bytes: [UInt8], _ range: Range<Int>) -> Range<Int> {
+    static func trimmedRange<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, _ range: Range<Int>) -> Range<Int>
+    where Bytes.Index == Int {
         var start = range.lowerBound
         var end = range.upperBound
         while start < end, ASCII.isWhitespace(bytes[start]) { start += 1 }
