@@ -96,4 +96,37 @@ struct DifferentialTests {
         // Literals past the 64th must be found, or the whole-hits path would go untested.
         #expect(holding >= 3)
     }
+
+    /// The checker lower-cases `contains` needles; a policy built or decoded without it can
+    /// carry upper case, which the literal scan (ignoring ASCII case) must not answer for.
+    @Test("an upper-case contains needle from an unchecked policy decides as the reference does")
+    func upperCaseNeedle() throws {
+        var workload = WorkloadGenerator(seed: 9)
+        let text = workload.policy(entries: 10, rules: 0) + """
+            rule "subject regex" {
+              when subject matches /invoice/i
+              then set-scl 1
+            }
+            rule "needle" {
+              when subject contains "invoice"
+              then mark phish
+            }
+
+            """
+        var (policy, diagnostics) = PolicyChecker.check(text: text, path: "needle.sluice")
+        #expect(diagnostics.filter { $0.severity == .error }.isEmpty)
+        let index = try #require(policy.rules.firstIndex { $0.name == "needle" })
+        guard case .test(var test) = policy.rules[index].condition else { Issue.record("the needle rule is not one test"); return }
+        test.predicate = .contains("INVOICE")
+        policy.rules[index].condition = .test(test)
+
+        let message = MessageReader().read(Array((
+            "From: a@fabrikam.example\r\nTo: alice@contoso.example\r\nSubject: Invoice 42\r\n"
+            + "Message-ID: <n@fabrikam.example>\r\nDate: Sun, 29 Nov 2026 10:00:00 +0000\r\n\r\nbody\r\n").utf8))
+        let (envelope, _) = Envelope.resolve(given: EnvelopeInput(clientIP: "198.0.0.6"), givenBy: "test", message: message, trustedHosts: [])
+        let date = CalendarDate(year: 2026, month: 11, day: 29)!
+        let expected = Evaluator.reference(policy).evaluate(message, envelope: envelope, recipient: "alice@contoso.example", on: date)
+        let actual = Evaluator.compiled(policy).evaluate(message, envelope: envelope, recipient: "alice@contoso.example", on: date)
+        #expect(try DecisionJSON.text(actual) == DecisionJSON.text(expected))
+    }
 }
