@@ -154,50 +154,31 @@ public struct ExtractedURL: Sendable, Hashable, Codable {
         } else {
             scheme = "http"
         }
-        let found = Self.components(rest, Delimiters(ascii: { Character(Unicode.Scalar($0)) }), text: { String($0) })
-        guard let found else { return nil }
-        return (scheme, found.host, found.port, found.path, found.query)
-    }
-
-    private struct Delimiters<Element> {
-        let slash, question, hash, backslash, at, colon, open, close: Element
-
-        init(ascii element: (UInt8) -> Element) {
-            (slash, question, hash, backslash) = (element(0x2F), element(0x3F), element(0x23), element(0x5C))
-            (at, colon, open, close) = (element(0x40), element(0x3A), element(0x5B), element(0x5D))
-        }
-    }
-
-    /// `[userinfo@]host[:port][/path][?query][#fragment]`, split on characters.
-    private static func components<View: BidirectionalCollection>(
-        _ rest: View, _ delimiter: Delimiters<View.Element>, text: (View) -> String
-    ) -> (host: String, port: Int?, path: String, query: String?)? where View.SubSequence == View, View.Element: Equatable {
-        let authorityEnd = rest.firstIndex {
-            $0 == delimiter.slash || $0 == delimiter.question || $0 == delimiter.hash || $0 == delimiter.backslash
-        } ?? rest.endIndex
+        // `[userinfo@]host[:port][/path][?query][#fragment]`, split on characters.
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" || $0 == "\\" } ?? rest.endIndex
         var authority = rest[..<authorityEnd]
         var remainder = rest[authorityEnd...]
-        if let at = authority.lastIndex(of: delimiter.at) {
+        if let at = authority.lastIndex(of: "@") {
             authority = authority[authority.index(after: at)...]
         }
         var hostText = authority
         var port: Int? = nil
-        if authority.first == delimiter.open, let close = authority.firstIndex(of: delimiter.close) {
+        if authority.first == "[", let close = authority.firstIndex(of: "]") {
             hostText = authority[...close]
             let after = authority[authority.index(after: close)...]
-            if after.first == delimiter.colon { port = Self.port(text(after.dropFirst())) }
-        } else if let colon = authority.lastIndex(of: delimiter.colon) {
+            if after.first == ":" { port = Self.port(String(after.dropFirst())) }
+        } else if let colon = authority.lastIndex(of: ":") {
             hostText = authority[..<colon]
-            port = Self.port(text(authority[authority.index(after: colon)...]))
+            port = Self.port(String(authority[authority.index(after: colon)...]))
         }
-        var host = ASCII.unicodeLowercased(text(hostText))
+        var host = ASCII.unicodeLowercased(String(hostText))
         while host.hasSuffix(".") { host.removeLast() }
         guard !host.isEmpty else { return nil }
-        if let hash = remainder.firstIndex(of: delimiter.hash) { remainder = remainder[..<hash] }
-        if let question = remainder.firstIndex(of: delimiter.question) {
-            return (host, port, text(remainder[..<question]), text(remainder[remainder.index(after: question)...]))
+        if let hash = remainder.firstIndex(of: "#") { remainder = remainder[..<hash] }
+        if let question = remainder.firstIndex(of: "?") {
+            return (scheme, host, port, String(remainder[..<question]), String(remainder[remainder.index(after: question)...]))
         }
-        return (host, port, text(remainder), nil)
+        return (scheme, host, port, String(remainder), nil)
     }
 
     /// RFC 3986 §3.1: `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`. A `://` further on in a
@@ -213,10 +194,8 @@ public struct ExtractedURL: Sendable, Hashable, Codable {
 
     /// RFC 3986 §3.2.3: a port is digits only (`Int` alone would take `-1` and `+80`).
     private static func port(_ text: String) -> Int? {
-        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
-            return nil
-        }
-        return Int(text)
+        var text = text
+        return text.withUTF8 { port($0, 0..<$0.count) }
     }
 }
 
